@@ -1,0 +1,23 @@
+package io.tally.common.db;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Transaction-scoped advisory locks: the way work that must run in one replica at a time (outbox relay,
+ * sweeps, janitors) elects itself. The lock is released at commit or rollback, so a crashed replica never
+ * keeps it, and no connection has to be held between runs.
+ */
+public final class AdvisoryLocks {
+
+    private AdvisoryLocks() {
+    }
+
+    /** Tries to take the named lock for the rest of the current transaction, without waiting. */
+    public static Uni<Boolean> tryLockForTransaction(SqlConnection conn, String lockName) {
+        return conn.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired")
+                .execute(Tuple.of(lockName))
+                .map(rows -> rows.iterator().next().getBoolean("acquired"));
+    }
+}

@@ -1,0 +1,17 @@
+package io.tally.common.events.credits;
+
+import io.tally.common.events.TallyEvent;
+import java.util.UUID;
+
+/**
+ * A reversed payment's credits were taken back: what the balance held, the shortfall recorded as debt.
+ * {@code takenFromBalance + addedToDebt == credits}.
+ */
+public record CreditsClawedBack(UUID paymentId, String userId, long credits, long takenFromBalance, long addedToDebt,
+                                long balanceAfter, long debtAfter, UUID transactionId) implements TallyEvent {
+
+    @Override
+    public String key() {
+        return userId;
+    }
+}

@@ -1,0 +1,13 @@
+package io.tally.common.events.jobs;
+
+import io.tally.common.events.TallyEvent;
+import java.util.UUID;
+
+/** Public lifecycle event: The user cancelled the job. */
+public record JobCancelled(UUID jobId, String userId) implements TallyEvent {
+
+    @Override
+    public String key() {
+        return userId;
+    }
+}

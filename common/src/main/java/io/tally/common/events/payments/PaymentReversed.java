@@ -1,0 +1,17 @@
+package io.tally.common.events.payments;
+
+import io.tally.common.events.TallyEvent;
+import java.util.UUID;
+
+/**
+ * A confirmed payment was refunded or charged back ({@code reason}: refunded, charged_back); credits claws
+ * back {@code credits} under the key {@code payment:{paymentId}:clawback}.
+ */
+public record PaymentReversed(UUID paymentId, String userId, long credits, String reason, String provider)
+        implements TallyEvent {
+
+    @Override
+    public String key() {
+        return userId;
+    }
+}

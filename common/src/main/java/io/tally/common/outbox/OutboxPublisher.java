@@ -1,0 +1,65 @@
+package io.tally.common.outbox;
+
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.tally.common.ServiceConfig;
+import io.tally.common.events.CloudEventHeaders;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/** Turns an outbox row into a CloudEvents (binary mode) Kafka record and hands it to the producer. */
+@ApplicationScoped
+public class OutboxPublisher {
+
+    /** The outgoing channel every service configures (acks=all, idempotent producer). */
+    public static final String CHANNEL = "tally-outbox";
+
+    private final Emitter<String> emitter;
+    private final String source;
+
+    public OutboxPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000)
+                           Emitter<String> emitter, ServiceConfig service) {
+        this.emitter = emitter;
+        this.source = CloudEventHeaders.sourceOf(service.name());
+    }
+
+    /** Completes when the broker acknowledged the record, exceptionally when the producer gave up. */
+    CompletableFuture<Void> send(OutboxRecord record) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
+        header(headers, CloudEventHeaders.ID, record.eventId().toString());
+        header(headers, CloudEventHeaders.TYPE, record.eventType());
+        header(headers, CloudEventHeaders.SOURCE, source);
+        header(headers, CloudEventHeaders.SUBJECT, record.eventKey());
+        header(headers, CloudEventHeaders.TIME, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(record.occurredAt()));
+        header(headers, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(record.topic())
+                .withKey(record.eventKey())
+                .withHeaders(headers)
+                .build();
+        Message<String> message = Message.of(record.payload(), Metadata.of(metadata))
+                .withAck(() -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        emitter.send(message);
+        return acked;
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

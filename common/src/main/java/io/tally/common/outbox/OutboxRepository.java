@@ -1,0 +1,103 @@
+package io.tally.common.outbox;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL of the outbox table (created by the db/common migrations in each service's schema). */
+@ApplicationScoped
+public class OutboxRepository {
+
+    private static final String INSERT = """
+            INSERT INTO outbox (event_id, topic, event_key, event_type, payload, occurred_at)
+            VALUES ($1, $2, $3, $4, $5::text::json, $6)
+            """;
+
+    /*
+     * txid < xmin of our snapshot means the writing transaction and every transaction older than it have
+     * ended, so no row with a smaller id can still appear: reading in id order then equals commit order.
+     */
+    private static final String NEXT_BATCH = """
+            SELECT id, event_id, topic, event_key, event_type, payload::text AS payload, occurred_at
+              FROM outbox
+             WHERE published_at IS NULL
+               AND (txid < pg_snapshot_xmin(pg_current_snapshot())
+                    OR created_at < now() - make_interval(secs => $2))
+             ORDER BY id
+             LIMIT $1
+            """;
+
+    private static final String MARK_PUBLISHED = """
+            UPDATE outbox SET published_at = now() WHERE id = ANY($1)
+            """;
+
+    private static final String BACKLOG = """
+            SELECT count(*) AS backlog,
+                   coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_seconds
+              FROM outbox
+             WHERE published_at IS NULL
+            """;
+
+    private static final String PRUNE = """
+            DELETE FROM outbox
+             WHERE id IN (SELECT id FROM outbox
+                           WHERE published_at < now() - make_interval(secs => $1)
+                           LIMIT $2)
+            """;
+
+    Uni<Void> insert(SqlClient client, List<Tuple> rows) {
+        if (rows.size() == 1) {
+            return client.preparedQuery(INSERT).execute(rows.get(0)).replaceWithVoid();
+        }
+        return client.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
+    }
+
+    static Tuple row(UUID eventId, String topic, String key, String type, String payload, OffsetDateTime occurredAt) {
+        return Tuple.tuple(List.of(eventId, topic, key, type, payload, occurredAt));
+    }
+
+    Uni<List<OutboxRecord>> nextBatch(SqlConnection conn, int limit, Duration orderingWait) {
+        return conn.preparedQuery(NEXT_BATCH)
+                .execute(Tuple.of(limit, (double) orderingWait.toMillis() / 1000))
+                .map(OutboxRepository::records);
+    }
+
+    Uni<Void> markPublished(SqlConnection conn, List<OutboxRecord> records) {
+        Long[] ids = records.stream().map(OutboxRecord::id).toArray(Long[]::new);
+        return conn.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(ids)).replaceWithVoid();
+    }
+
+    Uni<Backlog> backlog(SqlClient client) {
+        return client.query(BACKLOG).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new Backlog(row.getLong("backlog"), row.getDouble("oldest_age_seconds"));
+        });
+    }
+
+    /** Deletes up to {@code limit} rows published before the retention; returns how many went. */
+    public Uni<Integer> prunePublished(SqlClient client, Duration retention, int limit) {
+        return client.preparedQuery(PRUNE)
+                .execute(Tuple.of((double) retention.toSeconds(), limit))
+                .map(RowSet::rowCount);
+    }
+
+    private static List<OutboxRecord> records(RowSet<Row> rows) {
+        List<OutboxRecord> records = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            records.add(OutboxRecord.from(row));
+        }
+        return records;
+    }
+
+    record Backlog(long rows, double oldestAgeSeconds) {
+    }
+}

@@ -1,0 +1,34 @@
+package io.tally.common.security;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** The caller of the current request: the token's {@code sub} is the user id everywhere in Tally. */
+@RequestScoped
+public class CurrentUser {
+
+    /** User ids are opaque text (Supabase and Keycloak use UUIDs, others don't); this bounds them. */
+    public static final int MAX_USER_ID_LENGTH = 128;
+
+    private final JsonWebToken jwt;
+    private final SecurityIdentity identity;
+
+    public CurrentUser(JsonWebToken jwt, SecurityIdentity identity) {
+        this.jwt = jwt;
+        this.identity = identity;
+    }
+
+    public String id() {
+        String subject = jwt.getSubject();
+        if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
+            throw new AuthenticationFailedException("token has no usable sub claim");
+        }
+        return subject;
+    }
+
+    public boolean hasRole(String role) {
+        return identity.hasRole(role);
+    }
+}

@@ -1,0 +1,127 @@
+package io.tally.common.backbone;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tally.common.testing.TestTokens;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class AuthAndProblemsTest {
+
+    private static final String PROBLEM = "application/problem+json";
+
+    @Test
+    void requestWithoutTokenIs401() {
+        given().when().get("/test/secure/user")
+                .then().statusCode(401).contentType(PROBLEM)
+                .header("WWW-Authenticate", "Bearer")
+                .body("type", equalTo("https://tally.dev/problems/unauthorized"));
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        given().header("Authorization", "Bearer " + TestTokens.expired("alice", "user"))
+                .when().get("/test/secure/user")
+                .then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void wronglySignedTokenIs401() {
+        given().header("Authorization", "Bearer " + TestTokens.forged("alice", "user"))
+                .when().get("/test/secure/user")
+                .then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void tokenOfAnotherIssuerIs401() {
+        given().header("Authorization", "Bearer " + TestTokens.otherIssuer("alice", "user"))
+                .when().get("/test/secure/user")
+                .then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void garbageTokenIs401() {
+        given().header("Authorization", "Bearer not.a.jwt")
+                .when().get("/test/secure/user")
+                .then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void wrongRoleIs403() {
+        given().header("Authorization", TestTokens.bearer("alice", "user"))
+                .when().get("/test/secure/admin")
+                .then().statusCode(403).contentType(PROBLEM)
+                .body("type", equalTo("https://tally.dev/problems/forbidden"));
+    }
+
+    @Test
+    void validTokenIdentifiesTheUserBySub() {
+        given().header("Authorization", TestTokens.bearer("alice", "user"))
+                .when().get("/test/secure/user")
+                .then().statusCode(200).body("userId", equalTo("alice"));
+    }
+
+    @Test
+    void malformedJsonIs400Problem() {
+        given().contentType("application/json").body("{\"userId\": ")
+                .when().post("/test/notes")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo("https://tally.dev/problems/malformed-body"));
+    }
+
+    @Test
+    void wrongTypeNamesTheField() {
+        given().contentType("application/json").body("{\"userId\":\"u\",\"amount\":\"many\"}")
+                .when().post("/test/notes")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors.field", hasItem("amount"));
+    }
+
+    @Test
+    void validationErrorsListTheFields() {
+        given().contentType("application/json").body("{\"userId\":\"\"}")
+                .when().post("/test/notes")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo("https://tally.dev/problems/validation"))
+                .body("errors.field", hasItem("userId"))
+                .body("errors.field", hasItem("amount"));
+    }
+
+    @Test
+    void unknownRouteIs404Problem() {
+        given().when().get("/test/nothing-here")
+                .then().statusCode(404).contentType(PROBLEM)
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void wrongMediaTypeIs415Problem() {
+        given().contentType("text/plain").body("hello")
+                .when().post("/test/notes")
+                .then().statusCode(415).contentType(PROBLEM);
+    }
+
+    @Test
+    void unexpectedErrorsLeakNothing() {
+        given().when().get("/test/boom")
+                .then().statusCode(500).contentType(PROBLEM)
+                .body("errorId", notNullValue())
+                .body(not(containsString("secret internal detail")))
+                .body(not(containsString("io.tally")));
+    }
+
+    @Test
+    void readinessCoversDatabaseAndKafka() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database")))
+                .body("checks.name", hasItem(containsString("Kafka")));
+    }
+}

@@ -1,0 +1,90 @@
+package io.tally.common.backbone;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TestTokens;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class IdempotencyKeyTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void sameKeyAndBodyReplaysTheFirstResponse() {
+        String user = "idem-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        Response first = pay(user, key, 40);
+        first.then().statusCode(201);
+        Response second = pay(user, key, 40);
+
+        second.then().statusCode(201).header("Idempotent-Replayed", "true");
+        assertThat(second.<String>path("id")).isEqualTo(first.<String>path("id"));
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isEqualTo(1);
+    }
+
+    @Test
+    void sameKeyWithAnotherBodyIsAConflict() {
+        String user = "idem-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        pay(user, key, 40).then().statusCode(201);
+
+        pay(user, key, 41).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://tally.dev/problems/idempotency-key-reused"));
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isEqualTo(1);
+    }
+
+    @Test
+    void keysAreScopedPerUser() {
+        String key = UUID.randomUUID().toString();
+        String a = pay("idem-a-" + UUID.randomUUID(), key, 5).then().statusCode(201).extract().path("id");
+        String b = pay("idem-b-" + UUID.randomUUID(), key, 5).then().statusCode(201).extract().path("id");
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyHaveOneEffect() {
+        String user = "idem-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        List<CompletableFuture<Response>> calls = IntStream.range(0, 10)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> pay(user, key, 77))).toList();
+        List<Response> responses = calls.stream().map(CompletableFuture::join).toList();
+
+        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(201));
+        assertThat(responses.stream().map(r -> r.<String>path("id")).distinct()).hasSize(1);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isEqualTo(1);
+    }
+
+    @Test
+    void missingOrInvalidKeyIsRefused() {
+        String user = "idem-" + UUID.randomUUID();
+        given().header("Authorization", TestTokens.bearer(user, "user")).contentType("application/json")
+                .body("{\"amount\":5}")
+                .when().post("/test/payments")
+                .then().statusCode(400).body("type", equalTo("https://tally.dev/problems/idempotency-key-missing"));
+        pay(user, "has spaces in it", 5).then().statusCode(400)
+                .body("type", equalTo("https://tally.dev/problems/idempotency-key-invalid"));
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isZero();
+    }
+
+    private static Response pay(String user, String key, long amount) {
+        return given().header("Authorization", TestTokens.bearer(user, "user"))
+                .header("Idempotency-Key", key)
+                .contentType("application/json")
+                .body("{\"amount\":" + amount + "}")
+                .when().post("/test/payments");
+    }
+}

@@ -1,0 +1,105 @@
+package io.tally.common.backbone;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tally.common.events.CloudEventHeaders;
+import io.tally.common.events.EventTypes;
+import io.tally.common.events.Topics;
+import io.tally.common.testing.TestKafka;
+import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TopicReader;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class OutboxRelayTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void committedEventIsPublishedExactlyOnceWithItsCloudEventsEnvelope() {
+        String user = "outbox-" + UUID.randomUUID();
+        String noteId = createNote(user, 15, false);
+
+        try (TopicReader reader = new TopicReader(Topics.JOBS)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> reader.withKey(user).size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestSql.count(pool,
+                    "SELECT count(*) FROM outbox WHERE event_key = $1 AND published_at IS NOT NULL", user) == 1);
+            // Marked published: no relay pass may send it again.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> reader.withKey(user).size() == 1);
+
+            ConsumerRecord<String, String> record = reader.withKey(user).get(0);
+            assertThat(TestKafka.header(record, CloudEventHeaders.TYPE)).isEqualTo(EventTypes.JOB_REQUESTED.name());
+            assertThat(TestKafka.header(record, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(TestKafka.header(record, CloudEventHeaders.SOURCE)).isEqualTo("/tally/backbone");
+            assertThat(TestKafka.header(record, CloudEventHeaders.SUBJECT)).isEqualTo(user);
+            assertThat(TestKafka.header(record, CloudEventHeaders.ID)).isNotBlank();
+            assertThat(TestKafka.header(record, CloudEventHeaders.TIME)).isNotBlank();
+            assertThat(record.value()).contains("\"jobId\":\"" + noteId + "\"").contains("\"cost\":15");
+        }
+    }
+
+    @Test
+    void rolledBackEventIsNeverPublished() {
+        String user = "rollback-" + UUID.randomUUID();
+        given().contentType("application/json")
+                .body("{\"userId\":\"" + user + "\",\"amount\":1,\"failAfterWrite\":true}")
+                .when().post("/test/notes")
+                .then().statusCode(422);
+        String markerId = createNote(user, 2, false);
+
+        try (TopicReader reader = new TopicReader(Topics.JOBS)) {
+            // Same key, same partition: once the later marker is there, the earlier event would be too.
+            await().atMost(Duration.ofSeconds(15)).until(() -> !reader.withKey(user).isEmpty());
+            List<ConsumerRecord<String, String>> records = reader.withKey(user);
+            assertThat(records).hasSize(1);
+            assertThat(records.get(0).value()).contains(markerId);
+        }
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentWritersKeepPerKeyOrder() {
+        List<String> users = IntStream.range(0, 4).mapToObj(i -> "order-" + i + "-" + UUID.randomUUID()).toList();
+        // Each user writes 25 events one after the other; the four users write at the same time.
+        List<CompletableFuture<Void>> writers = users.stream().map(user -> CompletableFuture.runAsync(() -> {
+            for (int seq = 1; seq <= 25; seq++) {
+                createNote(user, seq, false);
+            }
+        })).toList();
+        writers.forEach(CompletableFuture::join);
+
+        try (TopicReader reader = new TopicReader(Topics.JOBS)) {
+            for (String user : users) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> reader.withKey(user).size() >= 25);
+                List<Long> costs = reader.withKey(user).stream().map(r -> costOf(r.value())).toList();
+                assertThat(costs).containsExactlyElementsOf(IntStream.rangeClosed(1, 25).mapToObj(i -> (long) i).toList());
+            }
+        }
+    }
+
+    static String createNote(String user, long amount, boolean fail) {
+        return given().contentType("application/json")
+                .body("{\"userId\":\"" + user + "\",\"amount\":" + amount + ",\"failAfterWrite\":" + fail + "}")
+                .when().post("/test/notes")
+                .then().statusCode(200)
+                .extract().path("id");
+    }
+
+    static long costOf(String json) {
+        String tail = json.substring(json.indexOf("\"cost\":") + 7);
+        return Long.parseLong(tail.replaceAll("[^0-9-].*$", ""));
+    }
+}
