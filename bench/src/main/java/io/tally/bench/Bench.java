@@ -1,0 +1,43 @@
+package io.tally.bench;
+
+import io.tally.bench.scenarios.OutboxPublishScenario;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Entry point of {@code ./dev bench <scenario> [--duration=20s] [--concurrency=16] [--rate=500]}. */
+public final class Bench {
+
+    private static final List<Scenario> SCENARIOS = List.of(
+            new OutboxPublishScenario());
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Scenario> byName = new LinkedHashMap<>();
+        SCENARIOS.forEach(s -> byName.put(s.name(), s));
+        if (args.length == 0 || args[0].equals("list")) {
+            System.out.println("Scenarios:");
+            byName.values().forEach(s -> System.out.printf("  %-24s %s%n", s.name(), s.description()));
+            return;
+        }
+        Scenario scenario = byName.get(args[0]);
+        if (scenario == null) {
+            System.err.println("Unknown scenario '" + args[0] + "'. Known: " + byName.keySet());
+            System.exit(2);
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] pair = args[i].replaceFirst("^--", "").split("=", 2);
+            options.put(pair[0], pair.length > 1 ? pair[1] : "true");
+        }
+        BenchContext context = new BenchContext(System.getenv(), options);
+        ScenarioResult result = scenario.run(context);
+        Path results = Path.of(System.getenv().getOrDefault("TALLY_BENCH_RESULTS", "bench/results"));
+        Report.print(result, results);
+        System.exit(0);
+    }
+}

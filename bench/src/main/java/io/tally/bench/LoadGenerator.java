@@ -1,0 +1,106 @@
+package io.tally.bench;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Drives an asynchronous operation and records each one's latency.
+ *
+ * <ul>
+ *   <li>Closed loop: {@code concurrency} callers, each starting its next operation when the previous one
+ *   ends — measures the maximum sustainable throughput.</li>
+ *   <li>Open loop: operations start on a fixed schedule whatever the system does; latency counts from the
+ *   intended start, so a stall shows up in the percentiles instead of hiding (no coordinated omission).</li>
+ * </ul>
+ */
+public final class LoadGenerator {
+
+    private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(5);
+
+    private LoadGenerator() {
+    }
+
+    public static LoadResult closedLoop(int concurrency, Duration duration, Supplier<CompletionStage<?>> operation) {
+        Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + duration.toNanos();
+        CompletableFuture<?>[] callers = new CompletableFuture[concurrency];
+        for (int i = 0; i < concurrency; i++) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            callers[i] = done;
+            next(operation, recorder, completed, errors, deadline, done);
+        }
+        CompletableFuture.allOf(callers).join();
+        return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
+    }
+
+    private static void next(Supplier<CompletionStage<?>> operation, Recorder recorder, AtomicLong completed,
+                             AtomicLong errors, long deadline, CompletableFuture<Void> done) {
+        if (System.nanoTime() >= deadline) {
+            done.complete(null);
+            return;
+        }
+        long started = System.nanoTime();
+        start(operation).whenComplete((ok, failure) -> {
+            record(recorder, started, failure == null ? completed : errors);
+            next(operation, recorder, completed, errors, deadline, done);
+        });
+    }
+
+    public static LoadResult openLoop(int ratePerSecond, Duration duration, Supplier<CompletionStage<?>> operation) {
+        Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong issued = new AtomicLong();
+        long total = (long) ratePerSecond * duration.toSeconds();
+        double intervalNanos = 1e9 / ratePerSecond;
+        long start = System.nanoTime();
+        CompletableFuture<Void> allIssued = new CompletableFuture<>();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            while (issued.get() < total) {
+                long intended = start + (long) (issued.get() * intervalNanos);
+                if (intended > now) {
+                    break;
+                }
+                issued.incrementAndGet();
+                start(operation).whenComplete((ok, failure) -> record(recorder, intended, failure == null ? completed : errors));
+            }
+            if (issued.get() >= total) {
+                allIssued.complete(null);
+            }
+        }, 0, 200, TimeUnit.MICROSECONDS);
+        allIssued.join();
+        ticker.shutdownNow();
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (completed.get() + errors.get() < total && System.nanoTime() < waitUntil) {
+            Thread.onSpinWait();
+        }
+        return new LoadResult(completed.get(), errors.get() + (total - completed.get() - errors.get()),
+                System.nanoTime() - start, recorder.getIntervalHistogram());
+    }
+
+    private static CompletionStage<?> start(Supplier<CompletionStage<?>> operation) {
+        try {
+            return operation.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void record(Recorder recorder, long startedNanos, AtomicLong counter) {
+        long micros = Math.max(1, (System.nanoTime() - startedNanos) / 1000);
+        recorder.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
+        counter.incrementAndGet();
+    }
+}

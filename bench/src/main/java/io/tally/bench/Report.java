@@ -1,0 +1,53 @@
+package io.tally.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints a readable table, then the machine-readable line
+ * {@code RESULT scenario=… throughput_per_s=… p50_ms=… p99_ms=… errors=… [key=value…]},
+ * and writes the same figures to {@code bench/results/<scenario>.json}.
+ */
+public final class Report {
+
+    private Report() {
+    }
+
+    public static void print(ScenarioResult result, Path resultsDir) throws IOException {
+        Map<String, Object> figures = figures(result);
+        System.out.println();
+        System.out.println("Scenario " + result.scenario());
+        figures.forEach((key, value) -> System.out.printf(Locale.ROOT, "  %-22s %s%n", key, value));
+        StringBuilder line = new StringBuilder("RESULT");
+        figures.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
+        System.out.println(line);
+
+        Files.createDirectories(resultsDir);
+        Map<String, Object> json = new LinkedHashMap<>(figures);
+        json.put("measured_at", Instant.now().toString());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(resultsDir.resolve(result.scenario() + ".json").toFile(), json);
+    }
+
+    private static Map<String, Object> figures(ScenarioResult result) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("scenario", result.scenario());
+        figures.put("throughput_per_s", round(result.throughputPerSecond()));
+        figures.put("p50_ms", round(result.p50Millis()));
+        figures.put("p99_ms", round(result.p99Millis()));
+        figures.put("errors", result.errors());
+        result.extra().forEach((key, value) -> figures.put(key, value instanceof Double d ? round(d) : value));
+        return figures;
+    }
+
+    private static Object round(double value) {
+        return value >= 100 ? (Object) Math.round(value) : (Object) (Math.round(value * 100) / 100.0);
+    }
+}

@@ -1,0 +1,72 @@
+package io.tally.common.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every service must do from its first start: answer health, migrate into its own schema, be unable to
+ * touch another service's schema, publish OpenAPI and metrics. Each service's test extends this with
+ * {@code @QuarkusTest}.
+ */
+public abstract class ServiceFoundationContract {
+
+    private static final List<String> SCHEMAS = List.of("credits", "jobs", "payments", "presence");
+
+    @Inject
+    protected Pool pool;
+
+    @ConfigProperty(name = "tally.service.name")
+    protected String serviceName;
+
+    @Test
+    void livenessAndReadinessAreUp() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database")))
+                .body("checks.name", hasItem("Kafka broker"));
+    }
+
+    @Test
+    void migrationsRanIntoTheServiceSchema() {
+        assertThat(TestSql.count(pool, """
+                SELECT count(*) FROM information_schema.tables
+                 WHERE table_schema = $1 AND table_name IN ('outbox', 'inbox', 'idempotency_keys', 'rate_limit_windows')
+                """, serviceName)).isEqualTo(4);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
+    }
+
+    @Test
+    void theServiceRoleCannotUseAnotherServiceSchema() {
+        for (String other : SCHEMAS) {
+            if (other.equals(serviceName)) {
+                continue;
+            }
+            assertThatThrownBy(() -> TestSql.count(pool, "SELECT count(*) FROM " + other + ".outbox"))
+                    .hasMessageContaining("permission denied");
+        }
+        assertThatThrownBy(() -> TestSql.execute(pool, "CREATE TABLE public.sneaky (id int)"))
+                .hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void openApiAndMetricsArePublished() {
+        given().when().get("/q/openapi?format=json").then().statusCode(200).body("openapi", containsString("3."));
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("tally_outbox_backlog"));
+    }
+
+    protected static Duration shortly() {
+        return Duration.ofSeconds(15);
+    }
+}
