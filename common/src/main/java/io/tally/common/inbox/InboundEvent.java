@@ -11,7 +11,7 @@ import org.apache.kafka.common.header.Headers;
 public record InboundEvent(String id, String type, String source, String subject, String data) {
 
     /** Reads the envelope; a record without ce_id or ce_type is poison. */
-    static InboundEvent from(Headers headers, String value) {
+    public static InboundEvent from(Headers headers, String value) {
         String id = header(headers, CloudEventHeaders.ID);
         String type = header(headers, CloudEventHeaders.TYPE);
         if (id == null || id.isBlank() || id.length() > 200) {

@@ -16,6 +16,13 @@ public class InboxRepository {
             ON CONFLICT (consumer, event_id) DO NOTHING
             """;
 
+    private static final String RECORD_MANY = """
+            INSERT INTO inbox (consumer, event_id, event_type)
+            SELECT $1, e.id, e.type FROM unnest($2::text[], $3::text[]) AS e(id, type)
+            ON CONFLICT (consumer, event_id) DO NOTHING
+            RETURNING event_id
+            """;
+
     private static final String PRUNE = """
             DELETE FROM inbox
              WHERE ctid IN (SELECT ctid FROM inbox
@@ -31,6 +38,25 @@ public class InboxRepository {
         return client.preparedQuery(RECORD)
                 .execute(Tuple.of(consumer, event.id(), event.type()))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Batch form of {@link #recordFirstDelivery}: returns the ids recorded now; every other id was applied
+     * before (or appears twice in the list, in which case only its first occurrence counts).
+     */
+    public Uni<java.util.Set<String>> recordFirstDeliveries(SqlClient client, String consumer,
+                                                            java.util.List<String> eventIds,
+                                                            java.util.List<String> eventTypes) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(java.util.Set.of());
+        }
+        return client.preparedQuery(RECORD_MANY)
+                .execute(Tuple.of(consumer, eventIds.toArray(String[]::new), eventTypes.toArray(String[]::new)))
+                .map(rows -> {
+                    java.util.Set<String> recorded = new java.util.HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString("event_id")));
+                    return recorded;
+                });
     }
 
     public Uni<Integer> prune(SqlClient client, Duration retention, int limit) {

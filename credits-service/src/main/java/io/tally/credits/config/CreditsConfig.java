@@ -1,0 +1,42 @@
+package io.tally.credits.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "tally.credits")
+public interface CreditsConfig {
+
+    /** Credits every account receives when it opens (0 turns the bonus off). */
+    @WithDefault("100")
+    long signupBonus();
+
+    /** Platform fee on gifts in basis points (3000 = 30 %); the fee is rounded down (docs/credits.md). */
+    @WithDefault("3000")
+    int giftFeeBps();
+
+    Batching batching();
+
+    Reconciliation reconciliation();
+
+    interface Batching {
+
+        /** Most operations committed in one transaction. */
+        @WithDefault("200")
+        int maxBatchSize();
+
+        /** Batches in flight at once; while they run, new requests queue up and form the next batch. */
+        @WithDefault("3")
+        int maxConcurrentBatches();
+    }
+
+    interface Reconciliation {
+
+        @WithDefault("1m")
+        Duration every();
+
+        /** How far back the periodic check looks for changed accounts and new transactions. */
+        @WithDefault("15m")
+        Duration lookback();
+    }
+}

@@ -1,0 +1,153 @@
+package io.tally.credits.ledger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Transactions;
+import io.tally.common.inbox.InboxRepository;
+import io.tally.common.outbox.OutboxWriter;
+import io.tally.credits.config.CreditsConfig;
+import io.tally.credits.ledger.LedgerOperation.Charge;
+import io.tally.credits.ledger.LedgerOperation.OpenAccount;
+import io.tally.credits.ledger.LedgerOperation.Refund;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a batch of ledger operations in one transaction: record event ids in the inbox, open new accounts,
+ * lock every touched account in id order, load what the ledger already decided for the batch's keys (under
+ * the locks, so a concurrent batch's commit is seen), plan in memory, write, and add the outbox events.
+ *
+ * <p>A batch that fails for a reason other than a transient conflict is split: each operation then runs in
+ * a transaction of its own, so one bad operation cannot take its neighbours down.
+ */
+@ApplicationScoped
+public class LedgerBatchExecutor {
+
+    public static final String CONSUMER = "credits";
+    private static final Logger LOG = Logger.getLogger(LedgerBatchExecutor.class);
+
+    private final Transactions transactions;
+    private final LedgerRepository repository;
+    private final InboxRepository inbox;
+    private final OutboxWriter outbox;
+    private final LedgerEngine engine;
+    private final MeterRegistry registry;
+
+    public LedgerBatchExecutor(Transactions transactions, LedgerRepository repository, InboxRepository inbox,
+                               OutboxWriter outbox, CreditsConfig config, ObjectMapper json, MeterRegistry registry) {
+        this.transactions = transactions;
+        this.repository = repository;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.engine = new LedgerEngine(config.signupBonus(), config.giftFeeBps(), json);
+        this.registry = registry;
+    }
+
+    /** Results in the order of {@code batch}. Never fails for an individual operation's sake. */
+    public Uni<List<OperationResult>> execute(List<Submitted> batch) {
+        return inOneTransaction(batch)
+                .onFailure(e -> batch.size() > 1 && !Transient.is(e)).recoverWithUni(e -> {
+                    LOG.warnf("Ledger batch of %d failed (%s); applying its operations one by one", batch.size(),
+                            e.toString());
+                    return oneByOne(batch);
+                })
+                .onFailure(e -> batch.size() == 1 && !Transient.is(e)).recoverWithItem(e -> {
+                    LOG.errorf(e, "Ledger operation %s failed", batch.get(0).operation().key());
+                    return List.of(OperationResult.failed(e));
+                })
+                .invoke(results -> count(batch, results));
+    }
+
+    private Uni<List<OperationResult>> oneByOne(List<Submitted> batch) {
+        return Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(one -> execute(List.of(one)).map(results -> results.get(0)))
+                .collect().asList();
+    }
+
+    private Uni<List<OperationResult>> inOneTransaction(List<Submitted> batch) {
+        return transactions.write(conn -> apply(conn, batch))
+                .onFailure(Transient::is).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(500))
+                .atMost(8);
+    }
+
+    private Uni<List<OperationResult>> apply(SqlConnection conn, List<Submitted> batch) {
+        Set<String> userIds = new TreeSet<>();
+        Set<String> keys = new HashSet<>();
+        Set<UUID> chargedJobs = new HashSet<>();
+        List<String> eventIds = new ArrayList<>();
+        List<String> eventTypes = new ArrayList<>();
+        for (Submitted submitted : batch) {
+            LedgerOperation op = submitted.operation();
+            userIds.addAll(op.userIds());
+            if (!(op instanceof OpenAccount)) {
+                keys.add(op.key());
+            }
+            if (op instanceof Charge charge) {
+                chargedJobs.add(charge.jobId());
+            }
+            if (op instanceof Refund refund) {
+                keys.add(refund.chargeKey());
+            }
+            if (submitted.inboxEventId() != null) {
+                eventIds.add(submitted.inboxEventId());
+                eventTypes.add(submitted.eventType());
+            }
+        }
+        return inbox.recordFirstDeliveries(conn, CONSUMER, eventIds, eventTypes)
+                .flatMap(recorded -> repository.openAccounts(conn, userIds)
+                        .flatMap(opened -> repository.lockAccounts(conn, userIds)
+                                .flatMap(accounts -> repository.loadOutcomes(conn, keys, chargedJobs)
+                                        .flatMap(stored -> {
+                                            LedgerEngine.BatchPlan plan = engine.plan(batch,
+                                                    duplicateEvents(batch, recorded), accounts, opened, stored);
+                                            return repository.write(conn, plan, accounts.values())
+                                                    .chain(() -> outbox.appendAll(conn, plan.events))
+                                                    .replaceWith(plan.results);
+                                        }))));
+    }
+
+    /** Positions whose event was applied in an earlier batch, or already earlier in this one. */
+    private static Set<Integer> duplicateEvents(List<Submitted> batch, Set<String> recordedNow) {
+        Set<Integer> duplicates = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            String eventId = batch.get(i).inboxEventId();
+            if (eventId != null && (!recordedNow.contains(eventId) || !seen.add(eventId))) {
+                duplicates.add(i);
+            }
+        }
+        return duplicates;
+    }
+
+    private void count(List<Submitted> batch, List<OperationResult> results) {
+        for (int i = 0; i < results.size(); i++) {
+            String kind = batch.get(i).operation().getClass().getSimpleName().toLowerCase();
+            registry.counter("tally.credits.operations", "kind", kind,
+                    "outcome", results.get(i).status().name().toLowerCase()).increment();
+        }
+        registry.summary("tally.credits.batch.size").record(batch.size());
+    }
+
+    /** Conflicts that succeed when simply tried again: deadlocks, serialization failures, lost connections. */
+    static final class Transient {
+        private static final Set<String> STATES = Set.of("40001", "40P01", "55P03", "57P01");
+
+        static boolean is(Throwable e) {
+            if (e instanceof io.vertx.pgclient.PgException pg) {
+                return pg.getSqlState() != null && (STATES.contains(pg.getSqlState()) || pg.getSqlState().startsWith("08"));
+            }
+            return e instanceof io.vertx.core.VertxException;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package io.tally.credits.ledger;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.common.events.TallyEvent;
+import io.tally.common.events.credits.ChargeRejected;
+import io.tally.common.events.credits.CreditsCharged;
+import io.tally.common.events.credits.CreditsClawedBack;
+import io.tally.common.events.credits.CreditsGranted;
+import io.tally.common.events.credits.CreditsRefunded;
+import io.tally.common.events.credits.GiftSent;
+import io.tally.common.problem.Problem;
+import io.tally.credits.ledger.LedgerOperation.Adjustment;
+import io.tally.credits.ledger.LedgerOperation.Charge;
+import io.tally.credits.ledger.LedgerOperation.Clawback;
+import io.tally.credits.ledger.LedgerOperation.Gift;
+import io.tally.credits.ledger.LedgerOperation.Grant;
+import io.tally.credits.ledger.LedgerOperation.OpenAccount;
+import io.tally.credits.ledger.LedgerOperation.Refund;
+import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
+import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The rules of the ledger, applied in memory to accounts the batch has locked. Operations are applied in
+ * order, so a grant followed by a charge of the same user sees the granted credits. Nothing here touches the
+ * database: the executor loads the state, calls {@link #plan}, and writes the plan.
+ */
+public final class LedgerEngine {
+
+    static final Map<String, Object> NO_METADATA = Map.of();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final long signupBonus;
+    private final int giftFeeBps;
+    private final ObjectMapper json;
+
+    public LedgerEngine(long signupBonus, int giftFeeBps, ObjectMapper json) {
+        this.signupBonus = signupBonus;
+        this.giftFeeBps = giftFeeBps;
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /**
+     * The platform's share of a gift: {@code floor(cost × bps / 10 000)}. Rounding down favours the recipient,
+     * and the recipient's part is {@code cost − fee}, so the two always add up to the cost.
+     */
+    public static long giftFee(long cost, int feeBps) {
+        return Math.multiplyExact(cost, (long) feeBps) / 10_000;
+    }
+
+    /**
+     * @param duplicateEvents positions in {@code batch} whose event was applied before: they change nothing
+     */
+    BatchPlan plan(List<Submitted> batch, Set<Integer> duplicateEvents, Map<String, AccountState> accounts,
+                   Set<String> openedUsers, StoredOutcomes stored) {
+        BatchPlan plan = new BatchPlan(stored);
+        openedUsers.stream().sorted().forEach(user -> openAccount(plan, accounts.get(user)));
+        for (int i = 0; i < batch.size(); i++) {
+            plan.results.add(duplicateEvents.contains(i)
+                    ? OperationResult.duplicateEvent()
+                    : apply(plan, batch.get(i), accounts));
+        }
+        return plan;
+    }
+
+    private OperationResult apply(BatchPlan plan, Submitted submitted, Map<String, AccountState> accounts) {
+        LedgerOperation op = submitted.operation();
+        if (op instanceof OpenAccount) {
+            return OperationResult.applied(Map.of("userId", ((OpenAccount) op).userId()));
+        }
+        StoredTransaction previous = plan.known.get(op.key());
+        if (previous != null) {
+            return replay(plan, submitted, previous);
+        }
+        if (op instanceof Charge charge) {
+            return charge(plan, submitted, charge, accounts.get(charge.userId()));
+        } else if (op instanceof Refund refund) {
+            return refund(plan, refund, accounts.get(refund.userId()));
+        } else if (op instanceof Grant grant) {
+            return grant(plan, grant, accounts.get(grant.userId()));
+        } else if (op instanceof Clawback clawback) {
+            return clawback(plan, clawback, accounts.get(clawback.userId()));
+        } else if (op instanceof Gift gift) {
+            return gift(plan, gift, accounts.get(gift.senderId()), accounts.get(gift.recipientId()));
+        } else if (op instanceof Adjustment adjustment) {
+            return adjust(plan, adjustment, accounts.get(adjustment.userId()));
+        }
+        throw new IllegalArgumentException("unknown operation " + op);
+    }
+
+    private void openAccount(BatchPlan plan, AccountState account) {
+        if (signupBonus <= 0) {
+            return;
+        }
+        account.balance += signupBonus;
+        account.changed = true;
+        String key = "account:" + account.userId + ":signup-bonus";
+        Map<String, Object> result = Map.of("userId", account.userId, "amount", signupBonus);
+        plan.post(new Posting("signup_bonus", key, account.userId, account.userId, account.userId,
+                NO_METADATA, result)
+                .user(account.userId, "spendable", signupBonus, account.balance)
+                .system("bonus", -signupBonus));
+    }
+
+    private OperationResult charge(BatchPlan plan, Submitted submitted, Charge charge, AccountState account) {
+        StoredRejection rejected = plan.rejections.get(charge.jobId());
+        if (rejected != null) {
+            if (rejected.amount() != charge.amount() || !rejected.userId().equals(charge.userId())) {
+                return conflict(charge);
+            }
+            if (submitted.announceReplay()) {
+                plan.events.add(new ChargeRejected(charge.jobId(), charge.userId(), rejected.needed(),
+                        rejected.available(), rejected.reason()));
+            }
+            return OperationResult.refused(chargeRefusal(rejected.reason(), rejected.needed(), rejected.available(),
+                    account.debt));
+        }
+        if (account.debt > 0 || account.balance < charge.amount()) {
+            String reason = account.debt > 0 ? "account_in_debt" : "insufficient_credits";
+            StoredRejection rejection = new StoredRejection(charge.jobId(), charge.userId(), charge.amount(),
+                    charge.amount(), account.balance, reason);
+            plan.rejections.put(charge.jobId(), rejection);
+            plan.newRejections.add(rejection);
+            plan.events.add(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance,
+                    reason));
+            return OperationResult.refused(chargeRefusal(reason, charge.amount(), account.balance, account.debt));
+        }
+        account.balance -= charge.amount();
+        account.spent += charge.amount();
+        account.changed = true;
+        Posting posting = new Posting("charge", charge.key(), charge.jobId().toString(), charge.userId(),
+                charge.fingerprint(), NO_METADATA, null);
+        CreditsCharged event = new CreditsCharged(charge.jobId(), charge.userId(), charge.amount(), account.balance,
+                posting.id);
+        return plan.apply(posting.withResult(bodyOf(event))
+                .user(charge.userId(), "spendable", -charge.amount(), account.balance)
+                .system("spend", charge.amount()), event);
+    }
+
+    private OperationResult refund(BatchPlan plan, Refund refund, AccountState account) {
+        StoredTransaction charged = plan.known.get(refund.chargeKey());
+        if (charged == null) {
+            return OperationResult.refused(Problem.of(422, "no-charge-to-refund", "Nothing to refund",
+                    "Job " + refund.jobId() + " was never charged, so there is nothing to refund"));
+        }
+        Map<String, Object> charge = charged.result();
+        if (!refund.userId().equals(charge.get("userId"))) {
+            return OperationResult.refused(Problem.of(422, "wrong-user", "Wrong user",
+                    "Job " + refund.jobId() + " was charged to another user"));
+        }
+        long chargedAmount = ((Number) charge.get("amount")).longValue();
+        long amount = refund.amount() == null ? chargedAmount : refund.amount();
+        if (amount > chargedAmount) {
+            return OperationResult.refused(Problem.of(422, "refund-exceeds-charge", "Refund exceeds the charge",
+                    "Job " + refund.jobId() + " was charged " + chargedAmount + " credits; cannot refund " + amount)
+                    .with("charged", chargedAmount));
+        }
+        account.balance += amount;
+        account.spent -= amount;
+        account.changed = true;
+        Posting posting = new Posting("refund", refund.key(), refund.jobId().toString(), refund.userId(),
+                refund.fingerprint(), metadata("reason", refund.reason()), null);
+        CreditsRefunded event = new CreditsRefunded(refund.jobId(), refund.userId(), amount, account.balance,
+                posting.id);
+        return plan.apply(posting.withResult(bodyOf(event))
+                .user(refund.userId(), "spendable", amount, account.balance)
+                .system("spend", -amount), event);
+    }
+
+    private OperationResult grant(BatchPlan plan, Grant grant, AccountState account) {
+        account.balance += grant.credits();
+        account.purchased += grant.credits();
+        account.changed = true;
+        Posting purchase = new Posting("purchase", grant.key(), grant.paymentId().toString(), grant.userId(),
+                grant.fingerprint(), NO_METADATA, null)
+                .user(grant.userId(), "spendable", grant.credits(), account.balance)
+                .system("purchases", -grant.credits());
+        long repaid = Math.min(grant.credits(), account.debt);
+        if (repaid > 0) {
+            // Debt is repaid first, as its own transaction, so the ledger shows where the credits went.
+            account.balance -= repaid;
+            account.debt -= repaid;
+            plan.post(new Posting("debt_repayment", grant.debtRepaymentKey(), grant.paymentId().toString(),
+                    grant.userId(), grant.fingerprint(), NO_METADATA, Map.of("repaid", repaid))
+                    .user(grant.userId(), "spendable", -repaid, account.balance)
+                    .user(grant.userId(), "debt", repaid, -account.debt));
+        }
+        CreditsGranted event = new CreditsGranted(grant.paymentId(), grant.userId(), grant.credits(), repaid,
+                account.balance, purchase.id);
+        return plan.apply(purchase.withResult(bodyOf(event)), event);
+    }
+
+    private OperationResult clawback(BatchPlan plan, Clawback clawback, AccountState account) {
+        long taken = Math.min(account.balance, clawback.credits());
+        long shortfall = clawback.credits() - taken;
+        account.balance -= taken;
+        account.debt += shortfall;
+        account.changed = true;
+        Posting posting = new Posting("clawback", clawback.key(), clawback.paymentId().toString(), clawback.userId(),
+                clawback.fingerprint(), metadata("reason", clawback.reason()), null);
+        CreditsClawedBack event = new CreditsClawedBack(clawback.paymentId(), clawback.userId(), clawback.credits(),
+                taken, shortfall, account.balance, account.debt, posting.id);
+        return plan.apply(posting.withResult(bodyOf(event))
+                .user(clawback.userId(), "spendable", -taken, account.balance)
+                .user(clawback.userId(), "debt", -shortfall, -account.debt)
+                .system("purchases", clawback.credits()), event);
+    }
+
+    private OperationResult gift(BatchPlan plan, Gift gift, AccountState sender, AccountState recipient) {
+        if (gift.senderId().equals(gift.recipientId())) {
+            return OperationResult.refused(Problem.of(422, "self-gift", "Self-gift not allowed",
+                    "A gift must go to someone else"));
+        }
+        long cost = Math.multiplyExact(gift.type().cost(), (long) gift.quantity());
+        if (sender.debt > 0 || sender.balance < cost) {
+            return OperationResult.refused(chargeRefusal(sender.debt > 0 ? "account_in_debt" : "insufficient_credits",
+                    cost, sender.balance, sender.debt));
+        }
+        long fee = giftFee(cost, giftFeeBps);
+        long net = cost - fee;
+        sender.balance -= cost;
+        sender.gifted += cost;
+        recipient.earnings += net;
+        recipient.received += net;
+        sender.changed = true;
+        recipient.changed = true;
+        GiftSent event = new GiftSent(gift.giftId(), gift.senderId(), gift.recipientId(), gift.type().code(), cost, fee,
+                net, gift.boxId());
+        Map<String, Object> body = new LinkedHashMap<>(bodyOf(event));
+        body.put("quantity", gift.quantity());
+        body.put("senderBalanceAfter", sender.balance);
+        Posting posting = new Posting("gift", gift.key(), gift.giftId().toString(), gift.senderId(),
+                gift.fingerprint(), metadata("giftType", gift.type().code()), body)
+                .user(gift.senderId(), "spendable", -cost, sender.balance)
+                .user(gift.recipientId(), "earnings", net, recipient.earnings)
+                .system("platform_revenue", fee);
+        return plan.apply(posting, event);
+    }
+
+    private OperationResult adjust(BatchPlan plan, Adjustment adjustment, AccountState account) {
+        if (account.balance + adjustment.amount() < 0) {
+            return OperationResult.refused(Problem.of(422, "adjustment-below-zero", "Adjustment refused",
+                    "The balance is " + account.balance + "; an adjustment of " + adjustment.amount()
+                            + " would make it negative").with("available", account.balance));
+        }
+        account.balance += adjustment.amount();
+        account.changed = true;
+        Posting posting = new Posting("adjustment", adjustment.key(), adjustment.clientKey(), adjustment.userId(),
+                adjustment.fingerprint(), metadata("reason", adjustment.reason(), "adminId", adjustment.adminId()), null);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("transactionId", posting.id.toString());
+        body.put("userId", adjustment.userId());
+        body.put("amount", adjustment.amount());
+        body.put("reason", adjustment.reason());
+        body.put("balanceAfter", account.balance);
+        return plan.apply(posting.withResult(body)
+                .user(adjustment.userId(), "spendable", adjustment.amount(), account.balance)
+                .system("adjustments", -adjustment.amount()), null);
+    }
+
+    private OperationResult replay(BatchPlan plan, Submitted submitted, StoredTransaction previous) {
+        LedgerOperation op = submitted.operation();
+        if (!previous.fingerprint().equals(op.fingerprint())) {
+            return conflict(op);
+        }
+        if (submitted.announceReplay()) {
+            Class<? extends TallyEvent> eventClass = outcomeEventOf(op);
+            if (eventClass != null) {
+                plan.events.add(json.convertValue(previous.result(), eventClass));
+            }
+        }
+        return OperationResult.replayed(previous.result());
+    }
+
+    /** The event that announces an operation's outcome (adjustments and openings have none). */
+    private static Class<? extends TallyEvent> outcomeEventOf(LedgerOperation op) {
+        if (op instanceof Charge) {
+            return CreditsCharged.class;
+        } else if (op instanceof Refund) {
+            return CreditsRefunded.class;
+        } else if (op instanceof Grant) {
+            return CreditsGranted.class;
+        } else if (op instanceof Clawback) {
+            return CreditsClawedBack.class;
+        } else if (op instanceof Gift) {
+            return GiftSent.class;
+        }
+        return null;
+    }
+
+    private static OperationResult conflict(LedgerOperation op) {
+        return OperationResult.refused(Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
+                "The key " + op.key() + " was already used with different parameters"));
+    }
+
+    static Problem chargeRefusal(String reason, long needed, long available, long debt) {
+        Problem problem = "account_in_debt".equals(reason)
+                ? Problem.of(402, "account-in-debt", "Account in debt",
+                        "Your account owes " + debt + " credits; buy credits to repay the debt before spending")
+                        .with("debt", debt)
+                : Problem.of(402, "insufficient-credits", "Insufficient credits",
+                        "Insufficient credits: you have " + available + ", this needs " + needed);
+        return problem.with("needed", needed).with("available", available).with("reason", reason);
+    }
+
+    private Map<String, Object> bodyOf(TallyEvent event) {
+        return json.convertValue(event, MAP);
+    }
+
+    private static Map<String, Object> metadata(Object... pairs) {
+        Map<String, Object> metadata = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                metadata.put((String) pairs[i], pairs[i + 1]);
+            }
+        }
+        return metadata;
+    }
+
+    /** Everything a batch will write, and what each operation answers. */
+    static final class BatchPlan {
+
+        final Map<String, StoredTransaction> known;
+        final Map<UUID, StoredRejection> rejections;
+        final List<OperationResult> results = new ArrayList<>();
+        final List<Posting> postings = new ArrayList<>();
+        final List<StoredRejection> newRejections = new ArrayList<>();
+        final List<TallyEvent> events = new ArrayList<>();
+
+        BatchPlan(StoredOutcomes stored) {
+            this.known = new HashMap<>(stored.transactions());
+            this.rejections = new HashMap<>(stored.rejections());
+        }
+
+        void post(Posting posting) {
+            if (posting.sum() != 0) {
+                throw new IllegalStateException("unbalanced posting " + posting.key + ": " + posting.sum());
+            }
+            postings.add(posting);
+            known.put(posting.key, new StoredTransaction(posting.key, posting.fingerprint, posting.result));
+        }
+
+        OperationResult apply(Posting posting, TallyEvent event) {
+            post(posting);
+            if (event != null) {
+                events.add(event);
+            }
+            return OperationResult.applied(posting.result);
+        }
+    }
+}

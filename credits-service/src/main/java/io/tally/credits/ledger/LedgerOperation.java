@@ -1,0 +1,136 @@
+package io.tally.credits.ledger;
+
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A request to move credits. Every operation is idempotent by its business key: the same key with the same
+ * parameters replays the first result; the same key with other parameters is a conflict.
+ */
+public sealed interface LedgerOperation {
+
+    /** The business idempotency key, unique across the ledger. */
+    String key();
+
+    /** The accounts the operation touches (they are opened if new and locked for the batch). */
+    Set<String> userIds();
+
+    /** Identifies the parameters: a replay must match it. */
+    String fingerprint();
+
+    record Charge(UUID jobId, String userId, long amount) implements LedgerOperation {
+        public String key() {
+            return "job:" + jobId + ":charge";
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + amount;
+        }
+    }
+
+    /** {@code amount} null refunds everything that was charged. */
+    record Refund(UUID jobId, String userId, Long amount, String reason) implements LedgerOperation {
+        public String key() {
+            return "job:" + jobId + ":refund";
+        }
+
+        public String chargeKey() {
+            return "job:" + jobId + ":charge";
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + (amount == null ? "all" : amount);
+        }
+    }
+
+    record Grant(UUID paymentId, String userId, long credits) implements LedgerOperation {
+        public String key() {
+            return "payment:" + paymentId + ":grant";
+        }
+
+        public String debtRepaymentKey() {
+            return "payment:" + paymentId + ":debt-repayment";
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + credits;
+        }
+    }
+
+    record Clawback(UUID paymentId, String userId, long credits, String reason) implements LedgerOperation {
+        public String key() {
+            return "payment:" + paymentId + ":clawback";
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + credits;
+        }
+    }
+
+    /** {@code clientKey} is the sender's Idempotency-Key; the gift id derives from it. */
+    record Gift(String senderId, String recipientId, GiftType type, int quantity, String boxId, String clientKey)
+            implements LedgerOperation {
+        public String key() {
+            return "gift:" + senderId + ":" + clientKey;
+        }
+
+        public UUID giftId() {
+            return UUID.nameUUIDFromBytes(key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        public Set<String> userIds() {
+            // Set.copyOf, not Set.of: a (refused) self-gift names the same user twice.
+            return Set.copyOf(java.util.List.of(senderId, recipientId));
+        }
+
+        public String fingerprint() {
+            return recipientId + "|" + type.code() + "|" + quantity + "|" + boxId;
+        }
+    }
+
+    record Adjustment(String userId, long amount, String reason, String adminId, String clientKey)
+            implements LedgerOperation {
+        public String key() {
+            return "adjustment:" + adminId + ":" + clientKey;
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + amount + "|" + reason;
+        }
+    }
+
+    /** Opens the account (with its signup bonus) if it does not exist yet; moves nothing else. */
+    record OpenAccount(String userId) implements LedgerOperation {
+        public String key() {
+            return "account:" + userId + ":open";
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.tally.credits.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.tally.common.events.EventTypes;
+import io.tally.common.inbox.DeadLetterPublisher;
+import io.tally.common.inbox.InboundEvent;
+import io.tally.common.inbox.PoisonEventException;
+import io.tally.credits.ledger.LedgerBatchExecutor;
+import io.tally.credits.ledger.OperationResult;
+import io.tally.credits.ledger.Submitted;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes the saga and payment events in batches: one poll becomes one ledger transaction (inbox rows,
+ * effects and outbox events together), so the consumer keeps up with thousands of charges a second. Poison
+ * records are dead-lettered one by one and the rest of the batch goes on. The batch is acknowledged only after
+ * its transaction committed; if the database is unreachable the batch is retried until it is back.
+ */
+@ApplicationScoped
+public class LedgerEventConsumer {
+
+    public static final String CHANNEL = "credits-in";
+    private static final Logger LOG = Logger.getLogger(LedgerEventConsumer.class);
+
+    private final LedgerEventMapper mapper;
+    private final LedgerBatchExecutor executor;
+    private final DeadLetterPublisher deadLetters;
+
+    public LedgerEventConsumer(ObjectMapper json, LedgerBatchExecutor executor, DeadLetterPublisher deadLetters) {
+        this.mapper = new LedgerEventMapper(json);
+        this.executor = executor;
+        this.deadLetters = deadLetters;
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        List<Submitted> operations = new ArrayList<>();
+        List<KafkaRecord<String, String>> sources = new ArrayList<>();
+        List<Uni<Void>> poison = new ArrayList<>();
+        for (KafkaRecord<String, String> record : batch) {
+            try {
+                InboundEvent event = InboundEvent.from(record.getHeaders(), record.getPayload());
+                if (EventTypes.byName(event.type()).isEmpty() || !mapper.handles(event.type())) {
+                    continue;
+                }
+                operations.add(Submitted.fromEvent(mapper.toOperation(event), event.id(), event.type()));
+                sources.add(record);
+            } catch (PoisonEventException e) {
+                poison.add(deadLetter(record, e.getMessage()));
+            }
+        }
+        Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(poison).andFailFast().replaceWithVoid();
+        return deadLettered
+                .chain(() -> operations.isEmpty() ? Uni.createFrom().item(List.<OperationResult>of())
+                        : executor.execute(operations)
+                                .onFailure().invoke(e -> LOG.warnf("Ledger batch not applied, retrying: %s", e.toString()))
+                                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
+                                .indefinitely())
+                .flatMap(results -> deadLetterFailures(sources, results))
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    private Uni<Void> deadLetterFailures(List<KafkaRecord<String, String>> sources, List<OperationResult> results) {
+        return Multi.createFrom().range(0, results.size())
+                .filter(i -> results.get(i).status() == OperationResult.Status.FAILED)
+                .onItem().transformToUniAndConcatenate(i -> deadLetter(sources.get(i),
+                        "ledger operation failed: " + results.get(i).body()))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> deadLetter(KafkaRecord<String, String> record, String reason) {
+        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                .orElse(-1L);
+        return deadLetters.publish(record.getTopic(), offset, record.getKey(), record.getPayload(),
+                record.getHeaders(), reason);
+    }
+}

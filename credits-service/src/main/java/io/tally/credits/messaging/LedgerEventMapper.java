@@ -1,0 +1,75 @@
+package io.tally.credits.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.common.events.EventTypes;
+import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobRequested;
+import io.tally.common.events.payments.PaymentConfirmed;
+import io.tally.common.events.payments.PaymentReversed;
+import io.tally.common.inbox.InboundEvent;
+import io.tally.common.inbox.PoisonEventException;
+import io.tally.common.security.CurrentUser;
+import io.tally.credits.ledger.LedgerOperation;
+import io.tally.credits.rest.Requests;
+import java.util.Set;
+import java.util.UUID;
+
+/** Turns the four consumed event types into ledger operations; data outside the contract is poison. */
+final class LedgerEventMapper {
+
+    private static final Set<String> HANDLED = Set.of(EventTypes.JOB_REQUESTED.name(),
+            EventTypes.JOB_REFUND_REQUESTED.name(), EventTypes.PAYMENT_CONFIRMED.name(),
+            EventTypes.PAYMENT_REVERSED.name());
+
+    private final ObjectMapper json;
+
+    LedgerEventMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    boolean handles(String type) {
+        return HANDLED.contains(type);
+    }
+
+    LedgerOperation toOperation(InboundEvent event) {
+        String type = event.type();
+        if (type.equals(EventTypes.JOB_REQUESTED.name())) {
+            JobRequested data = event.dataAs(JobRequested.class, json);
+            return new LedgerOperation.Charge(id(data.jobId(), event), user(data.userId(), event),
+                    amount(data.cost(), event));
+        }
+        if (type.equals(EventTypes.JOB_REFUND_REQUESTED.name())) {
+            JobRefundRequested data = event.dataAs(JobRefundRequested.class, json);
+            return new LedgerOperation.Refund(id(data.jobId(), event), user(data.userId(), event), null, data.reason());
+        }
+        if (type.equals(EventTypes.PAYMENT_CONFIRMED.name())) {
+            PaymentConfirmed data = event.dataAs(PaymentConfirmed.class, json);
+            return new LedgerOperation.Grant(id(data.paymentId(), event), user(data.userId(), event),
+                    amount(data.credits(), event));
+        }
+        PaymentReversed data = event.dataAs(PaymentReversed.class, json);
+        return new LedgerOperation.Clawback(id(data.paymentId(), event), user(data.userId(), event),
+                amount(data.credits(), event), data.reason());
+    }
+
+    private static UUID id(UUID id, InboundEvent event) {
+        if (id == null) {
+            throw new PoisonEventException("event " + event.id() + " has no job/payment id");
+        }
+        return id;
+    }
+
+    private static String user(String userId, InboundEvent event) {
+        if (userId == null || userId.isBlank() || userId.length() > CurrentUser.MAX_USER_ID_LENGTH) {
+            throw new PoisonEventException("event " + event.id() + " has no valid userId");
+        }
+        return userId;
+    }
+
+    private static long amount(long amount, InboundEvent event) {
+        if (amount <= 0 || amount > Requests.MAX_AMOUNT) {
+            throw new PoisonEventException("event " + event.id() + " has an amount outside 1.." + Requests.MAX_AMOUNT);
+        }
+        return amount;
+    }
+}

@@ -1,0 +1,69 @@
+package io.tally.credits.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.tally.common.idempotency.IdempotentRequests;
+import io.tally.common.problem.ProblemException;
+import io.tally.common.security.CurrentUser;
+import io.tally.common.security.Roles;
+import io.tally.credits.ledger.AccountQueries;
+import io.tally.credits.ledger.AccountQueries.Account;
+import io.tally.credits.ledger.LedgerBatcher;
+import io.tally.credits.ledger.LedgerOperation;
+import io.tally.credits.reconciliation.ReconciliationReport;
+import io.tally.credits.reconciliation.ReconciliationRepository;
+import io.tally.credits.rest.Requests.AdjustmentRequest;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+/** Operator tools: signed adjustments with a reason, any account, and the ledger's self-check. */
+@Path("/credits")
+@RolesAllowed(Roles.ADMIN)
+public class AdminResource {
+
+    private final LedgerBatcher batcher;
+    private final AccountQueries queries;
+    private final ReconciliationRepository reconciliation;
+    private final CurrentUser currentUser;
+
+    public AdminResource(LedgerBatcher batcher, AccountQueries queries, ReconciliationRepository reconciliation,
+                         CurrentUser currentUser) {
+        this.batcher = batcher;
+        this.queries = queries;
+        this.reconciliation = reconciliation;
+        this.currentUser = currentUser;
+    }
+
+    @POST
+    @Path("/adjustments")
+    public Uni<Response> adjust(@HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
+                                @Valid @NotNull AdjustmentRequest request) {
+        if (request.amount() == 0) {
+            throw ProblemException.badRequest("amount must not be zero");
+        }
+        String key = IdempotencyKeys.require(idempotencyKey);
+        return batcher.submit(new LedgerOperation.Adjustment(request.userId(), request.amount(), request.reason(),
+                        currentUser.id(), key))
+                .map(result -> LedgerResponses.of(result, Response.Status.CREATED));
+    }
+
+    @GET
+    @Path("/admin/accounts/{userId}")
+    public Uni<Account> account(@PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId) {
+        return queries.findAccount(userId)
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)));
+    }
+
+    @GET
+    @Path("/admin/reconciliation")
+    public Uni<ReconciliationReport> reconcile() {
+        return reconciliation.check(null);
+    }
+}

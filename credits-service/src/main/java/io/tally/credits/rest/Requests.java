@@ -1,0 +1,52 @@
+package io.tally.credits.rest;
+
+import io.tally.common.security.CurrentUser;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import java.util.UUID;
+
+/** Request bodies of the credits API. Every amount is bounded so no sum can overflow a bigint. */
+public final class Requests {
+
+    /** No single movement may exceed a billion credits. */
+    public static final long MAX_AMOUNT = 1_000_000_000L;
+
+    private Requests() {
+    }
+
+    public record ChargeRequest(
+            @NotNull UUID jobId,
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @NotNull @Positive @Max(MAX_AMOUNT) Long amount) {
+    }
+
+    /** Without {@code amount}, refunds the whole charge. */
+    public record RefundRequest(
+            @NotNull UUID jobId,
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @Positive @Max(MAX_AMOUNT) Long amount,
+            @Size(max = 200) String reason) {
+    }
+
+    public record GiftRequest(
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String recipientId,
+            @NotBlank @Pattern(regexp = "[a-z0-9_-]{1,40}", message = "must be a gift type code") String giftType,
+            @Min(1) @Max(100) Integer quantity,
+            @Size(max = 128) String boxId) {
+
+        public int quantityOrOne() {
+            return quantity == null ? 1 : quantity;
+        }
+    }
+
+    public record AdjustmentRequest(
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @NotNull @Min(-MAX_AMOUNT) @Max(MAX_AMOUNT) Long amount,
+            @NotBlank @Size(max = 500) String reason) {
+    }
+}

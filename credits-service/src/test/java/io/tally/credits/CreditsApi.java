@@ -1,0 +1,100 @@
+package io.tally.credits;
+
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.response.Response;
+import io.tally.common.events.CloudEventHeaders;
+import io.tally.common.events.EventType;
+import io.tally.common.events.TallyEvent;
+import io.tally.common.testing.TestKafka;
+import io.tally.common.testing.TestTokens;
+import java.util.Map;
+import java.util.UUID;
+
+/** The credits API as the tests call it: a user, a service backend, an admin, and a Kafka producer. */
+final class CreditsApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CreditsApi() {
+    }
+
+    static String newUser(String prefix) {
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    static Response me(String user) {
+        return given().header("Authorization", TestTokens.bearer(user, "user")).when().get("/credits/me");
+    }
+
+    static Response charge(UUID jobId, String user, long amount) {
+        return given().header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType("application/json")
+                .body(Map.of("jobId", jobId.toString(), "userId", user, "amount", amount))
+                .when().post("/credits/charges");
+    }
+
+    static Response refund(UUID jobId, String user) {
+        return given().header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType("application/json")
+                .body(Map.of("jobId", jobId.toString(), "userId", user))
+                .when().post("/credits/refunds");
+    }
+
+    static Response adjust(String user, long amount) {
+        return given().header("Authorization", TestTokens.bearer("ops-admin", "admin"))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .contentType("application/json")
+                .body(Map.of("userId", user, "amount", amount, "reason", "test funding"))
+                .when().post("/credits/adjustments");
+    }
+
+    static Response gift(String sender, String key, String recipient, String type, int quantity) {
+        return given().header("Authorization", TestTokens.bearer(sender, "user"))
+                .header("Idempotency-Key", key)
+                .contentType("application/json")
+                .body(Map.of("recipientId", recipient, "giftType", type, "quantity", quantity))
+                .when().post("/credits/gifts");
+    }
+
+    static Response account(String user) {
+        return given().header("Authorization", TestTokens.bearer("ops-admin", "admin"))
+                .when().get("/credits/admin/accounts/" + user);
+    }
+
+    static long balance(String user) {
+        return account(user).then().statusCode(200).extract().jsonPath().getLong("balance");
+    }
+
+    static long debt(String user) {
+        return account(user).then().statusCode(200).extract().jsonPath().getLong("debt");
+    }
+
+    /** Opens the account (signup bonus) and adjusts it to exactly {@code target} credits. */
+    static void fund(String user, long target) {
+        long current = me(user).then().statusCode(200).extract().jsonPath().getLong("balance");
+        if (target != current) {
+            adjust(user, target - current).then().statusCode(201);
+        }
+    }
+
+    /** Publishes an event as its producing service would (CloudEvents binary mode, key = user). */
+    static String publish(EventType<?> type, TallyEvent data) {
+        return publish(type, data, UUID.randomUUID().toString(), null);
+    }
+
+    static String publish(EventType<?> type, TallyEvent data, String eventId, Integer partition) {
+        try {
+            TestKafka.send(type.topic(), partition, data.key(), JSON.writeValueAsString(data), Map.of(
+                    CloudEventHeaders.SPEC_VERSION, "1.0",
+                    CloudEventHeaders.ID, eventId,
+                    CloudEventHeaders.TYPE, type.name(),
+                    CloudEventHeaders.SOURCE, "/tests",
+                    CloudEventHeaders.SUBJECT, data.key()));
+            return eventId;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.tally.credits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tally.common.events.CloudEventHeaders;
+import io.tally.common.events.EventTypes;
+import io.tally.common.events.Topics;
+import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobRequested;
+import io.tally.common.events.payments.PaymentConfirmed;
+import io.tally.common.events.payments.PaymentReversed;
+import io.tally.common.testing.TestKafka;
+import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TopicReader;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The saga and payment events, through the real broker. */
+@QuarkusTest
+class LedgerEventsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void jobRequestedIsChargedAndAnswered() {
+        String user = CreditsApi.newUser("saga");
+        CreditsApi.fund(user, 20);
+        UUID charged = UUID.randomUUID();
+        UUID rejected = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(charged, user, 15));
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 15));
+
+        try (TopicReader replies = new TopicReader(Topics.CREDITS)) {
+            await().atMost(WAIT).until(() -> replies.withKey(user).size() >= 2);
+            List<ConsumerRecord<String, String>> answers = replies.withKey(user);
+            assertThat(TestKafka.header(answers.get(0), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CREDITS_CHARGED.name());
+            assertThat(answers.get(0).value()).contains(charged.toString()).contains("\"balanceAfter\":5");
+            assertThat(TestKafka.header(answers.get(1), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CHARGE_REJECTED.name());
+            assertThat(answers.get(1).value()).contains(rejected.toString()).contains("\"needed\":15")
+                    .contains("\"available\":5").contains("insufficient_credits");
+        }
+    }
+
+    @Test
+    void theSameJobRequestedDeliveredFiveTimesAndConcurrentlyChargesOnce() {
+        String user = CreditsApi.newUser("redelivered");
+        CreditsApi.fund(user, 100);
+        UUID job = UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        JobRequested requested = new JobRequested(job, user, 15);
+        for (int i = 0; i < 5; i++) {
+            CreditsApi.publish(EventTypes.JOB_REQUESTED, requested, eventId, null);
+        }
+        // The same event on other partitions is consumed concurrently with the copies above.
+        CompletableFuture.allOf(IntStream.range(0, 6).mapToObj(p -> CompletableFuture.runAsync(() ->
+                CreditsApi.publish(EventTypes.JOB_REQUESTED, requested, eventId, p))).toArray(CompletableFuture[]::new)).join();
+        // A saga retry is a new event for the same job: still one charge.
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, requested);
+
+        UUID marker = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 1));
+        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> charges(job) == 1);
+        assertThat(CreditsApi.balance(user)).isEqualTo(100 - 15 - 1);
+    }
+
+    @Test
+    void refundsNeedACharge_happenOnce_andNeverForARejectedCharge() {
+        String user = CreditsApi.newUser("refunds");
+        CreditsApi.fund(user, 20);
+        UUID neverCharged = UUID.randomUUID();
+        UUID charged = UUID.randomUUID();
+        UUID rejected = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(neverCharged, user, "failed"));
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(charged, user, 15));
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 50));
+        CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(charged, user, "failed"));
+        CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(charged, user, "failed again"));
+        CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(rejected, user, "failed"));
+        UUID marker = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 1));
+
+        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        assertThat(refunds(neverCharged)).isZero();
+        assertThat(refunds(charged)).isEqualTo(1);
+        assertThat(refunds(rejected)).isZero();
+        assertThat(CreditsApi.balance(user)).isEqualTo(20 - 1);
+        // The synchronous path gives the same answers.
+        CreditsApi.refund(neverCharged, user).then().statusCode(422);
+        CreditsApi.refund(charged, user).then().statusCode(201).header("Idempotent-Replayed", "true");
+    }
+
+    @Test
+    void clawbackIntoDebtBlocksSpendingUntilTheNextGrantRepaysIt() {
+        String user = CreditsApi.newUser("debtor");
+        CreditsApi.me(user).then().statusCode(200); // 100 signup credits
+        UUID payment = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe"));
+        await().atMost(WAIT).until(() -> CreditsApi.balance(user) == 150);
+        CreditsApi.charge(UUID.randomUUID(), user, 130).then().statusCode(201); // spends most of it
+
+        CreditsApi.publish(EventTypes.PAYMENT_REVERSED, new PaymentReversed(payment, user, 50, "refunded", "stripe"));
+        await().atMost(WAIT).until(() -> CreditsApi.debt(user) == 30);
+        assertThat(CreditsApi.balance(user)).isZero();
+        CreditsApi.charge(UUID.randomUUID(), user, 1).then().statusCode(402)
+                .body("reason", org.hamcrest.Matchers.equalTo("account_in_debt"))
+                .body("debt", org.hamcrest.Matchers.equalTo(30));
+
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(UUID.randomUUID(), user, 100, 29900, "THB", "stripe"));
+        await().atMost(WAIT).until(() -> CreditsApi.debt(user) == 0);
+        assertThat(CreditsApi.balance(user)).isEqualTo(70);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE user_id = $1 AND kind = 'debt_repayment'", user))
+                .isEqualTo(1);
+        CreditsApi.charge(UUID.randomUUID(), user, 1).then().statusCode(201);
+    }
+
+    @Test
+    void poisonEventsAreDeadLetteredAndTheBatchGoesOn() {
+        String user = CreditsApi.newUser("poison");
+        CreditsApi.fund(user, 100);
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(UUID.randomUUID(), user, -15));
+        UUID marker = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 2));
+
+        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        try (TopicReader dlq = new TopicReader(Topics.deadLetter("credits"))) {
+            await().atMost(WAIT).until(() -> !dlq.withKey(user).isEmpty());
+            assertThat(TestKafka.header(dlq.withKey(user).get(0), "dead-letter-reason")).contains("amount");
+        }
+        assertThat(CreditsApi.balance(user)).isEqualTo(98);
+    }
+
+    private long charges(UUID job) {
+        return TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1", "job:" + job + ":charge");
+    }
+
+    private long refunds(UUID job) {
+        return TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1", "job:" + job + ":refund");
+    }
+}
