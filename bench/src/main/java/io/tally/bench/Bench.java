@@ -1,5 +1,6 @@
 package io.tally.bench;
 
+import io.tally.bench.scenarios.CreditsChargeScenario;
 import io.tally.bench.scenarios.OutboxPublishScenario;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -11,7 +12,9 @@ import java.util.Map;
 public final class Bench {
 
     private static final List<Scenario> SCENARIOS = List.of(
-            new OutboxPublishScenario());
+            new OutboxPublishScenario(),
+            new CreditsChargeScenario(false),
+            new CreditsChargeScenario(true));
 
     private Bench() {
     }

@@ -104,17 +104,24 @@ public class LedgerBatchExecutor {
                 eventTypes.add(submitted.eventType());
             }
         }
-        return inbox.recordFirstDeliveries(conn, CONSUMER, eventIds, eventTypes)
-                .flatMap(recorded -> repository.openAccounts(conn, userIds)
-                        .flatMap(opened -> repository.lockAccounts(conn, userIds)
-                                .flatMap(accounts -> repository.loadOutcomes(conn, keys, chargedJobs)
-                                        .flatMap(stored -> {
-                                            LedgerEngine.BatchPlan plan = engine.plan(batch,
-                                                    duplicateEvents(batch, recorded), accounts, opened, stored);
-                                            return repository.write(conn, plan, accounts.values())
-                                                    .chain(() -> outbox.appendAll(conn, plan.events))
-                                                    .replaceWith(plan.results);
-                                        }))));
+        // Pipelined: the four statements leave together and run in order on this connection, so the lock is
+        // taken after the accounts exist and the outcomes are read after the lock is held — one round trip.
+        return Uni.combine().all().unis(
+                        inbox.recordFirstDeliveries(conn, CONSUMER, eventIds, eventTypes),
+                        repository.openAccounts(conn, userIds),
+                        repository.lockAccounts(conn, userIds),
+                        repository.loadOutcomes(conn, keys, chargedJobs))
+                .asTuple()
+                .flatMap(loaded -> {
+                    Map<String, AccountState> accounts = loaded.getItem3();
+                    LedgerEngine.BatchPlan plan = engine.plan(batch, duplicateEvents(batch, loaded.getItem1()),
+                            accounts, loaded.getItem2(), loaded.getItem4());
+                    return Uni.combine().all().unis(
+                                    repository.write(conn, plan, accounts.values()),
+                                    outbox.appendAll(conn, plan.events))
+                            .discardItems()
+                            .replaceWith(plan.results);
+                });
     }
 
     /** Positions whose event was applied in an earlier batch, or already earlier in this one. */

@@ -118,13 +118,17 @@ public class LedgerRepository {
                     rows.forEach(row -> found.put(row.getUUID("job_id"), storedRejection(row)));
                     return found;
                 });
-        return transactions.flatMap(t -> rejections.map(r -> new StoredOutcomes(t, r)));
+        return Uni.combine().all().unis(transactions, rejections).asTuple()
+                .map(both -> new StoredOutcomes(both.getItem1(), both.getItem2()));
     }
 
+    /** Issued together (pipelined); the connection runs them in this order. */
     Uni<Void> write(SqlConnection conn, LedgerEngine.BatchPlan plan, Collection<AccountState> accounts) {
-        return updateAccounts(conn, accounts.stream().filter(a -> a.changed).toList())
-                .chain(() -> insertPostings(conn, plan.postings))
-                .chain(() -> insertRejections(conn, plan.newRejections));
+        return Uni.combine().all().unis(
+                        updateAccounts(conn, accounts.stream().filter(a -> a.changed).toList()),
+                        insertPostings(conn, plan.postings),
+                        insertRejections(conn, plan.newRejections))
+                .discardItems();
     }
 
     private Uni<Void> updateAccounts(SqlClient client, List<AccountState> changed) {
@@ -181,13 +185,15 @@ public class LedgerRepository {
                 entryBalance.add(e.balanceAfter());
             }
         }
-        return client.preparedQuery(INSERT_TRANSACTIONS)
-                .execute(Tuple.tuple(List.of(ids, kinds, keys, references, users, hashes, metadata, results)))
-                .chain(() -> client.preparedQuery(INSERT_ENTRIES).execute(Tuple.tuple(List.of(
-                        entryTx.toArray(UUID[]::new), entryUser.toArray(String[]::new),
-                        entrySystem.toArray(String[]::new), entryBook.toArray(String[]::new),
-                        entryAmount.toArray(Long[]::new), entryBalance.toArray(Long[]::new)))))
-                .replaceWithVoid();
+        // Entries reference their transaction: pipelined in this order, the headers are in first.
+        return Uni.combine().all().unis(
+                        client.preparedQuery(INSERT_TRANSACTIONS)
+                                .execute(Tuple.tuple(List.of(ids, kinds, keys, references, users, hashes, metadata, results))),
+                        client.preparedQuery(INSERT_ENTRIES).execute(Tuple.tuple(List.of(
+                                entryTx.toArray(UUID[]::new), entryUser.toArray(String[]::new),
+                                entrySystem.toArray(String[]::new), entryBook.toArray(String[]::new),
+                                entryAmount.toArray(Long[]::new), entryBalance.toArray(Long[]::new)))))
+                .discardItems();
     }
 
     private Uni<Void> insertRejections(SqlClient client, List<StoredRejection> rejections) {

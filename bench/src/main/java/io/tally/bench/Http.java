@@ -1,0 +1,48 @@
+package io.tally.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.concurrent.CompletionStage;
+
+/** A pooled keep-alive HTTP client for scenarios; a non-2xx answer fails the operation. */
+public final class Http implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final WebClient client;
+
+    public Http(int connections) {
+        this.vertx = Vertx.vertx();
+        this.client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(connections)
+                .setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000));
+    }
+
+    public CompletionStage<HttpResponse<Buffer>> post(String url, String token, JsonObject body) {
+        return expectSuccess(client.postAbs(url).bearerTokenAuthentication(token).sendJsonObject(body));
+    }
+
+    public CompletionStage<HttpResponse<Buffer>> post(String url, String token, String idempotencyKey, JsonObject body) {
+        return expectSuccess(client.postAbs(url).bearerTokenAuthentication(token)
+                .putHeader("Idempotency-Key", idempotencyKey).sendJsonObject(body));
+    }
+
+    public CompletionStage<HttpResponse<Buffer>> get(String url, String token) {
+        return expectSuccess(client.getAbs(url).bearerTokenAuthentication(token).send());
+    }
+
+    private static CompletionStage<HttpResponse<Buffer>> expectSuccess(Future<HttpResponse<Buffer>> response) {
+        return response.compose(r -> r.statusCode() / 100 == 2 ? Future.succeededFuture(r)
+                : Future.failedFuture(new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString())))
+                .toCompletionStage();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close();
+    }
+}

@@ -1,0 +1,31 @@
+package io.tally.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** Runs SQL as the bench role in its own schema (baseline set-up). */
+public final class Psql {
+
+    private Psql() {
+    }
+
+    public static void execute(BenchContext context, String sql) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+                .connectingTo(new PgConnectOptions().setHost(context.dbHost()).setPort(context.dbPort())
+                        .setDatabase(context.dbName()).setUser("tally_bench").setPassword("tally_bench")
+                        .addProperty("search_path", "bench"))
+                .using(vertx).build();
+        try {
+            // Simple-query protocol: the script holds several statements.
+            pool.query(sql).execute().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        } finally {
+            pool.close();
+            vertx.close();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.tally.bench.scenarios;
+
+import io.tally.bench.BenchContext;
+import io.tally.bench.Http;
+import io.tally.bench.LoadGenerator;
+import io.tally.bench.LoadResult;
+import io.tally.bench.PgBench;
+import io.tally.bench.Scenario;
+import io.tally.bench.ScenarioResult;
+import io.tally.bench.Tokens;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Charges of 15 credits through {@code POST /credits/charges}, against 10,000 users ("spread") or one user
+ * ("hot"), compared in the same run with the classic row-locking plpgsql charge driven by pgbench on the same
+ * PostgreSQL at the same concurrency. {@code ratio} = Tally ÷ baseline.
+ */
+public final class CreditsChargeScenario implements Scenario {
+
+    private static final int SPREAD_USERS = 10_000;
+    private static final long AMOUNT = 15;
+
+    private final boolean hot;
+
+    public CreditsChargeScenario(boolean hot) {
+        this.hot = hot;
+    }
+
+    @Override
+    public String name() {
+        return hot ? "credits-charge-hot" : "credits-charge-spread";
+    }
+
+    @Override
+    public String description() {
+        return hot ? "charges on one account via the API vs the plpgsql baseline (target ≥ 5×)"
+                : "charges over 10,000 accounts via the API vs the plpgsql baseline (target ≥ 1.0×)";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context) throws Exception {
+        Duration duration = context.duration(Duration.ofSeconds(20));
+        int concurrency = context.intOption("concurrency", 64);
+        String credits = context.env().getOrDefault("TALLY_CREDITS_URL", "http://127.0.0.1:8081");
+        int users = hot ? 1 : SPREAD_USERS;
+
+        PgBench.Result baseline = runBaseline(context, concurrency, duration);
+        System.out.printf("baseline (pgbench, %d clients): %.0f charges/s, latency avg %.2f ms%n",
+                concurrency, baseline.tps(), baseline.latencyAverageMillis());
+
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String serviceToken = Tokens.issue(context, "bench-jobs-backend", "service");
+        String adminToken = Tokens.issue(context, "bench-admin", "admin");
+        try (Http http = new Http(concurrency)) {
+            fund(http, credits, adminToken, run, users);
+            AtomicInteger refused = new AtomicInteger();
+            LoadResult load = LoadGenerator.closedLoop(concurrency, duration, () -> {
+                String user = "bench-" + run + "-" + (hot ? 0 : ThreadLocalRandom.current().nextInt(users));
+                JsonObject body = new JsonObject().put("jobId", UUID.randomUUID().toString())
+                        .put("userId", user).put("amount", AMOUNT);
+                return http.post(credits + "/credits/charges", serviceToken, body)
+                        .whenComplete((ok, e) -> {
+                            if (e != null) {
+                                refused.incrementAndGet();
+                            }
+                        });
+            });
+            double ratio = load.throughputPerSecond() / baseline.tps();
+            return new ScenarioResult(name(), load.throughputPerSecond(), load.percentileMillis(50),
+                    load.percentileMillis(99), load.errors(), Map.of())
+                    .with("baseline_per_s", baseline.tps())
+                    .with("ratio", ratio)
+                    .with("concurrency", concurrency)
+                    .with("accounts", users)
+                    .with("charges", load.completed())
+                    .with("target_ratio", hot ? 5.0 : 1.0);
+        }
+    }
+
+    private PgBench.Result runBaseline(BenchContext context, int clients, Duration duration) throws Exception {
+        String setup = resource("/baseline/charge_baseline.sql");
+        io.tally.bench.Psql.execute(context, setup);
+        String script = (hot ? "\\set uid 1\n" : "\\set uid random(1, " + SPREAD_USERS + ")\n")
+                + "SELECT atomic_charge_credits(:uid, " + AMOUNT + ");\n";
+        return PgBench.run(context, script, clients, duration);
+    }
+
+    /** Opens and funds the run's accounts through the admin API, so no charge is refused for lack of credits. */
+    private void fund(Http http, String credits, String adminToken, String run, int users) {
+        long perUser = hot ? 900_000_000L : 1_000_000L;
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            JsonObject body = new JsonObject().put("userId", "bench-" + run + "-" + i).put("amount", perUser)
+                    .put("reason", "bench funding");
+            pending.add(http.post(credits + "/credits/adjustments", adminToken, "fund-" + run + "-" + i, body)
+                    .toCompletableFuture());
+            if (pending.size() == 64) {
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+                pending.clear();
+            }
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        System.out.printf("funded %d account(s)%n", users);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = CreditsChargeScenario.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
