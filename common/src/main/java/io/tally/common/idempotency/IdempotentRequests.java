@@ -28,7 +28,9 @@ public class IdempotentRequests {
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
-    private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    /** The longest key this store accepts (the primary key column allows 255). */
+    public static final int MAX_KEY_LENGTH = 255;
+    private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7E]+");
 
     private final Transactions transactions;
     private final IdempotencyRepository repository;
@@ -51,7 +53,7 @@ public class IdempotentRequests {
      */
     public Uni<Response> execute(String owner, String key, Object request,
                                  Function<SqlConnection, Uni<StoredResponse>> work) {
-        String validKey = requireValidKey(key);
+        String validKey = requireValidKey(key, MAX_KEY_LENGTH);
         String fingerprint = fingerprint(request);
         return transactions.write(conn -> repository.claim(conn, owner, validKey, fingerprint, config.ttl())
                 .flatMap(claimed -> claimed
@@ -77,14 +79,19 @@ public class IdempotentRequests {
         return builder.build();
     }
 
-    private static String requireValidKey(String key) {
+    /**
+     * The header's value if it is a usable key: present, printable ASCII without spaces, at most
+     * {@code maxLength} characters; otherwise a 400 problem saying what a key must look like.
+     */
+    public static String requireValidKey(String key, int maxLength) {
         if (key == null || key.isBlank()) {
             throw new ProblemException(Problem.of(400, "idempotency-key-missing", "Idempotency-Key required",
-                    "Send an Idempotency-Key header (1-255 printable characters, e.g. a UUID) with this request"));
+                    "Send an Idempotency-Key header (1-" + maxLength
+                            + " printable characters, e.g. a UUID) with this request"));
         }
-        if (!VALID_KEY.matcher(key).matches()) {
+        if (key.length() > maxLength || !PRINTABLE.matcher(key).matches()) {
             throw new ProblemException(Problem.of(400, "idempotency-key-invalid", "Invalid Idempotency-Key",
-                    "An Idempotency-Key is 1-255 printable ASCII characters without spaces"));
+                    "An Idempotency-Key is 1-" + maxLength + " printable ASCII characters without spaces"));
         }
         return key;
     }

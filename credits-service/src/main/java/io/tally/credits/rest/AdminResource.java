@@ -48,7 +48,7 @@ public class AdminResource {
         if (request.amount() == 0) {
             throw ProblemException.badRequest("amount must not be zero");
         }
-        String key = IdempotencyKeys.require(idempotencyKey);
+        String key = IdempotentRequests.requireValidKey(idempotencyKey, Requests.MAX_IDEMPOTENCY_KEY_LENGTH);
         return batcher.submit(new LedgerOperation.Adjustment(request.userId(), request.amount(), request.reason(),
                         currentUser.id(), key))
                 .map(result -> LedgerResponses.of(result, Response.Status.CREATED));

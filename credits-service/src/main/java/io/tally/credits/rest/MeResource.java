@@ -90,7 +90,7 @@ public class MeResource {
     public Uni<Response> gift(@HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
                               @Valid @NotNull GiftRequest request) {
         String sender = currentUser.id();
-        String key = IdempotencyKeys.require(idempotencyKey);
+        String key = IdempotentRequests.requireValidKey(idempotencyKey, Requests.MAX_IDEMPOTENCY_KEY_LENGTH);
         return queries.giftType(request.giftType())
                 .map(type -> type.orElseThrow(() -> new ProblemException(Problem.of(422, "unknown-gift-type",
                         "Unknown gift type", "No active gift type '" + request.giftType() + "'; see GET /credits/gift-types"))))

@@ -16,6 +16,12 @@ public final class Requests {
     /** No single movement may exceed a billion credits. */
     public static final long MAX_AMOUNT = 1_000_000_000L;
 
+    /**
+     * Gifts and adjustments make the caller's Idempotency-Key part of their ledger key
+     * (gift:{sender}:{key}), so key and effect are one row; this leaves room for the prefix.
+     */
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
     private Requests() {
     }
 
