@@ -86,12 +86,9 @@ final class CreditsApi {
 
     static String publish(EventType<?> type, TallyEvent data, String eventId, Integer partition) {
         try {
-            TestKafka.send(type.topic(), partition, data.key(), JSON.writeValueAsString(data), Map.of(
-                    CloudEventHeaders.SPEC_VERSION, "1.0",
-                    CloudEventHeaders.ID, eventId,
-                    CloudEventHeaders.TYPE, type.name(),
-                    CloudEventHeaders.SOURCE, "/tests",
-                    CloudEventHeaders.SUBJECT, data.key()));
+            Map<String, String> headers = TestKafka.cloudEventHeaders(eventId, type.name());
+            headers.put(CloudEventHeaders.SUBJECT, data.key());
+            TestKafka.send(type.topic(), partition, data.key(), JSON.writeValueAsString(data), headers);
             return eventId;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -13,7 +13,6 @@ import io.tally.common.testing.TopicReader;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -111,11 +110,6 @@ class InboxConsumerTest {
     }
 
     private static Map<String, String> envelope(String eventId) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put(CloudEventHeaders.SPEC_VERSION, "1.0");
-        headers.put(CloudEventHeaders.ID, eventId);
-        headers.put(CloudEventHeaders.TYPE, EventTypes.JOB_REQUESTED.name());
-        headers.put(CloudEventHeaders.SOURCE, "/tests");
-        return headers;
+        return TestKafka.cloudEventHeaders(eventId, EventTypes.JOB_REQUESTED.name());
     }
 }

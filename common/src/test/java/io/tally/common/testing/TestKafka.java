@@ -1,6 +1,8 @@
 package io.tally.common.testing;
 
+import io.tally.common.events.CloudEventHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +41,19 @@ public final class TestKafka {
         } catch (ExecutionException e) {
             throw new IllegalStateException("send to " + topic + " failed", e.getCause());
         }
+    }
+
+    /**
+     * The CloudEvents binary-mode headers a producing service would set (mutable, so a test can break the
+     * envelope on purpose).
+     */
+    public static Map<String, String> cloudEventHeaders(String eventId, String type) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
+        headers.put(CloudEventHeaders.ID, eventId);
+        headers.put(CloudEventHeaders.TYPE, type);
+        headers.put(CloudEventHeaders.SOURCE, "/tests");
+        return headers;
     }
 
     public static String header(ConsumerRecord<?, ?> record, String name) {
