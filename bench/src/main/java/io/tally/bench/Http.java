@@ -30,10 +30,6 @@ public final class Http implements AutoCloseable {
                 .putHeader("Idempotency-Key", idempotencyKey).sendJsonObject(body));
     }
 
-    public CompletionStage<HttpResponse<Buffer>> get(String url, String token) {
-        return expectSuccess(client.getAbs(url).bearerTokenAuthentication(token).send());
-    }
-
     private static CompletionStage<HttpResponse<Buffer>> expectSuccess(Future<HttpResponse<Buffer>> response) {
         return response.compose(r -> r.statusCode() / 100 == 2 ? Future.succeededFuture(r)
                 : Future.failedFuture(new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString())))

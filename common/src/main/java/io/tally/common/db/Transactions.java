@@ -29,9 +29,4 @@ public class Transactions {
     public <T> Uni<T> write(Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(work).onTermination().invoke(relay::wake);
     }
-
-    /** A read-only unit of work on one connection (no outbox wake-up). */
-    public <T> Uni<T> read(Function<SqlConnection, Uni<T>> work) {
-        return pool.withConnection(work);
-    }
 }

@@ -38,8 +38,4 @@ public class OutboxMetrics {
             oldestAgeMillis.set(Math.round(backlog.oldestAgeSeconds() * 1000));
         }).replaceWithVoid().onFailure().recoverWithNull();
     }
-
-    public long backlogRows() {
-        return backlogRows.get();
-    }
 }

@@ -100,10 +100,6 @@ public class OutboxRelay {
         }
     }
 
-    public boolean isLeader() {
-        return leader;
-    }
-
     private void drainSoon() {
         if (!started) {
             return;

@@ -19,7 +19,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String TYPE_PREFIX = "https://tally.dev/problems/";
 
     public Problem {
-        extensions = extensions == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(extensions));
+        extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
     }
 
     public static Problem of(int status, String slug, String title, String detail) {

@@ -1,6 +1,5 @@
 package io.tally.common.problem;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,7 +18,7 @@ public class ProblemException extends RuntimeException {
     public ProblemException(Problem problem, Map<String, String> headers) {
         super(problem.title() + (problem.detail() == null ? "" : ": " + problem.detail()), null, false, false);
         this.problem = problem;
-        this.headers = Map.copyOf(new LinkedHashMap<>(headers));
+        this.headers = Map.copyOf(headers);
     }
 
     public Problem problem() {

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -64,9 +63,5 @@ public abstract class ServiceFoundationContract {
     void openApiAndMetricsArePublished() {
         given().when().get("/q/openapi?format=json").then().statusCode(200).body("openapi", containsString("3."));
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("tally_outbox_backlog"));
-    }
-
-    protected static Duration shortly() {
-        return Duration.ofSeconds(15);
     }
 }

@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.tally.common.events.EventTypes;
 import io.tally.common.inbox.DeadLetterPublisher;
 import io.tally.common.inbox.InboundEvent;
 import io.tally.common.inbox.PoisonEventException;
@@ -50,7 +49,7 @@ public class LedgerEventConsumer {
         for (KafkaRecord<String, String> record : batch) {
             try {
                 InboundEvent event = InboundEvent.from(record.getHeaders(), record.getPayload());
-                if (EventTypes.byName(event.type()).isEmpty() || !mapper.handles(event.type())) {
+                if (!mapper.handles(event.type())) {
                     continue;
                 }
                 operations.add(Submitted.fromEvent(mapper.toOperation(event), event.id(), event.type()));
