@@ -93,7 +93,8 @@ public class InboxProcessor {
                 .orElseGet(RecordHeaders::new);
     }
 
-    static boolean isTransient(Throwable failure) {
+    /** Infrastructure trouble worth retrying for as long as it lasts (connection loss, serialization, overload). */
+    public static boolean isTransient(Throwable failure) {
         if (failure instanceof io.vertx.pgclient.PgException pg) {
             String state = pg.getSqlState();
             return state != null && (state.startsWith("08") || TRANSIENT_SQL_STATES.contains(state));

@@ -33,6 +33,12 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(400, "bad-request", "Bad request", detail));
     }
 
+    /** A 400 naming one invalid field, shaped like the bean-validation problems (an "errors" list). */
+    public static ProblemException invalidField(String field, String message) {
+        return new ProblemException(Problem.of(400, "validation", "Invalid request", "The request has invalid fields")
+                .with("errors", java.util.List.of(Map.of("field", field, "message", message))));
+    }
+
     public static ProblemException notFound(String what) {
         return new ProblemException(Problem.of(404, "not-found", "Not found", what + " was not found"));
     }

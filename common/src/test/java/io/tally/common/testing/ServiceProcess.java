@@ -1,0 +1,181 @@
+package io.tally.common.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A packaged Tally service (the same {@code quarkus-run.jar} {@code ./dev up} runs) started as a separate OS
+ * process against the test database and broker, with the test JWT key. Used where a test needs a real partner
+ * service, e.g. jobs-service's saga against credits-service.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String service;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(String service, int port, Path log, Process process) {
+        this.service = service;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code <module>/target/quarkus-app/quarkus-run.jar} and waits until it is ready. */
+    public static ServiceProcess start(String module, Map<String, String> extraEnv) {
+        Path jar = repositoryRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: package " + module
+                    + " first (./mvnw -pl " + module + " -am package -DskipTests), or run ./dev test");
+        }
+        try {
+            int port = freePort();
+            Path log = Path.of("target", module + "-process.log").toAbsolutePath();
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                    "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.putAll(testEnvironment(port));
+            env.putAll(extraEnv);
+            ServiceProcess started = new ServiceProcess(module, port, log, builder.start());
+            started.awaitReady();
+            return started;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + module, e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Like {@code kill -9}: no shutdown hooks, no graceful close. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        if (!waitFor(Duration.ofSeconds(15))) {
+            kill();
+        }
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        try {
+            Awaitility.await(service + " ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(service + " exited with " + process.exitValue());
+                        }
+                        try {
+                            return client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                        } catch (IOException notListeningYet) {
+                            return false;
+                        }
+                    });
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException(service + " did not become ready (" + e.getMessage() + "); log:\n"
+                    + logTail(), e);
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    /** What `./dev test` gives the services: the test database and broker, and the test token key. */
+    private static Map<String, String> testEnvironment(int port) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("TALLY_DB_HOST", envOr("TALLY_DB_HOST", "127.0.0.1"));
+        env.put("TALLY_DB_PORT", envOr("TALLY_DB_PORT", "5432"));
+        env.put("TALLY_DB_NAME", envOr("TALLY_TEST_DB_NAME", "tally_test"));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
+        env.put("TALLY_JWT_KEY_LOCATION", "file:" + testPublicKey());
+        env.put("TALLY_JWT_ISSUER", TestTokens.ISSUER);
+        env.put("TALLY_OUTBOX_POLL_INTERVAL", "200ms");
+        return env;
+    }
+
+    private static Path testPublicKey() throws IOException {
+        Path key = Path.of("target", "test-jwt-public.pem").toAbsolutePath();
+        Files.createDirectories(key.getParent());
+        try (InputStream in = ServiceProcess.class.getClassLoader().getResourceAsStream("test-jwt/public.pem")) {
+            if (in == null) {
+                throw new IllegalStateException("test-jwt/public.pem is not on the test classpath");
+            }
+            Files.copy(in, key, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return key;
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("dev")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("cannot find the repository root (a directory with ./dev and pom.xml)");
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,86 @@
+package io.tally.jobs.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The business knobs of jobs-service; every one can be set from the environment (TALLY_JOBS_…). */
+@ConfigMapping(prefix = "tally.jobs")
+public interface JobsConfig {
+
+    /** Longest prompt accepted, in characters. */
+    @WithDefault("4000")
+    int maxPromptLength();
+
+    /** Attempts a job gets before it fails for good (an expired lease counts as one). */
+    @WithDefault("3")
+    int maxAttempts();
+
+    Retry retry();
+
+    Saga saga();
+
+    Queue queue();
+
+    RateLimit rateLimit();
+
+    interface Retry {
+        /** Delay before the second attempt; each later one doubles it, up to {@link #maxDelay}. */
+        @WithDefault("2s")
+        Duration baseDelay();
+
+        @WithDefault("5m")
+        Duration maxDelay();
+
+        /** Random extra delay, as a fraction of the computed one, so retries of a burst spread out. */
+        @WithDefault("0.2")
+        double jitter();
+    }
+
+    interface Saga {
+        /** A job still PENDING (or a refund still unanswered) this long after the request is asked again. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        @WithDefault("5s")
+        Duration sweepEvery();
+    }
+
+    interface Queue {
+        /** Jobs of one user that may be PROCESSING at the same time. */
+        @WithDefault("5")
+        int maxRunningPerUser();
+
+        /** Virtual-time spacing between the queued jobs of one user (fair interleaving). */
+        @WithDefault("2s")
+        Duration fairSpacing();
+
+        @WithDefault("300")
+        int defaultLeaseSeconds();
+
+        @WithDefault("3600")
+        int maxLeaseSeconds();
+
+        @WithDefault("100")
+        int maxClaimBatch();
+
+        @WithDefault("30")
+        int maxWaitSeconds();
+
+        @WithDefault("1s")
+        Duration leaseSweepEvery();
+    }
+
+    interface RateLimit {
+        /** Job submissions per user per window. */
+        @WithDefault("60")
+        int perUser();
+
+        /** Job submissions per client IP per window (several users behind one NAT share it). */
+        @WithDefault("300")
+        int perIp();
+
+        @WithDefault("60s")
+        Duration window();
+    }
+}

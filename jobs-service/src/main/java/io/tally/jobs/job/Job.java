@@ -1,0 +1,361 @@
+package io.tally.jobs.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.common.events.TallyEvent;
+import io.tally.common.events.jobs.JobCancelled;
+import io.tally.common.events.jobs.JobCompleted;
+import io.tally.common.events.jobs.JobFailed;
+import io.tally.common.events.jobs.JobQueued;
+import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobStarted;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A generation job and its life: every change goes through one of the methods below, each of which checks the
+ * transition with {@link JobStatus}, records a history entry and collects the events to put in the outbox.
+ * Loaded with a row lock, changed in memory, saved by {@link JobRepository#save} in the same transaction.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Job {
+
+    private final UUID id;
+    private final String userId;
+    private final String type;
+    private final String prompt;
+    private final String imageUrl;
+    private final int durationSeconds;
+    private final String resolution;
+    private final String aspectRatio;
+    private final String quality;
+    private final String model;
+    private final long cost;
+    private final int priority;
+    private final int maxAttempts;
+    private final OffsetDateTime createdAt;
+
+    JobStatus status;
+    ChargeStatus chargeStatus;
+    String rejectionReason;
+    int attempts;
+    OffsetDateTime queueKey;
+    OffsetDateTime nextRunAt;
+    String leaseOwner;
+    UUID leaseToken;
+    OffsetDateTime leaseExpiresAt;
+    boolean cancelRequested;
+    int progress;
+    String resultUrl;
+    String error;
+    String providerName;
+    String providerJobId;
+    BigDecimal providerCost;
+    OffsetDateTime sagaRequestedAt;
+    OffsetDateTime queuedAt;
+    OffsetDateTime startedAt;
+    OffsetDateTime finishedAt;
+    OffsetDateTime deletedAt;
+    OffsetDateTime updatedAt;
+
+    private final transient List<HistoryEntry> history = new ArrayList<>();
+    private final transient List<TallyEvent> events = new ArrayList<>();
+    private transient boolean dirty;
+
+    Job(UUID id, String userId, String type, String prompt, String imageUrl, int durationSeconds, String resolution,
+        String aspectRatio, String quality, String model, long cost, int priority, int maxAttempts,
+        OffsetDateTime createdAt) {
+        this.id = id;
+        this.userId = userId;
+        this.type = type;
+        this.prompt = prompt;
+        this.imageUrl = imageUrl;
+        this.durationSeconds = durationSeconds;
+        this.resolution = resolution;
+        this.aspectRatio = aspectRatio;
+        this.quality = quality;
+        this.model = model;
+        this.cost = cost;
+        this.priority = priority;
+        this.maxAttempts = maxAttempts;
+        this.createdAt = createdAt;
+    }
+
+    /** A new job, waiting for its charge. */
+    public static Job submitted(UUID id, String userId, io.tally.jobs.pricing.JobSpec spec, long cost,
+                                int maxAttempts, OffsetDateTime now) {
+        Job job = new Job(id, userId, spec.type(), spec.prompt(), spec.imageUrl(), spec.durationSeconds(),
+                spec.resolution(), spec.aspectRatio(), spec.quality(), spec.model(), cost, spec.priority(),
+                maxAttempts, now);
+        job.status = JobStatus.PENDING;
+        job.chargeStatus = ChargeStatus.NONE;
+        job.sagaRequestedAt = now;
+        job.updatedAt = now;
+        job.history.add(new HistoryEntry(id, JobStatus.PENDING, 0, "waiting for the charge of " + cost + " credits"));
+        job.events.add(new io.tally.common.events.jobs.JobRequested(id, userId, cost));
+        return job;
+    }
+
+    // --- Saga ----------------------------------------------------------------------------------------------
+
+    /** credits booked the charge. A job cancelled while the charge was in flight asks for it back at once. */
+    public void charged(OffsetDateTime virtualQueueTime, OffsetDateTime now) {
+        if (chargeStatus != ChargeStatus.NONE) {
+            return; // a repeated answer to a re-asked charge
+        }
+        chargeStatus = ChargeStatus.CHARGED;
+        dirty = true;
+        if (status == JobStatus.PENDING) {
+            moveTo(JobStatus.QUEUED, null);
+            queuedAt = now;
+            nextRunAt = now;
+            queueKey = virtualQueueTime;
+            events.add(new JobQueued(id, userId, type, priority, cost));
+        } else {
+            requestRefund("charge arrived after the job was " + status);
+        }
+    }
+
+    /** credits refused the charge: the job ends here, and the reason says what to do about it. */
+    public void rejected(long needed, long available, String reason) {
+        if (status != JobStatus.PENDING) {
+            return;
+        }
+        rejectionReason = "account_in_debt".equals(reason)
+                ? "Your account has an unpaid balance; buy credits to clear it before starting new jobs"
+                : "Insufficient credits: you have " + available + ", this job needs " + needed;
+        finishedAt = OffsetDateTime.now();
+        moveTo(JobStatus.REJECTED, rejectionReason);
+    }
+
+    /** credits returned the charge. */
+    public void refunded() {
+        if (chargeStatus == ChargeStatus.REFUNDED) {
+            return;
+        }
+        chargeStatus = ChargeStatus.REFUNDED;
+        dirty = true;
+        if (status.canMoveTo(JobStatus.REFUNDED)) {
+            moveTo(JobStatus.REFUNDED, null);
+        }
+    }
+
+    /**
+     * The saga sweep asks credits again for an answer that is overdue: the charge of a PENDING job, or the refund
+     * of a failed or cancelled one. Both are idempotent at credits (business keys job:{id}:charge / :refund).
+     */
+    public void askCreditsAgain(OffsetDateTime now) {
+        if (status == JobStatus.PENDING) {
+            events.add(new io.tally.common.events.jobs.JobRequested(id, userId, cost));
+        } else if (chargeStatus == ChargeStatus.REFUND_REQUESTED) {
+            events.add(new JobRefundRequested(id, userId, "refund re-requested after the saga timeout"));
+        } else {
+            return;
+        }
+        sagaRequestedAt = now;
+        dirty = true;
+    }
+
+    // --- User ----------------------------------------------------------------------------------------------
+
+    /**
+     * Cancels a job that is waiting (refunding its charge if there is one); a running job is only marked, and its
+     * worker learns it on the next heartbeat. Cancelling a cancelled job changes nothing.
+     */
+    public void cancel(OffsetDateTime now) {
+        if (status == JobStatus.CANCELLED || (status == JobStatus.REFUNDED && cancelRequested)) {
+            return; // already cancelled
+        }
+        if (status == JobStatus.PROCESSING) {
+            if (!cancelRequested) {
+                cancelRequested = true;
+                dirty = true;
+            }
+            return;
+        }
+        JobStatus.requireTransition(status, JobStatus.CANCELLED, "cancel");
+        cancelRequested = true;
+        endCancelled(now);
+    }
+
+    public void softDelete(OffsetDateTime now) {
+        if (!status.isFinished()) {
+            throw io.tally.common.problem.ProblemException.unprocessable("job-not-finished", "Job still running",
+                    "Only a finished job can be deleted; this one is " + status + " (cancel it first)");
+        }
+        if (deletedAt == null) {
+            deletedAt = now;
+            dirty = true;
+        }
+    }
+
+    public void restore() {
+        if (deletedAt != null) {
+            deletedAt = null;
+            dirty = true;
+        }
+    }
+
+    // --- Worker --------------------------------------------------------------------------------------------
+
+    public void claim(String workerId, UUID token, Duration lease, OffsetDateTime now) {
+        JobStatus.requireTransition(status, JobStatus.PROCESSING, "claim");
+        attempts++;
+        leaseOwner = workerId;
+        leaseToken = token;
+        leaseExpiresAt = now.plus(lease);
+        progress = 0;
+        if (startedAt == null) {
+            startedAt = now;
+        }
+        moveTo(JobStatus.PROCESSING, "attempt " + attempts + " by " + workerId);
+        events.add(new JobStarted(id, userId, workerId, attempts));
+    }
+
+    /** Returns true when the user asked to cancel: the job is cancelled now and the worker should stop. */
+    public boolean heartbeat(int newProgress, Duration lease, OffsetDateTime now) {
+        if (cancelRequested) {
+            endCancelled(now);
+            return true;
+        }
+        leaseExpiresAt = now.plus(lease);
+        dirty = true;
+        if (newProgress != progress) {
+            progress = newProgress;
+            history.add(new HistoryEntry(id, status, progress, null));
+        }
+        return false;
+    }
+
+    public void complete(String url, BigDecimal cost, String provider, String providerJob, OffsetDateTime now) {
+        JobStatus.requireTransition(status, JobStatus.COMPLETED, "complete");
+        resultUrl = url;
+        providerCost = cost;
+        providerName = provider;
+        providerJobId = providerJob;
+        progress = 100;
+        finishedAt = now;
+        clearLease();
+        moveTo(JobStatus.COMPLETED, null);
+        events.add(new JobCompleted(id, userId, url));
+    }
+
+    /**
+     * One attempt failed (reported by the worker, or its lease expired). A retryable failure with attempts left
+     * goes back to the queue after {@code retry}'s backoff; anything else fails the job and refunds it.
+     */
+    public void attemptFailed(String reason, boolean retryable, RetryPolicy retry, OffsetDateTime now) {
+        error = reason;
+        clearLease();
+        if (cancelRequested) {
+            endCancelled(now);
+        } else if (retryable && attempts < maxAttempts) {
+            nextRunAt = now.plus(retry.delayAfter(attempts));
+            queueKey = nextRunAt;
+            moveTo(JobStatus.RETRYING, reason);
+        } else {
+            finishedAt = now;
+            moveTo(JobStatus.FAILED, reason);
+            events.add(new JobFailed(id, userId, reason, attempts));
+            requestRefund("job failed: " + reason);
+        }
+    }
+
+    public boolean holdsLease(UUID token) {
+        return status == JobStatus.PROCESSING && leaseToken != null && leaseToken.equals(token);
+    }
+
+    // --- Internals -----------------------------------------------------------------------------------------
+
+    private void endCancelled(OffsetDateTime now) {
+        clearLease();
+        finishedAt = now;
+        moveTo(JobStatus.CANCELLED, "cancelled by the user");
+        events.add(new JobCancelled(id, userId));
+        requestRefund("job cancelled");
+    }
+
+    private void requestRefund(String reason) {
+        if (chargeStatus == ChargeStatus.CHARGED) {
+            chargeStatus = ChargeStatus.REFUND_REQUESTED;
+            sagaRequestedAt = OffsetDateTime.now();
+            events.add(new JobRefundRequested(id, userId, reason));
+            dirty = true;
+        }
+    }
+
+    private void clearLease() {
+        leaseOwner = null;
+        leaseToken = null;
+        leaseExpiresAt = null;
+    }
+
+    private void moveTo(JobStatus next, String detail) {
+        JobStatus.requireTransition(status, next, "move");
+        status = next;
+        dirty = true;
+        history.add(new HistoryEntry(id, next, progress, detail));
+    }
+
+    /** Nothing will ever change again: the job is over and no refund is still on its way. */
+    @JsonIgnore
+    public boolean isSettled() {
+        return status == JobStatus.REJECTED || status == JobStatus.COMPLETED || status == JobStatus.REFUNDED
+                || ((status == JobStatus.FAILED || status == JobStatus.CANCELLED) && chargeStatus == ChargeStatus.NONE);
+    }
+
+    @JsonIgnore
+    public List<HistoryEntry> pendingHistory() {
+        return history;
+    }
+
+    @JsonIgnore
+    public List<TallyEvent> pendingEvents() {
+        return events;
+    }
+
+    @JsonIgnore
+    public boolean isDirty() {
+        return dirty;
+    }
+
+    // --- What clients see ----------------------------------------------------------------------------------
+
+    public UUID getId() { return id; }
+    public String getUserId() { return userId; }
+    public JobStatus getStatus() { return status; }
+    public String getType() { return type; }
+    public String getPrompt() { return prompt; }
+    public String getImageUrl() { return imageUrl; }
+    public int getDurationSeconds() { return durationSeconds; }
+    public String getResolution() { return resolution; }
+    public String getAspectRatio() { return aspectRatio; }
+    public String getQuality() { return quality; }
+    public String getModel() { return model; }
+    public long getCost() { return cost; }
+    public int getPriority() { return priority; }
+    public String getChargeStatus() { return chargeStatus.dbValue(); }
+    public String getRejectionReason() { return rejectionReason; }
+    public int getAttempts() { return attempts; }
+    public int getMaxAttempts() { return maxAttempts; }
+    public OffsetDateTime getNextRunAt() { return status.isRunnable() ? nextRunAt : null; }
+    public boolean isCancelRequested() { return cancelRequested; }
+    public int getProgress() { return progress; }
+    public String getResultUrl() { return resultUrl; }
+    public String getError() { return error; }
+    public String getProviderName() { return providerName; }
+    public String getProviderJobId() { return providerJobId; }
+    public BigDecimal getProviderCost() { return providerCost; }
+    public OffsetDateTime getCreatedAt() { return createdAt; }
+    public OffsetDateTime getQueuedAt() { return queuedAt; }
+    public OffsetDateTime getStartedAt() { return startedAt; }
+    public OffsetDateTime getFinishedAt() { return finishedAt; }
+    public OffsetDateTime getDeletedAt() { return deletedAt; }
+    public OffsetDateTime getLeaseExpiresAt() { return leaseExpiresAt; }
+    @JsonIgnore public String getLeaseOwner() { return leaseOwner; }
+    @JsonIgnore public UUID getLeaseToken() { return leaseToken; }
+}

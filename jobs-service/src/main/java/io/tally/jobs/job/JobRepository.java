@@ -1,0 +1,390 @@
+package io.tally.jobs.job;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The SQL of jobs and their history, next to the row mapper. Writes take the caller's transaction. */
+@ApplicationScoped
+public class JobRepository {
+
+    static final String COLUMNS = """
+            id, user_id, status, type, prompt, image_url, duration_seconds, resolution, aspect_ratio, quality,
+            model, cost, priority, charge_status, rejection_reason, attempts, max_attempts, queue_key, next_run_at,
+            lease_owner, lease_token, lease_expires_at, cancel_requested, progress, result_url, error,
+            provider_name, provider_job_id, provider_cost, created_at, saga_requested_at, queued_at, started_at,
+            finished_at, deleted_at, updated_at""";
+
+    private static final String INSERT = """
+            INSERT INTO jobs (id, user_id, status, type, prompt, image_url, duration_seconds, resolution,
+                              aspect_ratio, quality, model, cost, priority, max_attempts, created_at,
+                              saga_requested_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $15)
+            """;
+
+    private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
+
+    private static final String FIND_OWN = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1 AND user_id = $2";
+
+    private static final String LOCK_OWN = FIND_OWN + " FOR UPDATE";
+
+    /** Writes back every mutable column of a set of jobs in one statement. */
+    private static final String SAVE = """
+            UPDATE jobs SET status = c.status, charge_status = c.charge_status, rejection_reason = c.rejection_reason,
+                   attempts = c.attempts, queue_key = c.queue_key, next_run_at = c.next_run_at,
+                   lease_owner = c.lease_owner, lease_token = c.lease_token, lease_expires_at = c.lease_expires_at,
+                   cancel_requested = c.cancel_requested, progress = c.progress, result_url = c.result_url,
+                   error = c.error, provider_name = c.provider_name, provider_job_id = c.provider_job_id,
+                   provider_cost = c.provider_cost::numeric, saga_requested_at = c.saga_requested_at,
+                   queued_at = c.queued_at, started_at = c.started_at, finished_at = c.finished_at,
+                   deleted_at = c.deleted_at, updated_at = now()
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[],
+                          $7::timestamptz[], $8::text[], $9::uuid[], $10::timestamptz[], $11::bool[], $12::int[],
+                          $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
+                          $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::timestamptz[])
+                   AS c(id, status, charge_status, rejection_reason, attempts, queue_key, next_run_at, lease_owner,
+                        lease_token, lease_expires_at, cancel_requested, progress, result_url, error, provider_name,
+                        provider_job_id, provider_cost, saga_requested_at, queued_at, started_at, finished_at,
+                        deleted_at)
+             WHERE jobs.id = c.id
+            """;
+
+    private static final String APPEND_HISTORY = """
+            INSERT INTO job_history (job_id, status, progress, detail)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[])
+            """;
+
+    private static final String LIST = "SELECT " + COLUMNS + """
+             FROM jobs
+            WHERE user_id = $1
+              AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+              AND ($4::text IS NULL OR status = $4)
+              AND ($5 OR deleted_at IS NULL)
+            ORDER BY created_at DESC, id DESC
+            LIMIT $6
+            """;
+
+    private static final String HISTORY = """
+            SELECT id, status, progress, detail, at FROM job_history
+             WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT 500
+            """;
+
+    /**
+     * Runnable jobs in claim order — priority, then the fair queue key — skipping users already at their bound of
+     * running jobs and rows another transaction holds. {@code running} is the owner's count of PROCESSING jobs.
+     */
+    private static final String CLAIM_CANDIDATES = """
+            WITH running AS (SELECT user_id, count(*)::int AS n FROM jobs WHERE status = 'PROCESSING' GROUP BY user_id)
+            SELECT %s, coalesce(r.n, 0) AS running
+              FROM jobs j LEFT JOIN running r ON r.user_id = j.user_id
+             WHERE j.status IN ('QUEUED', 'RETRYING') AND j.next_run_at <= now() AND j.type = ANY($1::text[])
+               AND coalesce(r.n, 0) < $2
+             ORDER BY j.priority DESC, j.queue_key, j.id
+             LIMIT $3
+             FOR UPDATE OF j SKIP LOCKED
+            """.formatted(prefixed("j."));
+
+    private static final String EXPIRED_LEASES = "SELECT " + COLUMNS + """
+             FROM jobs WHERE status = 'PROCESSING' AND lease_expires_at < now()
+            ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
+            """;
+
+    private static final String SAGA_WAITING = "SELECT " + COLUMNS + """
+             FROM jobs
+            WHERE (status = 'PENDING' OR charge_status = 'refund_requested')
+              AND saga_requested_at < now() - make_interval(secs => $1)
+            ORDER BY saga_requested_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            """;
+
+    /**
+     * Advances the owners' queue clocks for {@code n} newly queued jobs each and returns each clock's new value:
+     * the owner's jobs take the virtual times value - (n-1)·spacing … value, one spacing apart.
+     */
+    private static final String ADVANCE_CLOCKS = """
+            INSERT INTO user_queue_clock AS c (user_id, virtual_at)
+            SELECT u.user_id, now() + (u.n - 1) * make_interval(secs => $3)
+              FROM unnest($1::text[], $2::int[]) AS u(user_id, n)
+            ON CONFLICT (user_id) DO UPDATE
+               SET virtual_at = greatest(now(), c.virtual_at + make_interval(secs => $3)) + (excluded.virtual_at - now())
+            RETURNING user_id, virtual_at
+            """;
+
+    private static final String STATS = """
+            SELECT status, count(*) FILTER (WHERE deleted_at IS NULL) AS jobs,
+                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('charged', 'refund_requested')), 0) AS spent,
+                   coalesce(sum(cost) FILTER (WHERE charge_status = 'refunded'), 0) AS refunded
+              FROM jobs WHERE user_id = $1 GROUP BY status
+            """;
+
+    private static final String QUEUE_COUNTS = "SELECT status, count(*) AS jobs FROM jobs GROUP BY status";
+
+    private static final String QUEUE_TIMINGS = """
+            SELECT (SELECT extract(epoch FROM now() - min(queued_at))
+                      FROM jobs WHERE status IN ('QUEUED', 'RETRYING')) AS oldest_queued_s,
+                   (SELECT extract(epoch FROM avg(started_at - queued_at))
+                      FROM jobs WHERE started_at > now() - interval '1 hour') AS avg_wait_s,
+                   (SELECT count(*) FROM jobs
+                     WHERE status = 'COMPLETED' AND finished_at > now() - interval '1 hour') AS completed_last_hour
+            """;
+
+    public Uni<Void> insert(SqlClient client, Job job) {
+        return client.preparedQuery(INSERT).execute(Tuple.from(new Object[]{job.getId(), job.getUserId(),
+                        job.status.name(), job.getType(), job.getPrompt(), job.getImageUrl(), job.getDurationSeconds(),
+                        job.getResolution(), job.getAspectRatio(), job.getQuality(), job.getModel(), job.getCost(),
+                        job.getPriority(), job.getMaxAttempts(), job.getCreatedAt()}))
+                .replaceWithVoid();
+    }
+
+    /** Locks and loads the given jobs (missing ids are simply absent from the map). */
+    public Uni<Map<UUID, Job>> lock(SqlClient client, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery(LOCK).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, Job> jobs = new HashMap<>();
+            rows.forEach(row -> jobs.put(row.getUUID("id"), fromRow(row)));
+            return jobs;
+        });
+    }
+
+    public Uni<Optional<Job>> findOwn(SqlClient client, UUID id, String userId) {
+        return client.preparedQuery(FIND_OWN).execute(Tuple.of(id, userId)).map(JobRepository::first);
+    }
+
+    public Uni<Optional<Job>> lockOwn(SqlClient client, UUID id, String userId) {
+        return client.preparedQuery(LOCK_OWN).execute(Tuple.of(id, userId)).map(JobRepository::first);
+    }
+
+    public Uni<List<Job>> list(SqlClient client, String userId, OffsetDateTime beforeCreated, UUID beforeId,
+                               JobStatus status, boolean includeDeleted, int limit) {
+        return client.preparedQuery(LIST).execute(Tuple.from(new Object[]{userId, beforeCreated, beforeId,
+                        status == null ? null : status.name(), includeDeleted, limit}))
+                .map(JobRepository::all);
+    }
+
+    /** Saves the changed jobs, their history entries, and nothing else; events are the caller's to append. */
+    public Uni<Void> save(SqlClient client, Collection<Job> jobs) {
+        List<Job> dirty = jobs.stream().filter(Job::isDirty).toList();
+        if (dirty.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = dirty.size();
+        UUID[] ids = new UUID[n];
+        String[] status = new String[n];
+        String[] charge = new String[n];
+        String[] rejection = new String[n];
+        Integer[] attempts = new Integer[n];
+        OffsetDateTime[] queueKey = new OffsetDateTime[n];
+        OffsetDateTime[] nextRun = new OffsetDateTime[n];
+        String[] leaseOwner = new String[n];
+        UUID[] leaseToken = new UUID[n];
+        OffsetDateTime[] leaseExpires = new OffsetDateTime[n];
+        Boolean[] cancel = new Boolean[n];
+        Integer[] progress = new Integer[n];
+        String[] result = new String[n];
+        String[] error = new String[n];
+        String[] providerName = new String[n];
+        String[] providerJob = new String[n];
+        String[] providerCost = new String[n];
+        OffsetDateTime[] sagaAt = new OffsetDateTime[n];
+        OffsetDateTime[] queuedAt = new OffsetDateTime[n];
+        OffsetDateTime[] startedAt = new OffsetDateTime[n];
+        OffsetDateTime[] finishedAt = new OffsetDateTime[n];
+        OffsetDateTime[] deletedAt = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Job j = dirty.get(i);
+            ids[i] = j.getId();
+            status[i] = j.status.name();
+            charge[i] = j.chargeStatus.dbValue();
+            rejection[i] = j.rejectionReason;
+            attempts[i] = j.attempts;
+            queueKey[i] = j.queueKey;
+            nextRun[i] = j.nextRunAt;
+            leaseOwner[i] = j.leaseOwner;
+            leaseToken[i] = j.leaseToken;
+            leaseExpires[i] = j.leaseExpiresAt;
+            cancel[i] = j.cancelRequested;
+            progress[i] = j.progress;
+            result[i] = j.resultUrl;
+            error[i] = j.error;
+            providerName[i] = j.providerName;
+            providerJob[i] = j.providerJobId;
+            providerCost[i] = j.providerCost == null ? null : j.providerCost.toPlainString();
+            sagaAt[i] = j.sagaRequestedAt;
+            queuedAt[i] = j.queuedAt;
+            startedAt[i] = j.startedAt;
+            finishedAt[i] = j.finishedAt;
+            deletedAt[i] = j.deletedAt;
+        }
+        return client.preparedQuery(SAVE).execute(Tuple.from(new Object[]{ids, status, charge, rejection, attempts,
+                        queueKey, nextRun, leaseOwner, leaseToken, leaseExpires, cancel, progress, result, error,
+                        providerName, providerJob, providerCost, sagaAt, queuedAt, startedAt, finishedAt, deletedAt}))
+                .chain(() -> appendHistory(client, dirty));
+    }
+
+    /** Inserts a new job's first history entries (the row itself comes from {@link #insert}). */
+    public Uni<Void> appendHistory(SqlClient client, Collection<Job> jobs) {
+        List<HistoryEntry> entries = new ArrayList<>();
+        jobs.forEach(job -> entries.addAll(job.pendingHistory()));
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(APPEND_HISTORY).execute(Tuple.of(
+                        entries.stream().map(HistoryEntry::jobId).toArray(UUID[]::new),
+                        entries.stream().map(e -> e.status().name()).toArray(String[]::new),
+                        entries.stream().map(HistoryEntry::progress).toArray(Integer[]::new),
+                        entries.stream().map(HistoryEntry::detail).toArray(String[]::new)))
+                .invoke(() -> jobs.forEach(job -> job.pendingHistory().clear()))
+                .replaceWithVoid();
+    }
+
+    public record HistoryRow(long id, JobStatus status, int progress, String detail, OffsetDateTime at) {
+    }
+
+    public Uni<List<HistoryRow>> historyAfter(SqlClient client, UUID jobId, long afterId) {
+        return client.preparedQuery(HISTORY).execute(Tuple.of(jobId, afterId)).map(rows -> {
+            List<HistoryRow> list = new ArrayList<>();
+            rows.forEach(row -> list.add(new HistoryRow(row.getLong("id"), JobStatus.valueOf(row.getString("status")),
+                    row.getInteger("progress"), row.getString("detail"), row.getOffsetDateTime("at"))));
+            return list;
+        });
+    }
+
+    /** A runnable job and how many jobs its owner is running right now. */
+    public record Candidate(Job job, int ownerRunning) {
+    }
+
+    public Uni<List<Candidate>> claimCandidates(SqlClient client, List<String> types, int maxRunningPerUser,
+                                                int window) {
+        return client.preparedQuery(CLAIM_CANDIDATES)
+                .execute(Tuple.of(types.toArray(String[]::new), maxRunningPerUser, window))
+                .map(rows -> {
+                    List<Candidate> list = new ArrayList<>();
+                    rows.forEach(row -> list.add(new Candidate(fromRow(row), row.getInteger("running"))));
+                    return list;
+                });
+    }
+
+    public Uni<List<Job>> lockExpiredLeases(SqlClient client, int limit) {
+        return client.preparedQuery(EXPIRED_LEASES).execute(Tuple.of(limit)).map(JobRepository::all);
+    }
+
+    public Uni<List<Job>> lockSagaWaiting(SqlClient client, Duration timeout, int limit) {
+        return client.preparedQuery(SAGA_WAITING).execute(Tuple.of(timeout.toMillis() / 1000.0, limit))
+                .map(JobRepository::all);
+    }
+
+    /** See {@link #ADVANCE_CLOCKS}; returns each user's first virtual time for this batch. */
+    public Uni<Map<String, OffsetDateTime>> advanceQueueClocks(SqlClient client, Map<String, Integer> jobsPerUser,
+                                                               Duration spacing) {
+        if (jobsPerUser.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<String> users = new ArrayList<>(jobsPerUser.keySet());
+        double spacingSeconds = spacing.toMillis() / 1000.0;
+        return client.preparedQuery(ADVANCE_CLOCKS).execute(Tuple.of(users.toArray(String[]::new),
+                        users.stream().map(jobsPerUser::get).toArray(Integer[]::new), spacingSeconds))
+                .map(rows -> {
+                    Map<String, OffsetDateTime> first = new HashMap<>();
+                    rows.forEach(row -> {
+                        String user = row.getString("user_id");
+                        long back = (long) ((jobsPerUser.get(user) - 1) * spacing.toMillis());
+                        first.put(user, row.getOffsetDateTime("virtual_at").minus(Duration.ofMillis(back)));
+                    });
+                    return first;
+                });
+    }
+
+    public record StatusStats(JobStatus status, long jobs, long creditsSpent, long creditsRefunded) {
+    }
+
+    public Uni<List<StatusStats>> stats(SqlClient client, String userId) {
+        return client.preparedQuery(STATS).execute(Tuple.of(userId)).map(rows -> {
+            List<StatusStats> list = new ArrayList<>();
+            rows.forEach(row -> list.add(new StatusStats(JobStatus.valueOf(row.getString("status")),
+                    row.getLong("jobs"), row.getLong("spent"), row.getLong("refunded"))));
+            return list;
+        });
+    }
+
+    public record QueueTimings(Double oldestQueuedSeconds, Double averageWaitSeconds, long completedLastHour) {
+    }
+
+    public Uni<Map<JobStatus, Long>> countsByStatus(SqlClient client) {
+        return client.query(QUEUE_COUNTS).execute().map(rows -> {
+            Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
+            rows.forEach(row -> counts.put(JobStatus.valueOf(row.getString("status")), row.getLong("jobs")));
+            return counts;
+        });
+    }
+
+    public Uni<QueueTimings> queueTimings(SqlClient client) {
+        return client.query(QUEUE_TIMINGS).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            BigDecimal oldest = row.getBigDecimal("oldest_queued_s");
+            BigDecimal wait = row.getBigDecimal("avg_wait_s");
+            return new QueueTimings(oldest == null ? null : Math.max(0, oldest.doubleValue()),
+                    wait == null ? null : wait.doubleValue(), row.getLong("completed_last_hour"));
+        });
+    }
+
+    // --- Row mapping ---------------------------------------------------------------------------------------
+
+    private static Optional<Job> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
+    }
+
+    private static List<Job> all(RowSet<Row> rows) {
+        List<Job> jobs = new ArrayList<>();
+        rows.forEach(row -> jobs.add(fromRow(row)));
+        return jobs;
+    }
+
+    static Job fromRow(Row row) {
+        Job job = new Job(row.getUUID("id"), row.getString("user_id"), row.getString("type"), row.getString("prompt"),
+                row.getString("image_url"), row.getInteger("duration_seconds"), row.getString("resolution"),
+                row.getString("aspect_ratio"), row.getString("quality"), row.getString("model"), row.getLong("cost"),
+                row.getInteger("priority"), row.getInteger("max_attempts"), row.getOffsetDateTime("created_at"));
+        job.status = JobStatus.valueOf(row.getString("status"));
+        job.chargeStatus = ChargeStatus.fromDb(row.getString("charge_status"));
+        job.rejectionReason = row.getString("rejection_reason");
+        job.attempts = row.getInteger("attempts");
+        job.queueKey = row.getOffsetDateTime("queue_key");
+        job.nextRunAt = row.getOffsetDateTime("next_run_at");
+        job.leaseOwner = row.getString("lease_owner");
+        job.leaseToken = row.getUUID("lease_token");
+        job.leaseExpiresAt = row.getOffsetDateTime("lease_expires_at");
+        job.cancelRequested = row.getBoolean("cancel_requested");
+        job.progress = row.getInteger("progress");
+        job.resultUrl = row.getString("result_url");
+        job.error = row.getString("error");
+        job.providerName = row.getString("provider_name");
+        job.providerJobId = row.getString("provider_job_id");
+        job.providerCost = row.getBigDecimal("provider_cost");
+        job.sagaRequestedAt = row.getOffsetDateTime("saga_requested_at");
+        job.queuedAt = row.getOffsetDateTime("queued_at");
+        job.startedAt = row.getOffsetDateTime("started_at");
+        job.finishedAt = row.getOffsetDateTime("finished_at");
+        job.deletedAt = row.getOffsetDateTime("deleted_at");
+        job.updatedAt = row.getOffsetDateTime("updated_at");
+        return job;
+    }
+
+    private static String prefixed(String prefix) {
+        return prefix + COLUMNS.replace("\n", " ").replace(", ", ", " + prefix);
+    }
+}

@@ -1,0 +1,104 @@
+package io.tally.jobs.job;
+
+import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Transactions;
+import io.tally.common.outbox.OutboxWriter;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/**
+ * The write path of every job change: one transaction in which the changed jobs, their history and their events
+ * (outbox) are saved together; after the commit, workers and SSE streams are woken.
+ */
+@ApplicationScoped
+public class JobTransactions {
+
+    private final Transactions transactions;
+    private final JobRepository repository;
+    private final OutboxWriter outbox;
+    private final JobSignals signals;
+
+    public JobTransactions(Transactions transactions, JobRepository repository, OutboxWriter outbox,
+                           JobSignals signals) {
+        this.transactions = transactions;
+        this.repository = repository;
+        this.outbox = outbox;
+        this.signals = signals;
+    }
+
+    /** What a unit of work touched: its jobs are saved before the commit and signalled after it. */
+    public final class Unit {
+        private final SqlConnection conn;
+        private final Set<UUID> changed = new HashSet<>();
+        private boolean runnable;
+
+        private Unit(SqlConnection conn) {
+            this.conn = conn;
+        }
+
+        public SqlConnection conn() {
+            return conn;
+        }
+
+        public Uni<Void> insert(Job job) {
+            changed.add(job.getId());
+            return repository.insert(conn, job)
+                    .chain(() -> repository.appendHistory(conn, List.of(job)))
+                    .chain(() -> flushEvents(List.of(job)));
+        }
+
+        public Uni<Void> save(Collection<Job> jobs) {
+            for (Job job : jobs) {
+                if (job.isDirty()) {
+                    changed.add(job.getId());
+                    runnable |= job.getStatus().isRunnable();
+                }
+            }
+            return repository.save(conn, jobs).chain(() -> flushEvents(jobs));
+        }
+
+        public Uni<Void> save(Job job) {
+            return save(List.of(job));
+        }
+
+        private Uni<Void> flushEvents(Collection<Job> jobs) {
+            List<io.tally.common.events.TallyEvent> events = new ArrayList<>();
+            jobs.forEach(job -> {
+                events.addAll(job.pendingEvents());
+                job.pendingEvents().clear();
+            });
+            return outbox.appendAll(conn, events);
+        }
+    }
+
+    /**
+     * A unit on a transaction somebody else opened (an idempotent request). Nothing is signalled after its
+     * commit, so use it only for changes no worker or stream waits for.
+     */
+    public Unit unitOn(SqlConnection conn) {
+        return new Unit(conn);
+    }
+
+    public <T> Uni<T> write(BiFunction<Unit, SqlConnection, Uni<T>> work) {
+        // Deferred, so that a retried write starts from a fresh unit.
+        return Uni.createFrom().deferred(() -> {
+            Unit[] unit = new Unit[1];
+            return transactions.write(conn -> {
+                unit[0] = new Unit(conn);
+                return work.apply(unit[0], conn);
+            }).invoke(() -> {
+                signals.jobsChanged(unit[0].changed);
+                if (unit[0].runnable) {
+                    signals.workArrived();
+                }
+            });
+        });
+    }
+}

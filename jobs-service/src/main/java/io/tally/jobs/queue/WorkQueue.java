@@ -1,0 +1,172 @@
+package io.tally.jobs.queue;
+
+import io.smallrye.mutiny.Uni;
+import io.tally.common.problem.Problem;
+import io.tally.common.problem.ProblemException;
+import io.tally.jobs.config.JobsConfig;
+import io.tally.jobs.job.Job;
+import io.tally.jobs.job.JobRepository;
+import io.tally.jobs.job.JobRepository.Candidate;
+import io.tally.jobs.job.JobSignals;
+import io.tally.jobs.job.JobTransactions;
+import io.tally.jobs.job.RetryPolicy;
+import io.tally.jobs.pricing.JobSpec;
+import io.tally.jobs.rest.JobRequests;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The worker side of the queue: claim with a lease (long-polling when empty), heartbeat, complete, fail.
+ *
+ * <p>Claims run one at a time across all replicas (a transaction-scoped advisory lock): that makes the per-user
+ * bound on running jobs exact, and costs little because one claim takes up to a whole batch. Rows are still
+ * selected {@code FOR UPDATE SKIP LOCKED}, so a claim never waits for a cancel or a heartbeat holding a job.
+ */
+@ApplicationScoped
+public class WorkQueue {
+
+    private static final List<String> ALL_TYPES = List.of(JobSpec.TEXT_TO_VIDEO, JobSpec.IMAGE_TO_VIDEO,
+            JobSpec.TEXT_TO_IMAGE);
+    private static final String CLAIM_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('tally.jobs.claim', 0))";
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+
+    private final JobTransactions transactions;
+    private final JobRepository jobs;
+    private final JobSignals signals;
+    private final JobsConfig config;
+    private final RetryPolicy retry;
+
+    public WorkQueue(JobTransactions transactions, JobRepository jobs, JobSignals signals, JobsConfig config) {
+        this.transactions = transactions;
+        this.jobs = jobs;
+        this.signals = signals;
+        this.config = config;
+        this.retry = RetryPolicy.of(config.retry());
+    }
+
+    public Uni<List<ClaimedJob>> claim(String workerId, JobRequests.Claim request) {
+        JobsConfig.Queue queue = config.queue();
+        List<String> types = request.types() == null || request.types().isEmpty() ? ALL_TYPES
+                : List.copyOf(Set.copyOf(request.types()));
+        int limit = request.limit() == null ? 1 : request.limit();
+        if (limit > queue.maxClaimBatch()) {
+            throw ProblemException.invalidField("limit", "must be at most " + queue.maxClaimBatch());
+        }
+        Duration lease = leaseOf(request.leaseSeconds());
+        int wait = request.waitSeconds() == null ? 0 : request.waitSeconds();
+        if (wait > queue.maxWaitSeconds()) {
+            throw ProblemException.invalidField("waitSeconds", "must be at most " + queue.maxWaitSeconds());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
+        return claimUntil(workerId, types, limit, lease, deadline);
+    }
+
+    private Uni<List<ClaimedJob>> claimUntil(String workerId, List<String> types, int limit, Duration lease,
+                                             long deadline) {
+        return claimOnce(workerId, types, limit, lease).flatMap(claimed -> {
+            long remaining = deadline - System.nanoTime();
+            if (!claimed.isEmpty() || remaining <= 0) {
+                return Uni.createFrom().item(claimed);
+            }
+            Duration pause = Duration.ofNanos(Math.min(remaining, RECHECK.toNanos()));
+            return signals.awaitWork(pause).chain(() -> claimUntil(workerId, types, limit, lease, deadline));
+        });
+    }
+
+    private Uni<List<ClaimedJob>> claimOnce(String workerId, List<String> types, int limit, Duration lease) {
+        int maxPerUser = config.queue().maxRunningPerUser();
+        int window = Math.min(1_000, Math.max(50, limit * 10));
+        return transactions.write((unit, conn) -> conn.query(CLAIM_LOCK).execute()
+                .chain(() -> jobs.claimCandidates(conn, types, maxPerUser, window))
+                .flatMap(candidates -> {
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    List<ClaimedJob> claimed = new ArrayList<>();
+                    List<Job> picked = new ArrayList<>();
+                    Map<String, Integer> runningPerUser = new HashMap<>();
+                    for (Candidate candidate : candidates) {
+                        if (picked.size() == limit) {
+                            break;
+                        }
+                        Job job = candidate.job();
+                        int running = runningPerUser.getOrDefault(job.getUserId(), candidate.ownerRunning());
+                        if (running >= maxPerUser) {
+                            continue;
+                        }
+                        runningPerUser.put(job.getUserId(), running + 1);
+                        UUID token = UUID.randomUUID();
+                        job.claim(workerId, token, lease, now);
+                        picked.add(job);
+                        claimed.add(new ClaimedJob(token, job.getLeaseExpiresAt(), job));
+                    }
+                    return unit.save(picked).replaceWith(claimed);
+                }));
+    }
+
+    public record HeartbeatAnswer(boolean cancelRequested, String status, OffsetDateTime leaseExpiresAt) {
+    }
+
+    public Uni<HeartbeatAnswer> heartbeat(UUID jobId, JobRequests.Heartbeat request) {
+        Duration lease = leaseOf(request.leaseSeconds());
+        return withLease(jobId, request.leaseToken(), (job, now) -> {
+            int progress = request.progress() == null ? job.getProgress() : request.progress();
+            boolean cancel = job.heartbeat(progress, lease, now);
+            return new HeartbeatAnswer(cancel, job.getStatus().name(), job.getLeaseExpiresAt());
+        });
+    }
+
+    public Uni<Job> complete(UUID jobId, JobRequests.Complete request) {
+        return withLease(jobId, request.leaseToken(), (job, now) -> {
+            job.complete(request.resultUrl(), request.providerCost(), request.providerName(), request.providerJobId(),
+                    now);
+            return job;
+        });
+    }
+
+    public Uni<Job> fail(UUID jobId, JobRequests.Fail request) {
+        boolean retryable = request.retryable() == null || request.retryable();
+        return withLease(jobId, request.leaseToken(), (job, now) -> {
+            job.attemptFailed(request.error(), retryable, retry, now);
+            return job;
+        });
+    }
+
+    /** Runs a report on a locked job after checking the caller holds its current lease (409 otherwise). */
+    private <T> Uni<T> withLease(UUID jobId, UUID token, java.util.function.BiFunction<Job, OffsetDateTime, T> report) {
+        return transactions.write((unit, conn) -> jobs.lock(conn, List.of(jobId)).flatMap(locked -> {
+            Job job = locked.get(jobId);
+            if (job == null) {
+                throw ProblemException.notFound("Job " + jobId);
+            }
+            if (!job.holdsLease(token)) {
+                throw new ProblemException(Problem.of(409, "lease-lost", "Lease not held",
+                        "This lease token is not the job's current lease (the job is " + job.getStatus()
+                                + "); stop working on it")
+                        .with("status", job.getStatus().name()));
+            }
+            T answer = report.apply(job, OffsetDateTime.now(ZoneOffset.UTC));
+            return unit.save(job).replaceWith(answer);
+        }));
+    }
+
+    private Duration leaseOf(Integer seconds) {
+        JobsConfig.Queue queue = config.queue();
+        int value = seconds == null ? queue.defaultLeaseSeconds() : seconds;
+        if (value > queue.maxLeaseSeconds()) {
+            throw ProblemException.invalidField("leaseSeconds", "must be at most " + queue.maxLeaseSeconds());
+        }
+        return Duration.ofSeconds(value);
+    }
+
+    /** Exposed for the lease sweep: the same retry rules as a worker-reported failure. */
+    RetryPolicy retryPolicy() {
+        return retry;
+    }
+}

@@ -1,0 +1,46 @@
+package io.tally.jobs.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.tally.common.security.Roles;
+import io.tally.jobs.job.JobRepository;
+import io.tally.jobs.job.JobStatus;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The queue at a glance, for operators. */
+@Path("/jobs/admin")
+@RolesAllowed(Roles.ADMIN)
+public class AdminQueueResource {
+
+    private final Pool pool;
+    private final JobRepository jobs;
+
+    public AdminQueueResource(Pool pool, JobRepository jobs) {
+        this.pool = pool;
+        this.jobs = jobs;
+    }
+
+    /**
+     * @param oldestQueuedSeconds age of the longest-waiting runnable job (null when none waits)
+     * @param averageWaitSeconds  queued → started, over jobs started in the last hour
+     */
+    public record QueueReport(Map<JobStatus, Long> jobsByStatus, Double oldestQueuedSeconds,
+                              Double averageWaitSeconds, long completedLastHour) {
+    }
+
+    @GET
+    @Path("/queue")
+    public Uni<QueueReport> queue() {
+        return jobs.countsByStatus(pool).flatMap(counts -> jobs.queueTimings(pool).map(timings -> {
+            Map<JobStatus, Long> all = new EnumMap<>(JobStatus.class);
+            Arrays.stream(JobStatus.values()).forEach(s -> all.put(s, counts.getOrDefault(s, 0L)));
+            return new QueueReport(all, timings.oldestQueuedSeconds(), timings.averageWaitSeconds(),
+                    timings.completedLastHour());
+        }));
+    }
+}

@@ -1,0 +1,130 @@
+package io.tally.jobs.rest;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.tally.jobs.job.Job;
+import io.tally.jobs.job.JobRepository;
+import io.tally.jobs.job.JobRepository.HistoryRow;
+import io.tally.jobs.job.JobSignals;
+import io.tally.jobs.job.JobStatus;
+import io.tally.jobs.job.UserJobs;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Follows one job's history for an SSE client: replays what it has not seen (after Last-Event-ID), then sends
+ * each new entry as it is committed — woken at once by changes made in this replica and polling every
+ * {@link #POLL_MS} ms for changes made elsewhere — and completes once the job is settled.
+ */
+@ApplicationScoped
+public class JobEventStream {
+
+    static final long POLL_MS = 500;
+
+    private final UserJobs userJobs;
+    private final JobRepository jobs;
+    private final Pool pool;
+    private final JobSignals signals;
+    private final Vertx vertx;
+
+    public JobEventStream(UserJobs userJobs, JobRepository jobs, Pool pool, JobSignals signals, Vertx vertx) {
+        this.userJobs = userJobs;
+        this.jobs = jobs;
+        this.pool = pool;
+        this.signals = signals;
+        this.vertx = vertx;
+    }
+
+    /** One SSE event's data: the job's status and progress after the change. */
+    public record JobUpdate(UUID jobId, String status, int progress, String detail, OffsetDateTime at) {
+    }
+
+    public Multi<OutboundSseEvent> follow(String userId, UUID jobId, long afterEventId, Sse sse) {
+        // Ownership is checked before the stream opens, so another user's job is a plain 404.
+        return userJobs.find(userId, jobId).onItem().transformToMulti(job ->
+                Multi.createFrom().<OutboundSseEvent>emitter(emitter -> new Follower(userId, jobId, afterEventId, sse,
+                        emitter).start()));
+    }
+
+    private final class Follower {
+        private final String userId;
+        private final UUID jobId;
+        private final Sse sse;
+        private final MultiEmitter<? super OutboundSseEvent> emitter;
+        private final AtomicLong lastId;
+        private final AtomicBoolean polling = new AtomicBoolean();
+        private final AtomicBoolean pollAgain = new AtomicBoolean();
+        private Runnable unwatch = () -> { };
+        private long timer = -1;
+        private JobStatus lastStatus;
+
+        Follower(String userId, UUID jobId, long afterEventId, Sse sse,
+                 MultiEmitter<? super OutboundSseEvent> emitter) {
+            this.userId = userId;
+            this.jobId = jobId;
+            this.sse = sse;
+            this.emitter = emitter;
+            this.lastId = new AtomicLong(afterEventId);
+        }
+
+        void start() {
+            unwatch = signals.watch(jobId, this::poll);
+            timer = vertx.setPeriodic(POLL_MS, id -> poll());
+            emitter.onTermination(() -> {
+                unwatch.run();
+                vertx.cancelTimer(timer);
+            });
+            poll();
+        }
+
+        /** One poll at a time; a wake-up during a poll makes it run once more. */
+        private void poll() {
+            if (!polling.compareAndSet(false, true)) {
+                pollAgain.set(true);
+                return;
+            }
+            pollAgain.set(false);
+            // The job is read before its history, so a settled job's last entries are already in what follows.
+            userJobs.find(userId, jobId)
+                    .flatMap(job -> jobs.historyAfter(pool, jobId, lastId.get()).map(rows -> new Snapshot(job, rows)))
+                    .subscribe().with(this::emit, failure -> {
+                        polling.set(false);
+                        emitter.fail(failure);
+                    });
+        }
+
+        private void emit(Snapshot snapshot) {
+            for (HistoryRow row : snapshot.rows()) {
+                lastId.set(row.id());
+                JobStatus previous = lastStatus;
+                lastStatus = row.status();
+                emitter.emit(sse.newEventBuilder()
+                        .id(Long.toString(row.id()))
+                        .name(row.status() == previous ? "progress" : "status")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(JobUpdate.class, new JobUpdate(jobId, row.status().name(), row.progress(), row.detail(),
+                                row.at()))
+                        .build());
+            }
+            boolean fullPage = snapshot.rows().size() >= 500;
+            polling.set(false);
+            if (snapshot.job().isSettled() && !fullPage) {
+                emitter.complete();
+            } else if (fullPage || pollAgain.get()) {
+                poll();
+            }
+        }
+    }
+
+    private record Snapshot(Job job, List<HistoryRow> rows) {
+    }
+}

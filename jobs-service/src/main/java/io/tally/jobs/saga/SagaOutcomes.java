@@ -1,0 +1,111 @@
+package io.tally.jobs.saga;
+
+import io.smallrye.mutiny.Uni;
+import io.tally.common.inbox.InboxRepository;
+import io.tally.jobs.config.JobsConfig;
+import io.tally.jobs.job.ChargeStatus;
+import io.tally.jobs.job.Job;
+import io.tally.jobs.job.JobRepository;
+import io.tally.jobs.job.JobStatus;
+import io.tally.jobs.job.JobTransactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a batch of credits' answers in one transaction: inbox rows (so a redelivered event changes nothing),
+ * the jobs' transitions, their history and their events commit together. Answers about jobs this service does
+ * not know (another backend's job ids on the shared topic) are recorded and ignored.
+ */
+@ApplicationScoped
+public class SagaOutcomes {
+
+    static final String CONSUMER = "jobs-saga";
+
+    private final JobTransactions transactions;
+    private final JobRepository jobs;
+    private final InboxRepository inbox;
+    private final JobsConfig config;
+
+    public SagaOutcomes(JobTransactions transactions, JobRepository jobs, InboxRepository inbox, JobsConfig config) {
+        this.transactions = transactions;
+        this.jobs = jobs;
+        this.inbox = inbox;
+        this.config = config;
+    }
+
+    public Uni<Void> apply(List<SagaOutcome> outcomes) {
+        return transactions.write((unit, conn) -> inbox.recordFirstDeliveries(conn, CONSUMER,
+                        outcomes.stream().map(SagaOutcome::eventId).toList(),
+                        outcomes.stream().map(SagaOutcome::eventType).toList())
+                .flatMap(fresh -> {
+                    List<SagaOutcome> toApply = firstOccurrences(outcomes, fresh);
+                    Set<java.util.UUID> ids = new LinkedHashSet<>();
+                    toApply.forEach(o -> ids.add(o.jobId()));
+                    return jobs.lock(conn, ids).flatMap(locked -> queueTimes(unit, toApply, locked)
+                            .flatMap(firstTimes -> {
+                                applyInOrder(toApply, locked, firstTimes);
+                                return unit.save(locked.values());
+                            }));
+                }));
+    }
+
+    /** The fair queue times the jobs charged in this batch will get (one clock advance per owner). */
+    private Uni<Map<String, OffsetDateTime>> queueTimes(JobTransactions.Unit unit, List<SagaOutcome> outcomes,
+                                                        Map<java.util.UUID, Job> locked) {
+        Map<String, Integer> perUser = new HashMap<>();
+        Set<java.util.UUID> counted = new java.util.HashSet<>();
+        for (SagaOutcome outcome : outcomes) {
+            Job job = locked.get(outcome.jobId());
+            if (outcome.kind() == SagaOutcome.Kind.CHARGED && job != null && job.getStatus() == JobStatus.PENDING
+                    && ChargeStatus.NONE.dbValue().equals(job.getChargeStatus()) && counted.add(job.getId())) {
+                perUser.merge(job.getUserId(), 1, Integer::sum);
+            }
+        }
+        return jobs.advanceQueueClocks(unit.conn(), perUser, config.queue().fairSpacing());
+    }
+
+    private void applyInOrder(List<SagaOutcome> outcomes, Map<java.util.UUID, Job> locked,
+                              Map<String, OffsetDateTime> firstTimes) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Duration spacing = config.queue().fairSpacing();
+        Map<String, OffsetDateTime> nextTime = new HashMap<>(firstTimes);
+        for (SagaOutcome outcome : outcomes) {
+            Job job = locked.get(outcome.jobId());
+            if (job == null) {
+                continue;
+            }
+            switch (outcome.kind()) {
+                case CHARGED -> {
+                    OffsetDateTime virtual = nextTime.getOrDefault(job.getUserId(), now);
+                    boolean willQueue = job.getStatus() == JobStatus.PENDING
+                            && ChargeStatus.NONE.dbValue().equals(job.getChargeStatus());
+                    job.charged(virtual, now);
+                    if (willQueue) {
+                        nextTime.put(job.getUserId(), virtual.plus(spacing));
+                    }
+                }
+                case REJECTED -> job.rejected(outcome.needed(), outcome.available(), outcome.reason());
+                case REFUNDED -> job.refunded();
+            }
+        }
+    }
+
+    private static List<SagaOutcome> firstOccurrences(List<SagaOutcome> outcomes, Set<String> fresh) {
+        Set<String> seen = new java.util.HashSet<>();
+        List<SagaOutcome> result = new ArrayList<>();
+        for (SagaOutcome outcome : outcomes) {
+            if (fresh.contains(outcome.eventId()) && seen.add(outcome.eventId())) {
+                result.add(outcome);
+            }
+        }
+        return result;
+    }
+}
