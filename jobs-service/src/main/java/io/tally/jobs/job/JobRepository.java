@@ -90,12 +90,12 @@ public class JobRepository {
             WITH running AS (SELECT user_id, count(*)::int AS n FROM jobs WHERE status = 'PROCESSING' GROUP BY user_id)
             SELECT %s, coalesce(r.n, 0) AS running
               FROM jobs j LEFT JOIN running r ON r.user_id = j.user_id
-             WHERE j.status IN ('QUEUED', 'RETRYING') AND j.next_run_at <= now() AND j.type = ANY($1::text[])
+             WHERE j.status IN (%s) AND j.next_run_at <= now() AND j.type = ANY($1::text[])
                AND coalesce(r.n, 0) < $2
              ORDER BY j.priority DESC, j.queue_key, j.id
              LIMIT $3
              FOR UPDATE OF j SKIP LOCKED
-            """.formatted(prefixed("j."));
+            """.formatted(prefixed("j."), quoted(JobStatus.sourcesOf(JobStatus.PROCESSING)));
 
     private static final String EXPIRED_LEASES = "SELECT " + COLUMNS + """
              FROM jobs WHERE status = 'PROCESSING' AND lease_expires_at < now()
@@ -382,6 +382,10 @@ public class JobRepository {
         job.deletedAt = row.getOffsetDateTime("deleted_at");
         job.updatedAt = row.getOffsetDateTime("updated_at");
         return job;
+    }
+
+    private static String quoted(List<String> values) {
+        return String.join(", ", values.stream().map(v -> "'" + v + "'").toList());
     }
 
     private static String prefixed(String prefix) {

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class JobEventStream {
 
     static final long POLL_MS = 500;
+    private static final java.time.Duration OWNERSHIP_CHECK_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final UserJobs userJobs;
     private final JobRepository jobs;
@@ -49,10 +50,10 @@ public class JobEventStream {
     }
 
     public Multi<OutboundSseEvent> follow(String userId, UUID jobId, long afterEventId, Sse sse) {
-        // Ownership is checked before the stream opens, so another user's job is a plain 404.
-        return userJobs.find(userId, jobId).onItem().transformToMulti(job ->
-                Multi.createFrom().<OutboundSseEvent>emitter(emitter -> new Follower(userId, jobId, afterEventId, sse,
-                        emitter).start()));
+        // Ownership is checked before the response starts (the caller runs on a worker thread for this one
+        // lookup), so another user's job is a plain 404 problem rather than a stream that breaks off.
+        userJobs.find(userId, jobId).await().atMost(OWNERSHIP_CHECK_TIMEOUT);
+        return Multi.createFrom().emitter(emitter -> new Follower(userId, jobId, afterEventId, sse, emitter).start());
     }
 
     private final class Follower {

@@ -54,8 +54,10 @@ public class JobSpecs {
         if (quality != null && !quality.matches("standard|high")) {
             throw ProblemException.invalidField("quality", "must be standard or high");
         }
-        return spec(type, "", imageUrl == null ? "https://example.invalid/quote.png" : imageUrl, duration, resolution,
-                aspectRatio, quality, model, null);
+        // The price does not depend on the image, so a quote for image_to_video needs none.
+        String image = JobSpec.IMAGE_TO_VIDEO.equals(type) && imageUrl == null ? "https://example.invalid/quote.png"
+                : imageUrl;
+        return spec(type, "", image, duration, resolution, aspectRatio, quality, model, null);
     }
 
     private JobSpec spec(String type, String prompt, String imageUrl, Integer duration, String resolution,

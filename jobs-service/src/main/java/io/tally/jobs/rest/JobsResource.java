@@ -2,6 +2,7 @@ package io.tally.jobs.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Blocking;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.problem.ProblemException;
 import io.tally.common.security.CurrentUser;
@@ -126,6 +127,7 @@ public class JobsResource {
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
     public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @Context Sse sse,
                                           @HeaderParam("Last-Event-ID") String lastEventId) {
         return stream.follow(currentUser.id(), id, parseLastEventId(lastEventId), sse);

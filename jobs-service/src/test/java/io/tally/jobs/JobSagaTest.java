@@ -1,0 +1,111 @@
+package io.tally.jobs;
+
+import static io.tally.jobs.JobsApi.SAGA_WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.tally.common.events.CloudEventHeaders;
+import io.tally.common.events.EventTypes;
+import io.tally.common.events.Topics;
+import io.tally.common.testing.TestKafka;
+import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TopicReader;
+import io.tally.jobs.saga.SagaSweep;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Flow 1 through the real broker and the real credits-service (a separate process). */
+@QuarkusTest
+@QuarkusTestResource(CreditsServiceResource.class)
+class JobSagaTest {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    SagaSweep sagaSweep;
+
+    @Test
+    void aFundedJobIsChargedAndQueued_anUnaffordableOneIsRejectedWithTheReason() {
+        String user = JobsApi.newUser("saga");
+        Response submitted = JobsApi.submit(user, JobsApi.video());
+        submitted.then().statusCode(202);
+        assertThat(submitted.jsonPath().getString("status")).isEqualTo("PENDING");
+        assertThat(submitted.jsonPath().getLong("cost")).isEqualTo(15);
+        UUID queued = UUID.fromString(submitted.jsonPath().getString("id"));
+        JobsApi.awaitStatus(user, queued, "QUEUED");
+        assertThat(JobsApi.balance(user)).isEqualTo(100 - 15);
+
+        Map<String, Object> expensive = JobsApi.video();
+        expensive.put("durationSeconds", 60);
+        expensive.put("resolution", "4k");
+        expensive.put("model", "pro");
+        UUID rejected = JobsApi.submitted(user, expensive);
+        JobsApi.awaitStatus(user, rejected, "REJECTED");
+        assertThat(JobsApi.job(user, rejected).jsonPath().getString("rejectionReason"))
+                .isEqualTo("Insufficient credits: you have 85, this job needs 1080");
+        assertThat(JobsApi.balance(user)).isEqualTo(85);
+
+        try (TopicReader jobsTopic = new TopicReader(Topics.JOBS)) {
+            await().atMost(SAGA_WAIT).until(() -> typesOf(jobsTopic, user).contains(EventTypes.JOB_QUEUED.name()));
+            assertThat(typesOf(jobsTopic, user)).containsOnly(EventTypes.JOB_REQUESTED.name(),
+                    EventTypes.JOB_QUEUED.name());
+        }
+    }
+
+    @Test
+    void theSamePostTenTimesConcurrentlyWithOneKeyMakesOneJobAndOneCharge() {
+        String user = JobsApi.newUser("dup");
+        String key = UUID.randomUUID().toString();
+        String ip = JobsApi.randomIp();
+        List<Response> responses = IntStream.range(0, 10)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> JobsApi.submit(user, JobsApi.video(), key, ip)))
+                .toList().stream().map(CompletableFuture::join).toList();
+
+        Set<String> ids = responses.stream().peek(r -> assertThat(r.statusCode()).isEqualTo(202))
+                .map(r -> r.jsonPath().getString("id")).collect(Collectors.toSet());
+        assertThat(ids).hasSize(1);
+        UUID job = UUID.fromString(ids.iterator().next());
+        JobsApi.awaitStatus(user, job, "QUEUED");
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE user_id = $1", user)).isEqualTo(1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> JobsApi.balance(user) == 85);
+
+        // The same key with another body is refused, not replayed.
+        Map<String, Object> other = JobsApi.video();
+        other.put("prompt", "something else");
+        JobsApi.submit(user, other, key, ip).then().statusCode(409);
+    }
+
+    @Test
+    void aJobLeftPendingPastTheSagaTimeoutIsAskedForAgain() {
+        String user = JobsApi.newUser("stuck");
+        UUID job = UUID.randomUUID();
+        // A PENDING job whose JobRequested never left (as if lost before the outbox existed): only the sweep helps.
+        TestSql.execute(pool, """
+                INSERT INTO jobs (id, user_id, status, type, prompt, duration_seconds, resolution, aspect_ratio,
+                                  quality, model, cost, priority, max_attempts, saga_requested_at)
+                VALUES ($1, $2, 'PENDING', 'text_to_video', 'p', 5, '1080p', '16:9', 'high', 'standard', 15, 5, 3,
+                        now() - interval '1 hour')
+                """, job, user);
+        await().atMost(SAGA_WAIT).until(() -> sagaSweep.runOnce().await().indefinitely() >= 0
+                && "QUEUED".equals(JobsApi.status(user, job)));
+        assertThat(JobsApi.balance(user)).isEqualTo(85);
+    }
+
+    private static List<String> typesOf(TopicReader reader, String user) {
+        return reader.withKey(user).stream().map(r -> TestKafka.header(r, CloudEventHeaders.TYPE)).toList();
+    }
+}

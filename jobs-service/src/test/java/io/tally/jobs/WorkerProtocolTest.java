@@ -1,0 +1,158 @@
+package io.tally.jobs;
+
+import static io.tally.jobs.JobsApi.SAGA_WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tally.common.testing.TestSql;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Flow 2 and 3: claims, leases, retries, failures and their refunds, cancellation. */
+@QuarkusTest
+class WorkerProtocolTest {
+
+    @Inject
+    Pool pool;
+
+    @BeforeEach
+    void emptyQueue() {
+        JobsApi.drainQueue();
+    }
+
+    @Test
+    void twentyConcurrentWorkersNeverReceiveTheSameJob() {
+        List<UUID> jobs = new ArrayList<>();
+        for (int u = 0; u < 10; u++) {
+            String user = JobsApi.newUser("fleet");
+            for (int j = 0; j < 4; j++) {
+                jobs.add(JobsApi.submitted(user, JobsApi.video()));
+            }
+            String last = user;
+            await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                    "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", last) == 4);
+        }
+        List<UUID> received = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture.allOf(IntStream.range(0, 20).mapToObj(w -> CompletableFuture.runAsync(() -> {
+            List<Map<String, Object>> claimed;
+            do {
+                claimed = JobsApi.claim("worker-" + w, 2, 60, 0);
+                claimed.forEach(c -> {
+                    received.add(JobsApi.idOf(c));
+                    JobsApi.complete(JobsApi.idOf(c), JobsApi.tokenOf(c)).then().statusCode(200);
+                });
+            } while (!claimed.isEmpty());
+        })).toArray(CompletableFuture[]::new)).join();
+
+        assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(jobs);
+    }
+
+    @Test
+    void anExpiredLeaseCountsAsAFailedAttempt_theJobRetriesAndSucceeds() {
+        String user = JobsApi.newUser("lease");
+        UUID job = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, job, "QUEUED");
+        Map<String, Object> first = JobsApi.claim("dying-worker", 1, 5, 0).get(0);
+        assertThat(JobsApi.idOf(first)).isEqualTo(job);
+
+        // The worker dies; after 5 s the sweep takes the lease back and the backoff (≤ 1 s in tests) passes.
+        await().atMost(SAGA_WAIT).until(() -> "RETRYING".equals(JobsApi.status(user, job)));
+        assertThat(JobsApi.job(user, job).jsonPath().getString("error")).startsWith("lease expired");
+        Map<String, Object> second = await().atMost(SAGA_WAIT).until(() -> JobsApi.claim("healthy-worker", 1, 60, 1),
+                list -> !list.isEmpty()).get(0);
+        assertThat(JobsApi.idOf(second)).isEqualTo(job);
+
+        // The dead worker's token is stale now.
+        JobsApi.heartbeat(job, JobsApi.tokenOf(first), 50).then().statusCode(409);
+        JobsApi.complete(job, JobsApi.tokenOf(first)).then().statusCode(409);
+        JobsApi.heartbeat(job, JobsApi.tokenOf(second), 50).then().statusCode(200);
+        JobsApi.complete(job, JobsApi.tokenOf(second)).then().statusCode(200);
+        var done = JobsApi.job(user, job).jsonPath();
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        assertThat(done.getInt("attempts")).isEqualTo(2);
+        assertThat(done.getInt("progress")).isEqualTo(100);
+        assertThat(JobsApi.balance(user)).isEqualTo(85);
+    }
+
+    @Test
+    void usingUpTheAttemptsFailsTheJobAndRefundsItOnce() {
+        String user = JobsApi.newUser("fails");
+        UUID job = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, job, "QUEUED");
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Map<String, Object> claimed = await().atMost(SAGA_WAIT)
+                    .until(() -> JobsApi.claim(JobsApi.WORKER, 1, 60, 1), list -> !list.isEmpty()).get(0);
+            assertThat(JobsApi.idOf(claimed)).isEqualTo(job);
+            JobsApi.fail(job, JobsApi.tokenOf(claimed), true).then().statusCode(200);
+        }
+        JobsApi.awaitStatus(user, job, "REFUNDED");
+        assertThat(JobsApi.job(user, job).jsonPath().getInt("attempts")).isEqualTo(3);
+        assertThat(JobsApi.balance(user)).isEqualTo(100);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND status = 'REFUNDED'",
+                job)).isEqualTo(1);
+    }
+
+    @Test
+    void aNonRetryableFailureEndsTheJobAtOnceAndRefundsIt() {
+        String user = JobsApi.newUser("fatal");
+        UUID job = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, job, "QUEUED");
+        Map<String, Object> claimed = JobsApi.claim(JobsApi.WORKER, 1, 60, 0).get(0);
+        JobsApi.fail(job, JobsApi.tokenOf(claimed), false).then().statusCode(200);
+        JobsApi.awaitStatus(user, job, "REFUNDED");
+        assertThat(JobsApi.job(user, job).jsonPath().getInt("attempts")).isEqualTo(1);
+        assertThat(JobsApi.balance(user)).isEqualTo(100);
+    }
+
+    @Test
+    void cancellingARunningJobReachesTheWorkerOnItsNextHeartbeat() {
+        String user = JobsApi.newUser("cancel-running");
+        UUID job = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, job, "QUEUED");
+        Map<String, Object> claimed = JobsApi.claim(JobsApi.WORKER, 1, 60, 0).get(0);
+        JobsApi.userPost(user, "/jobs/" + job + "/cancel").then().statusCode(200);
+        assertThat(JobsApi.status(user, job)).isEqualTo("PROCESSING");
+
+        var answer = JobsApi.heartbeat(job, JobsApi.tokenOf(claimed), 40).then().statusCode(200).extract().jsonPath();
+        assertThat(answer.getBoolean("cancelRequested")).isTrue();
+        JobsApi.complete(job, JobsApi.tokenOf(claimed)).then().statusCode(409);
+        JobsApi.awaitStatus(user, job, "REFUNDED");
+        assertThat(JobsApi.balance(user)).isEqualTo(100);
+    }
+
+    @Test
+    void aCancelRacingAClaimEndsConsistentAndRefundedOnce() {
+        String user = JobsApi.newUser("race");
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jobs.add(JobsApi.submitted(user, JobsApi.video()));
+        }
+        await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", user) == 6);
+        List<Map<String, Object>> claimed = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> racers = new ArrayList<>();
+        jobs.forEach(job -> racers.add(CompletableFuture.runAsync(() ->
+                JobsApi.userPost(user, "/jobs/" + job + "/cancel").then().statusCode(200))));
+        racers.add(CompletableFuture.runAsync(() -> claimed.addAll(JobsApi.claim(JobsApi.WORKER, 6, 60, 0))));
+        CompletableFuture.allOf(racers.toArray(CompletableFuture[]::new)).join();
+
+        // Whatever the worker got before the cancel is told to stop on its heartbeat; the rest never ran.
+        claimed.forEach(c -> JobsApi.heartbeat(JobsApi.idOf(c), JobsApi.tokenOf(c), 10).then().statusCode(200));
+        await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'REFUNDED'", user) == 6);
+        assertThat(JobsApi.balance(user)).isEqualTo(100);
+        assertThat(TestSql.count(pool, """
+                SELECT count(*) FROM job_history h JOIN jobs j ON j.id = h.job_id
+                 WHERE j.user_id = $1 AND h.status = 'CANCELLED'""", user)).isEqualTo(6);
+    }
+}
