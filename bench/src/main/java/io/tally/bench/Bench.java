@@ -1,6 +1,8 @@
 package io.tally.bench;
 
 import io.tally.bench.scenarios.CreditsChargeScenario;
+import io.tally.bench.scenarios.JobsClaimScenario;
+import io.tally.bench.scenarios.JobsSubmitScenario;
 import io.tally.bench.scenarios.OutboxPublishScenario;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,7 +16,9 @@ public final class Bench {
     private static final List<Scenario> SCENARIOS = List.of(
             new OutboxPublishScenario(),
             new CreditsChargeScenario(false),
-            new CreditsChargeScenario(true));
+            new CreditsChargeScenario(true),
+            new JobsSubmitScenario(),
+            new JobsClaimScenario());
 
     private Bench() {
     }

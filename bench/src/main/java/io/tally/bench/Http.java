@@ -30,6 +30,18 @@ public final class Http implements AutoCloseable {
                 .putHeader("Idempotency-Key", idempotencyKey).sendJsonObject(body));
     }
 
+    /** A POST with extra headers (Idempotency-Key, X-Forwarded-For…). */
+    public CompletionStage<HttpResponse<Buffer>> post(String url, String token, java.util.Map<String, String> headers,
+                                                      JsonObject body) {
+        var request = client.postAbs(url).bearerTokenAuthentication(token);
+        headers.forEach(request::putHeader);
+        return expectSuccess(request.sendJsonObject(body));
+    }
+
+    public CompletionStage<HttpResponse<Buffer>> get(String url, String token) {
+        return expectSuccess(client.getAbs(url).bearerTokenAuthentication(token).send());
+    }
+
     private static CompletionStage<HttpResponse<Buffer>> expectSuccess(Future<HttpResponse<Buffer>> response) {
         return response.compose(r -> r.statusCode() / 100 == 2 ? Future.succeededFuture(r)
                 : Future.failedFuture(new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString())))

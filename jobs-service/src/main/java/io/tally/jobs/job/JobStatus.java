@@ -11,14 +11,7 @@ import java.util.Set;
  * The nine states of a job and the only place that says which transitions are legal. Every write path asks
  * {@link #requireTransition} (or builds its SQL from {@link #sourcesOf}), so no code path can invent one.
  *
- * <pre>
- * PENDING ──charged──▶ QUEUED ──claim──▶ PROCESSING ──complete──▶ COMPLETED
- *    │                   ▲  │                 │ fail(retryable) / lease expired
- *    │ rejected          │  │ cancel          ▼
- *    ▼                   └──┼────────── RETRYING ──cancel──▶ CANCELLED ──refunded──▶ REFUNDED
- * REJECTED                  ▼                                    ▲
- *                       CANCELLED        PROCESSING ──fail / attempts used up──▶ FAILED ──refunded──▶ REFUNDED
- * </pre>
+ * <p>docs/jobs.md draws the machine; {@code JobStatusTest} checks every pair of states against it.
  */
 public enum JobStatus {
     PENDING, REJECTED, QUEUED, PROCESSING, RETRYING, COMPLETED, FAILED, CANCELLED, REFUNDED;

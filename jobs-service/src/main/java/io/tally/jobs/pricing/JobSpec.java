@@ -8,6 +8,7 @@ public record JobSpec(String type, String prompt, String imageUrl, int durationS
     public static final String IMAGE_TO_VIDEO = "image_to_video";
     public static final String TEXT_TO_IMAGE = "text_to_image";
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isImage() {
         return TEXT_TO_IMAGE.equals(type);
     }
