@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.tally.common.db.Transactions;
+import io.tally.common.db.TransientFailures;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Set;
@@ -26,8 +27,6 @@ public class InboxProcessor {
 
     private static final Logger LOG = Logger.getLogger(InboxProcessor.class);
     private static final int HANDLER_ATTEMPTS = 3;
-    private static final Set<String> TRANSIENT_SQL_STATES = Set.of("40001", "40P01", "55P03", "57P01", "57P02",
-            "57P03", "53300");
 
     private final Transactions transactions;
     private final InboxRepository inbox;
@@ -56,7 +55,7 @@ public class InboxProcessor {
             return Uni.createFrom().completionStage(message.ack());
         }
         return applyOnce(consumer, event, handler)
-                .onFailure(InboxProcessor::isTransient).retry()
+                .onFailure(TransientFailures::is).retry()
                         .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
                 .onFailure(e -> !(e instanceof PoisonEventException)).retry()
                         .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(HANDLER_ATTEMPTS - 1)
@@ -91,17 +90,5 @@ public class InboxProcessor {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(meta -> new RecordHeaders(meta.getHeaders().toArray()))
                 .orElseGet(RecordHeaders::new);
-    }
-
-    /** Infrastructure trouble worth retrying for as long as it lasts (connection loss, serialization, overload). */
-    public static boolean isTransient(Throwable failure) {
-        if (failure instanceof io.vertx.pgclient.PgException pg) {
-            String state = pg.getSqlState();
-            return state != null && (state.startsWith("08") || TRANSIENT_SQL_STATES.contains(state));
-        }
-        return failure instanceof io.vertx.core.impl.NoStackTraceThrowable
-                || failure instanceof java.net.ConnectException
-                || failure instanceof io.vertx.core.VertxException
-                || failure instanceof java.util.concurrent.TimeoutException;
     }
 }

@@ -13,7 +13,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -161,12 +163,26 @@ public class OutboxRelay {
     }
 
     private Uni<Void> sendAll(List<OutboxRecord> batch) {
+        if (backoffMs == 0) {
+            return send(batch);
+        }
+        // Recovering from a failed send: the producer may have lost the topics' metadata. A record whose send()
+        // times out waiting for metadata fails alone while the records after it go through, which would put
+        // them on the topic before it. So first one record per topic, alone; once the broker has taken those,
+        // metadata is there and the rest of the batch can follow in order.
+        Map<String, OutboxRecord> probes = new LinkedHashMap<>();
+        batch.forEach(record -> probes.putIfAbsent(record.topic(), record));
+        List<OutboxRecord> rest = batch.stream().filter(record -> probes.get(record.topic()) != record).toList();
+        return send(List.copyOf(probes.values())).chain(() -> rest.isEmpty() ? Uni.createFrom().voidItem() : send(rest));
+    }
+
+    private Uni<Void> send(List<OutboxRecord> records) {
         // Handed to the producer in id order; the idempotent producer keeps that order per partition.
-        CompletableFuture<?>[] acks = batch.stream().map(publisher::send).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] acks = records.stream().map(publisher::send).toArray(CompletableFuture[]::new);
         return Uni.createFrom().completionStage(CompletableFuture.allOf(acks))
                 .ifNoItem().after(config.sendTimeout())
                 .failWith(() -> new IllegalStateException("broker did not acknowledge "
-                        + batch.size() + " events within " + config.sendTimeout()))
+                        + records.size() + " events within " + config.sendTimeout()))
                 .replaceWithVoid();
     }
 

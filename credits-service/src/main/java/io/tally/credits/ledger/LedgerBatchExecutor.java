@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.Transactions;
+import io.tally.common.db.TransientFailures;
 import io.tally.common.inbox.InboxRepository;
 import io.tally.common.outbox.OutboxWriter;
 import io.tally.credits.config.CreditsConfig;
@@ -57,12 +58,12 @@ public class LedgerBatchExecutor {
     /** Results in the order of {@code batch}. Never fails for an individual operation's sake. */
     public Uni<List<OperationResult>> execute(List<Submitted> batch) {
         return inOneTransaction(batch)
-                .onFailure(e -> batch.size() > 1 && !Transient.is(e)).recoverWithUni(e -> {
+                .onFailure(e -> batch.size() > 1 && !TransientFailures.is(e)).recoverWithUni(e -> {
                     LOG.warnf("Ledger batch of %d failed (%s); applying its operations one by one", batch.size(),
                             e.toString());
                     return oneByOne(batch);
                 })
-                .onFailure(e -> batch.size() == 1 && !Transient.is(e)).recoverWithItem(e -> {
+                .onFailure(e -> batch.size() == 1 && !TransientFailures.is(e)).recoverWithItem(e -> {
                     LOG.errorf(e, "Ledger operation %s failed", batch.get(0).operation().key());
                     return List.of(OperationResult.failed(e));
                 })
@@ -77,7 +78,7 @@ public class LedgerBatchExecutor {
 
     private Uni<List<OperationResult>> inOneTransaction(List<Submitted> batch) {
         return transactions.write(conn -> apply(conn, batch))
-                .onFailure(Transient::is).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(500))
+                .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(500))
                 .atMost(8);
     }
 
@@ -144,17 +145,5 @@ public class LedgerBatchExecutor {
                     "outcome", results.get(i).status().name().toLowerCase()).increment();
         }
         registry.summary("tally.credits.batch.size").record(batch.size());
-    }
-
-    /** Conflicts that succeed when simply tried again: deadlocks, serialization failures, lost connections. */
-    static final class Transient {
-        private static final Set<String> STATES = Set.of("40001", "40P01", "55P03", "57P01");
-
-        static boolean is(Throwable e) {
-            if (e instanceof io.vertx.pgclient.PgException pg) {
-                return pg.getSqlState() != null && (STATES.contains(pg.getSqlState()) || pg.getSqlState().startsWith("08"));
-            }
-            return e instanceof io.vertx.core.VertxException;
-        }
     }
 }

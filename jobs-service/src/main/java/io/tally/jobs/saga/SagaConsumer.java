@@ -8,7 +8,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.tally.common.inbox.DeadLetterPublisher;
 import io.tally.common.inbox.InboundEvent;
-import io.tally.common.inbox.InboxProcessor;
+import io.tally.common.db.TransientFailures;
 import io.tally.common.inbox.PoisonEventException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -77,9 +77,9 @@ public class SagaConsumer {
     }
 
     private static Uni<Void> retryWhileTransient(Uni<Void> work) {
-        return work.onFailure(InboxProcessor::isTransient).invoke(e ->
+        return work.onFailure(TransientFailures::is).invoke(e ->
                         LOG.warnf("Saga outcomes not applied, retrying: %s", e.toString()))
-                .onFailure(InboxProcessor::isTransient).retry()
+                .onFailure(TransientFailures::is).retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
