@@ -2,6 +2,8 @@ package io.tally.common.inbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.tally.common.ServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +39,14 @@ public class DeadLetterPublisher {
         this.service = service.name();
     }
 
-    /** Completes once the broker has the dead letter. */
-    public Uni<Void> publish(String topic, long offset, String key, String value, Headers original, String reason) {
+    /** Dead-letters one record of a consumed batch; completes once the broker has the dead letter. */
+    public Uni<Void> publish(KafkaRecord<String, String> record, String reason) {
+        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                .orElse(-1L);
+        return publish(record.getTopic(), offset, record.getKey(), record.getPayload(), record.getHeaders(), reason);
+    }
+
+    private Uni<Void> publish(String topic, long offset, String key, String value, Headers original, String reason) {
         LOG.errorf("Dead-lettering a %s record (offset %d, key %s): %s", topic, offset, key, reason);
         registry.counter("tally.inbox.events", "consumer", service, "outcome", "dead_lettered").increment();
         RecordHeaders headers = new RecordHeaders(original.toArray());

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.tally.common.inbox.DeadLetterPublisher;
 import io.tally.common.inbox.InboundEvent;
 import io.tally.common.inbox.PoisonEventException;
@@ -55,7 +54,7 @@ public class LedgerEventConsumer {
                 operations.add(Submitted.fromEvent(mapper.toOperation(event), event.id(), event.type()));
                 sources.add(record);
             } catch (PoisonEventException e) {
-                poison.add(deadLetter(record, e.getMessage()));
+                poison.add(deadLetters.publish(record, e.getMessage()));
             }
         }
         Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()
@@ -73,15 +72,8 @@ public class LedgerEventConsumer {
     private Uni<Void> deadLetterFailures(List<KafkaRecord<String, String>> sources, List<OperationResult> results) {
         return Multi.createFrom().range(0, results.size())
                 .filter(i -> results.get(i).status() == OperationResult.Status.FAILED)
-                .onItem().transformToUniAndConcatenate(i -> deadLetter(sources.get(i),
+                .onItem().transformToUniAndConcatenate(i -> deadLetters.publish(sources.get(i),
                         "ledger operation failed: " + results.get(i).body()))
                 .collect().last().replaceWithVoid();
-    }
-
-    private Uni<Void> deadLetter(KafkaRecord<String, String> record, String reason) {
-        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
-                .orElse(-1L);
-        return deadLetters.publish(record.getTopic(), offset, record.getKey(), record.getPayload(),
-                record.getHeaders(), reason);
     }
 }

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.tally.common.inbox.DeadLetterPublisher;
 import io.tally.common.inbox.InboundEvent;
 import io.tally.common.db.TransientFailures;
@@ -52,7 +51,7 @@ public class SagaConsumer {
                     sources.add(record);
                 }
             } catch (PoisonEventException e) {
-                poison.add(deadLetter(record, e.getMessage()));
+                poison.add(deadLetters.publish(record, e.getMessage()));
             }
         }
         Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()
@@ -70,7 +69,7 @@ public class SagaConsumer {
                     return Multi.createFrom().range(0, parsed.size())
                             .onItem().transformToUniAndConcatenate(i -> retryWhileTransient(
                                     outcomes.apply(List.of(parsed.get(i))))
-                                    .onFailure().recoverWithUni(e -> deadLetter(sources.get(i),
+                                    .onFailure().recoverWithUni(e -> deadLetters.publish(sources.get(i),
                                             "saga outcome failed: " + e)))
                             .collect().last().replaceWithVoid();
                 });
@@ -81,12 +80,5 @@ public class SagaConsumer {
                         LOG.warnf("Saga outcomes not applied, retrying: %s", e.toString()))
                 .onFailure(TransientFailures::is).retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
-    }
-
-    private Uni<Void> deadLetter(KafkaRecord<String, String> record, String reason) {
-        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
-                .orElse(-1L);
-        return deadLetters.publish(record.getTopic(), offset, record.getKey(), record.getPayload(),
-                record.getHeaders(), reason);
     }
 }
