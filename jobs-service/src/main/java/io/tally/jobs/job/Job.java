@@ -8,7 +8,10 @@ import io.tally.common.events.jobs.JobCompleted;
 import io.tally.common.events.jobs.JobFailed;
 import io.tally.common.events.jobs.JobQueued;
 import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.events.jobs.JobStarted;
+import io.tally.common.problem.ProblemException;
+import io.tally.jobs.pricing.JobSpec;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -86,7 +89,7 @@ public class Job {
     }
 
     /** A new job, waiting for its charge. */
-    public static Job submitted(UUID id, String userId, io.tally.jobs.pricing.JobSpec spec, long cost,
+    public static Job submitted(UUID id, String userId, JobSpec spec, long cost,
                                 int maxAttempts, OffsetDateTime now) {
         Job job = new Job(id, userId, spec.type(), spec.prompt(), spec.imageUrl(), spec.durationSeconds(),
                 spec.resolution(), spec.aspectRatio(), spec.quality(), spec.model(), cost, spec.priority(),
@@ -96,20 +99,26 @@ public class Job {
         job.sagaRequestedAt = now;
         job.updatedAt = now;
         job.history.add(new HistoryEntry(id, JobStatus.PENDING, 0, "waiting for the charge of " + cost + " credits"));
-        job.events.add(new io.tally.common.events.jobs.JobRequested(id, userId, cost));
+        job.events.add(new JobRequested(id, userId, cost));
         return job;
     }
 
     // --- Saga ----------------------------------------------------------------------------------------------
+
+    /** Whether a booked charge would queue this job (it is waiting for its first charge). */
+    public boolean awaitsCharge() {
+        return status == JobStatus.PENDING && chargeStatus == ChargeStatus.NONE;
+    }
 
     /** credits booked the charge. A job cancelled while the charge was in flight asks for it back at once. */
     public void charged(OffsetDateTime virtualQueueTime, OffsetDateTime now) {
         if (chargeStatus != ChargeStatus.NONE) {
             return; // a repeated answer to a re-asked charge
         }
+        boolean queue = awaitsCharge();
         chargeStatus = ChargeStatus.CHARGED;
         dirty = true;
-        if (status == JobStatus.PENDING) {
+        if (queue) {
             moveTo(JobStatus.QUEUED, null);
             queuedAt = now;
             nextRunAt = now;
@@ -150,7 +159,7 @@ public class Job {
      */
     public void askCreditsAgain(OffsetDateTime now) {
         if (status == JobStatus.PENDING) {
-            events.add(new io.tally.common.events.jobs.JobRequested(id, userId, cost));
+            events.add(new JobRequested(id, userId, cost));
         } else if (chargeStatus == ChargeStatus.REFUND_REQUESTED) {
             events.add(new JobRefundRequested(id, userId, "refund re-requested after the saga timeout"));
         } else {
@@ -184,7 +193,7 @@ public class Job {
 
     public void softDelete(OffsetDateTime now) {
         if (!status.isFinished()) {
-            throw io.tally.common.problem.ProblemException.unprocessable("job-not-finished", "Job still running",
+            throw ProblemException.unprocessable("job-not-finished", "Job still running",
                     "Only a finished job can be deleted; this one is " + status + " (cancel it first)");
         }
         if (deletedAt == null) {

@@ -3,10 +3,8 @@ package io.tally.jobs.saga;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.inbox.InboxRepository;
 import io.tally.jobs.config.JobsConfig;
-import io.tally.jobs.job.ChargeStatus;
 import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
-import io.tally.jobs.job.JobStatus;
 import io.tally.jobs.job.JobTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -64,8 +62,8 @@ public class SagaOutcomes {
         Set<java.util.UUID> counted = new java.util.HashSet<>();
         for (SagaOutcome outcome : outcomes) {
             Job job = locked.get(outcome.jobId());
-            if (outcome.kind() == SagaOutcome.Kind.CHARGED && job != null && job.getStatus() == JobStatus.PENDING
-                    && ChargeStatus.NONE.dbValue().equals(job.getChargeStatus()) && counted.add(job.getId())) {
+            if (outcome.kind() == SagaOutcome.Kind.CHARGED && job != null && job.awaitsCharge()
+                    && counted.add(job.getId())) {
                 perUser.merge(job.getUserId(), 1, Integer::sum);
             }
         }
@@ -85,8 +83,7 @@ public class SagaOutcomes {
             switch (outcome.kind()) {
                 case CHARGED -> {
                     OffsetDateTime virtual = nextTime.getOrDefault(job.getUserId(), now);
-                    boolean willQueue = job.getStatus() == JobStatus.PENDING
-                            && ChargeStatus.NONE.dbValue().equals(job.getChargeStatus());
+                    boolean willQueue = job.awaitsCharge();
                     job.charged(virtual, now);
                     if (willQueue) {
                         nextTime.put(job.getUserId(), virtual.plus(spacing));
