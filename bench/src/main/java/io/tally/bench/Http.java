@@ -42,6 +42,19 @@ public final class Http implements AutoCloseable {
         return expectSuccess(client.getAbs(url).bearerTokenAuthentication(token).send());
     }
 
+    /** Calls {@code call} for every item, {@code wave} at a time, and waits for all of them. */
+    public static <T> void inWaves(Iterable<T> items, int wave, java.util.function.Function<T, CompletionStage<?>> call) {
+        java.util.List<java.util.concurrent.CompletableFuture<?>> pending = new java.util.ArrayList<>();
+        for (T item : items) {
+            pending.add(call.apply(item).toCompletableFuture());
+            if (pending.size() == wave) {
+                java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+                pending.clear();
+            }
+        }
+        java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    }
+
     private static CompletionStage<HttpResponse<Buffer>> expectSuccess(Future<HttpResponse<Buffer>> response) {
         return response.compose(r -> r.statusCode() / 100 == 2 ? Future.succeededFuture(r)
                 : Future.failedFuture(new IllegalStateException("HTTP " + r.statusCode() + ": " + r.bodyAsString())))

@@ -2,31 +2,16 @@ package io.tally.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Signed JWTs from `./dev token` (the same key pair the local services trust). */
+/** Signed JWTs for scenarios, with the same local key pair `./dev token` uses and the services trust. */
 public final class Tokens {
 
     private Tokens() {
     }
 
-    public static String issue(BenchContext context, String subject, String... roles) throws IOException, InterruptedException {
-        String command = context.env().getOrDefault("TALLY_BENCH_TOKEN_CMD", "./dev token");
-        List<String> args = new ArrayList<>(List.of(command.split(" ")));
-        args.add(subject);
-        args.addAll(List.of(roles));
-        Process process = new ProcessBuilder(args).start();
-        String token = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (process.waitFor() != 0 || token.isEmpty()) {
-            throw new IllegalStateException("could not issue a token with " + args);
-        }
-        return token;
-    }
-
     /**
-     * Signs tokens in-process with the local private key (`./dev bench` exports its path), for scenarios that
-     * need thousands of users: spawning `./dev token` per user would take minutes.
+     * Signs tokens in-process with the local private key (`./dev bench` exports its path): scenarios with
+     * thousands of users cannot spawn `./dev token` per user.
      */
     public static Signer signer(BenchContext context) throws java.security.GeneralSecurityException, IOException {
         String keyPath = context.env().getOrDefault("TALLY_BENCH_JWT_KEY", ".dev/keys/jwt-private.pem");

@@ -13,11 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -61,8 +59,9 @@ public final class CreditsChargeScenario implements Scenario {
                 concurrency, baseline.tps(), baseline.latencyAverageMillis());
 
         String run = UUID.randomUUID().toString().substring(0, 8);
-        String serviceToken = Tokens.issue(context, "bench-jobs-backend", "service");
-        String adminToken = Tokens.issue(context, "bench-admin", "admin");
+        Tokens.Signer tokens = Tokens.signer(context);
+        String serviceToken = tokens.issue("bench-jobs-backend", "service");
+        String adminToken = tokens.issue("bench-admin", "admin");
         try (Http http = new Http(concurrency)) {
             fund(http, credits, adminToken, run, users);
             Supplier<CompletionStage<?>> charge = () -> {
@@ -95,22 +94,10 @@ public final class CreditsChargeScenario implements Scenario {
         return PgBench.run(context, script, clients, duration);
     }
 
-    /** Opens and funds the run's accounts through the admin API, so no charge is refused for lack of credits. */
+    /** Opens and funds the run's accounts, so no charge is refused for lack of credits. */
     private void fund(Http http, String credits, String adminToken, String run, int users) {
-        long perUser = hot ? 1_000_000_000L : 1_000_000L;
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < users; i++) {
-            JsonObject body = new JsonObject().put("userId", "bench-" + run + "-" + i).put("amount", perUser)
-                    .put("reason", "bench funding");
-            pending.add(http.post(credits + "/credits/adjustments", adminToken, "fund-" + run + "-" + i, body)
-                    .toCompletableFuture());
-            if (pending.size() == 64) {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-                pending.clear();
-            }
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        System.out.printf("funded %d account(s)%n", users);
+        List<String> names = java.util.stream.IntStream.range(0, users).mapToObj(i -> "bench-" + run + "-" + i).toList();
+        CreditsFunding.fund(http, credits, adminToken, names, hot ? 1_000_000_000L : 1_000_000L);
     }
 
     private static String resource(String name) throws IOException {

@@ -39,18 +39,7 @@ final class JobsBench {
 
     /** Opens every user's account with plenty of credits, so no job is rejected. */
     void fund(Http http) {
-        String admin = signer.issue("bench-admin", "admin");
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (String user : users) {
-            JsonObject body = new JsonObject().put("userId", user).put("amount", 1_000_000L).put("reason", "bench");
-            pending.add(http.post(creditsUrl + "/credits/adjustments", admin, "fund-" + user, body).toCompletableFuture());
-            if (pending.size() == 64) {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-                pending.clear();
-            }
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        System.out.printf("funded %d users%n", users.size());
+        CreditsFunding.fund(http, creditsUrl, signer.issue("bench-admin", "admin"), users, 1_000_000L);
     }
 
     String randomUser() {
@@ -93,15 +82,7 @@ final class JobsBench {
     /** Every job of the run's users that is no longer PENDING: id → queuedAt (null when it was not queued). */
     Map<String, Instant> settledJobs(Http http) {
         Map<String, Instant> settled = new java.util.concurrent.ConcurrentHashMap<>();
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (String user : users) {
-            pending.add(readAll(http, user, null, settled));
-            if (pending.size() == 32) {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-                pending.clear();
-            }
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        Http.inWaves(users, 32, user -> readAll(http, user, null, settled));
         return settled;
     }
 

@@ -38,14 +38,15 @@ public final class JobsClaimScenario implements Scenario {
         int batch = context.intOption("batch", 50);
         JobsBench bench = new JobsBench(context, context.intOption("users", 5_000));
         String workerToken = bench.signer.issue("bench-worker", "worker");
+        String adminToken = bench.signer.issue("bench-admin", "admin");
         try (Http http = new Http(64)) {
             bench.fund(http);
             bench.submitMany(http, jobs, 64);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (queued(http, bench) < jobs && System.nanoTime() < deadline) {
+            while (queued(http, bench, adminToken) < jobs && System.nanoTime() < deadline) {
                 Thread.sleep(500); // the harness polling the admin endpoint while the saga catches up
             }
-            long waiting = queued(http, bench);
+            long waiting = queued(http, bench, adminToken);
             System.out.printf("%d jobs queued; draining with %d workers claiming %d at a time%n", waiting, workers,
                     batch);
 
@@ -99,9 +100,8 @@ public final class JobsClaimScenario implements Scenario {
                 });
     }
 
-    private static long queued(Http http, JobsBench bench) {
-        String admin = bench.signer.issue("bench-admin", "admin");
-        JsonObject report = http.get(bench.jobsUrl + "/jobs/admin/queue", admin).toCompletableFuture().join()
+    private static long queued(Http http, JobsBench bench, String adminToken) {
+        JsonObject report = http.get(bench.jobsUrl + "/jobs/admin/queue", adminToken).toCompletableFuture().join()
                 .bodyAsJsonObject();
         JsonObject counts = report.getJsonObject("jobsByStatus");
         return counts.getLong("QUEUED") + counts.getLong("RETRYING");
