@@ -107,23 +107,47 @@ class LedgerEventsTest {
         String user = CreditsApi.newUser("debtor");
         CreditsApi.me(user).then().statusCode(200); // 100 signup credits
         UUID payment = UUID.randomUUID();
-        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe"));
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe", 1));
         await().atMost(WAIT).until(() -> CreditsApi.balance(user) == 150);
         CreditsApi.charge(UUID.randomUUID(), user, 130).then().statusCode(201); // spends most of it
 
-        CreditsApi.publish(EventTypes.PAYMENT_REVERSED, new PaymentReversed(payment, user, 50, "refunded", "stripe"));
+        CreditsApi.publish(EventTypes.PAYMENT_REVERSED, new PaymentReversed(payment, user, 50, "refunded", "stripe", 1));
         await().atMost(WAIT).until(() -> CreditsApi.debt(user) == 30);
         assertThat(CreditsApi.balance(user)).isZero();
         CreditsApi.charge(UUID.randomUUID(), user, 1).then().statusCode(402)
                 .body("reason", org.hamcrest.Matchers.equalTo("account_in_debt"))
                 .body("debt", org.hamcrest.Matchers.equalTo(30));
 
-        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(UUID.randomUUID(), user, 100, 29900, "THB", "stripe"));
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(UUID.randomUUID(), user, 100, 29900, "THB", "stripe", 1));
         await().atMost(WAIT).until(() -> CreditsApi.debt(user) == 0);
         assertThat(CreditsApi.balance(user)).isEqualTo(70);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE user_id = $1 AND kind = 'debt_repayment'", user))
                 .isEqualTo(1);
         CreditsApi.charge(UUID.randomUUID(), user, 1).then().statusCode(201);
+    }
+
+    @Test
+    void aPaymentConfirmedAgainAfterAChargebackIsGrantedOncePerCycle() {
+        String user = CreditsApi.newUser("disputer");
+        CreditsApi.me(user).then().statusCode(200); // 100 signup credits
+        UUID payment = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe", 1));
+        await().atMost(WAIT).until(() -> CreditsApi.balance(user) == 150);
+        CreditsApi.publish(EventTypes.PAYMENT_REVERSED, new PaymentReversed(payment, user, 50, "charged_back", "stripe", 1));
+        await().atMost(WAIT).until(() -> CreditsApi.balance(user) == 100);
+
+        // The dispute is won: cycle 2 grants again, and a second cycle-2 confirmation (another event id) does not.
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe", 2));
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe", 2));
+        await().atMost(WAIT).until(() -> CreditsApi.balance(user) == 150);
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 9900, "THB", "stripe", 1));
+        // A later event on the same partition: once it is applied, the ones before it have been too.
+        CreditsApi.publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(UUID.randomUUID(), user, 7, 700, "THB", "stripe", 1));
+        await().atMost(WAIT).until(() -> CreditsApi.balance(user) == 157);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE reference = $1 AND kind = 'purchase'",
+                payment.toString())).isEqualTo(2);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1",
+                "payment:" + payment + ":grant:2")).isEqualTo(1);
     }
 
     @Test

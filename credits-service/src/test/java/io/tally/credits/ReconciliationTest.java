@@ -97,9 +97,9 @@ class ReconciliationTest {
                 synchronized (payments) {
                     payments.add(payment);
                 }
-                publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 1000, "USD", "stripe"));
+                publish(EventTypes.PAYMENT_CONFIRMED, new PaymentConfirmed(payment, user, 50, 1000, "USD", "stripe", 1));
                 if (random.nextInt(3) == 0) {
-                    publish(EventTypes.PAYMENT_REVERSED, new PaymentReversed(payment, user, 50, "charged_back", "stripe"));
+                    publish(EventTypes.PAYMENT_REVERSED, new PaymentReversed(payment, user, 50, "charged_back", "stripe", 1));
                 }
             }
             case 4 -> CreditsApi.charge(UUID.randomUUID(), user, 1 + random.nextInt(100));

@@ -195,7 +195,7 @@ public final class LedgerEngine {
                     .user(grant.userId(), "debt", repaid, -account.debt));
         }
         CreditsGranted event = new CreditsGranted(grant.paymentId(), grant.userId(), grant.credits(), repaid,
-                account.balance, purchase.id);
+                account.balance, purchase.id, grant.cycle());
         return plan.apply(purchase.withResult(bodyOf(event)), event);
     }
 
@@ -208,7 +208,7 @@ public final class LedgerEngine {
         Posting posting = new Posting("clawback", clawback.key(), clawback.paymentId().toString(), clawback.userId(),
                 clawback.fingerprint(), metadata("reason", clawback.reason()), null);
         CreditsClawedBack event = new CreditsClawedBack(clawback.paymentId(), clawback.userId(), clawback.credits(),
-                taken, shortfall, account.balance, account.debt, posting.id);
+                taken, shortfall, account.balance, account.debt, posting.id, clawback.cycle());
         return plan.apply(posting.withResult(bodyOf(event))
                 .user(clawback.userId(), "spendable", -taken, account.balance)
                 .user(clawback.userId(), "debt", -shortfall, -account.debt)

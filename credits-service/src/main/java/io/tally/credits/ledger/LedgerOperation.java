@@ -51,13 +51,14 @@ public sealed interface LedgerOperation {
         }
     }
 
-    record Grant(UUID paymentId, String userId, long credits) implements LedgerOperation {
+    /** {@code cycle} counts the payment's confirmations: a payment confirmed again after a reversal is granted again. */
+    record Grant(UUID paymentId, String userId, long credits, int cycle) implements LedgerOperation {
         public String key() {
-            return "payment:" + paymentId + ":grant";
+            return "payment:" + paymentId + ":grant" + cycleSuffix(cycle);
         }
 
         public String debtRepaymentKey() {
-            return "payment:" + paymentId + ":debt-repayment";
+            return "payment:" + paymentId + ":debt-repayment" + cycleSuffix(cycle);
         }
 
         public Set<String> userIds() {
@@ -69,9 +70,9 @@ public sealed interface LedgerOperation {
         }
     }
 
-    record Clawback(UUID paymentId, String userId, long credits, String reason) implements LedgerOperation {
+    record Clawback(UUID paymentId, String userId, long credits, String reason, int cycle) implements LedgerOperation {
         public String key() {
-            return "payment:" + paymentId + ":clawback";
+            return "payment:" + paymentId + ":clawback" + cycleSuffix(cycle);
         }
 
         public Set<String> userIds() {
@@ -81,6 +82,11 @@ public sealed interface LedgerOperation {
         public String fingerprint() {
             return userId + "|" + credits;
         }
+    }
+
+    /** The first cycle keeps the plain key ({@code payment:{id}:grant}); later ones append their number. */
+    private static String cycleSuffix(int cycle) {
+        return cycle <= 1 ? "" : ":" + cycle;
     }
 
     /** {@code clientKey} is the sender's Idempotency-Key; the gift id derives from it. */

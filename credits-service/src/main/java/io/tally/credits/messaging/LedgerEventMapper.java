@@ -45,11 +45,11 @@ final class LedgerEventMapper {
         if (type.equals(EventTypes.PAYMENT_CONFIRMED.name())) {
             PaymentConfirmed data = event.dataAs(PaymentConfirmed.class, json);
             return new LedgerOperation.Grant(id(data.paymentId(), event), user(data.userId(), event),
-                    amount(data.credits(), event));
+                    amount(data.credits(), event), cycle(data.cycle()));
         }
         PaymentReversed data = event.dataAs(PaymentReversed.class, json);
         return new LedgerOperation.Clawback(id(data.paymentId(), event), user(data.userId(), event),
-                amount(data.credits(), event), data.reason());
+                amount(data.credits(), event), data.reason(), cycle(data.cycle()));
     }
 
     private static UUID id(UUID id, InboundEvent event) {
@@ -64,6 +64,11 @@ final class LedgerEventMapper {
             throw new PoisonEventException("event " + event.id() + " has no valid userId");
         }
         return userId;
+    }
+
+    /** Events written before the field existed carry no cycle: they were all first confirmations. */
+    private static int cycle(int cycle) {
+        return Math.max(1, cycle);
     }
 
     private static long amount(long amount, InboundEvent event) {
