@@ -1,6 +1,7 @@
 package io.tally.jobs.job;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.paging.TimeIdCursor;
 import io.tally.common.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +32,7 @@ public class UserJobs {
         return jobs.findOwn(pool, id, userId).map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
-    public Uni<List<Job>> list(String userId, JobCursor before, JobStatus status, boolean includeDeleted, int limit) {
+    public Uni<List<Job>> list(String userId, TimeIdCursor before, JobStatus status, boolean includeDeleted, int limit) {
         return jobs.list(pool, userId, before == null ? null : before.createdAt(), before == null ? null : before.id(),
                 status, includeDeleted, limit);
     }

@@ -8,7 +8,7 @@ import io.tally.common.problem.ProblemException;
 import io.tally.common.security.CurrentUser;
 import io.tally.common.security.Roles;
 import io.tally.jobs.job.Job;
-import io.tally.jobs.job.JobCursor;
+import io.tally.common.paging.TimeIdCursor;
 import io.tally.jobs.job.JobRepository.StatusStats;
 import io.tally.jobs.job.JobStatus;
 import io.tally.jobs.job.JobSubmissions;
@@ -90,10 +90,10 @@ public class JobsResource {
     public Uni<JobPage> list(@QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
                              @QueryParam("cursor") String cursor, @QueryParam("status") String status,
                              @QueryParam("deleted") @DefaultValue("false") boolean includeDeleted) {
-        JobCursor before = JobCursor.decode(cursor);
+        TimeIdCursor before = TimeIdCursor.decode(cursor);
         return userJobs.list(currentUser.id(), before, parseStatus(status), includeDeleted, limit + 1)
                 .map(jobs -> jobs.size() > limit
-                        ? new JobPage(jobs.subList(0, limit), JobCursor.after(jobs.get(limit - 1)).encode())
+                        ? new JobPage(jobs.subList(0, limit), cursorAfter(jobs.get(limit - 1)))
                         : new JobPage(jobs, null));
     }
 
@@ -149,6 +149,10 @@ public class JobsResource {
     @Path("/{id}/restore")
     public Uni<Job> restore(@PathParam("id") UUID id) {
         return userJobs.restore(currentUser.id(), id);
+    }
+
+    private static String cursorAfter(Job last) {
+        return new TimeIdCursor(last.getCreatedAt(), last.getId()).encode();
     }
 
     /** The client's address; behind the gateway, the forwarded one (quarkus.http.proxy settings). */

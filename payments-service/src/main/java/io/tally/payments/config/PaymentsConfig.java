@@ -1,0 +1,98 @@
+package io.tally.payments.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The business knobs of payments-service; every one can be set from the environment (TALLY_PAYMENTS_…). */
+@ConfigMapping(prefix = "tally.payments")
+public interface PaymentsConfig {
+
+    /** Load the demo catalogue (THB and USD packages) at start-up; {@code ./dev up} turns it on. */
+    @WithDefault("false")
+    boolean demoCatalogue();
+
+    /** A pending payment the provider never confirmed expires this long after checkout. */
+    @WithDefault("1h")
+    Duration pendingTimeout();
+
+    @WithDefault("1m")
+    Duration janitorEvery();
+
+    /** A payment confirmed this long ago without its grant is listed by the unreconciled report. */
+    @WithDefault("5m")
+    Duration unreconciledAfter();
+
+    Webhooks webhooks();
+
+    interface Webhooks {
+        /** The largest webhook body accepted; larger ones are logged and refused with 413. */
+        @WithDefault("262144")
+        int maxBodyBytes();
+
+        Stripe stripe();
+
+        /** PromptPay gateway: HMAC-SHA256 of timestamp + body. */
+        Hmac promptpay();
+
+        /** TrueMoney gateway: HMAC-SHA256 of timestamp + body. */
+        Hmac truemoney();
+
+        Apple apple();
+
+        Google google();
+    }
+
+    interface Stripe {
+        /**
+         * Endpoint signing secrets ({@code whsec_…}). While rotating, list the new and the old one: a delivery
+         * signed with either is accepted.
+         */
+        Optional<List<String>> secrets();
+
+        /** How far the signed timestamp may be from now (Stripe's own libraries use 5 minutes). */
+        @WithDefault("5m")
+        Duration tolerance();
+    }
+
+    interface Hmac {
+        /** Shared secrets; list two while rotating. */
+        Optional<List<String>> secrets();
+
+        @WithDefault("5m")
+        Duration tolerance();
+    }
+
+    interface Apple {
+        /** PEM file of the root certificate the {@code x5c} chain must end in (Apple Root CA - G3 in production). */
+        Optional<String> rootCertificate();
+
+        /** The app's bundle id; notifications for other apps are refused. */
+        Optional<String> bundleId();
+
+        /** Accepted environments: Production, Sandbox. */
+        @WithDefault("Production")
+        List<String> environments();
+
+        /** Require Apple's marker extensions on the leaf and intermediate certificates, as Apple's library does. */
+        @WithDefault("true")
+        boolean requireAppleExtensions();
+    }
+
+    interface Google {
+        /** JWKS of the keys that sign Pub/Sub push tokens: a file, or Google's https certificate URL. */
+        @WithDefault("https://www.googleapis.com/oauth2/v3/certs")
+        String jwksLocation();
+
+        /** The audience configured on the push subscription. */
+        Optional<String> audience();
+
+        /** The service account the push subscription authenticates as. */
+        Optional<String> serviceAccountEmail();
+
+        /** The Android package name; notifications for other apps are refused. */
+        Optional<String> packageName();
+    }
+}

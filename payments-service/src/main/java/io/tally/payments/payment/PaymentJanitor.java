@@ -1,0 +1,47 @@
+package io.tally.payments.payment;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Expires pending payments the provider never settled. Rows are taken with SKIP LOCKED, so replicas share the
+ * work and a webhook confirming a payment right now is never overtaken: it holds the row, and its confirmation
+ * wins (a confirmation after expiry is legal anyway, see PaymentStatus).
+ */
+@ApplicationScoped
+public class PaymentJanitor {
+
+    private static final Logger LOG = Logger.getLogger(PaymentJanitor.class);
+    private static final int BATCH = 500;
+
+    private final Transactions transactions;
+    private final PaymentRepository payments;
+    private final PaymentTransitions transitions;
+
+    public PaymentJanitor(Transactions transactions, PaymentRepository payments, PaymentTransitions transitions) {
+        this.transactions = transactions;
+        this.payments = payments;
+        this.transitions = transitions;
+    }
+
+    @Scheduled(every = "${tally.payments.janitor-every:1m}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return expireOnce().onFailure().invoke(e -> LOG.warnf("Payment janitor failed: %s", e.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One pass; returns how many payments it expired. */
+    public Uni<Integer> expireOnce() {
+        return transactions.write(conn -> payments.lockExpired(conn, BATCH)
+                .flatMap(expired -> expired.isEmpty() ? Uni.createFrom().item(0)
+                        : Multi.createFrom().iterable(expired)
+                                .onItem().transformToUniAndConcatenate(p -> transitions.move(conn, p,
+                                        PaymentStatus.EXPIRED, "janitor", "not confirmed before " + p.expiresAt()))
+                                .collect().asList().map(moved -> expired.size())));
+    }
+}

@@ -1,0 +1,18 @@
+package io.tally.payments.webhook;
+
+import io.tally.payments.config.PaymentsConfig;
+import io.tally.payments.payment.Providers;
+import jakarta.enterprise.context.ApplicationScoped;
+
+@ApplicationScoped
+public class PromptPayVerifier extends GatewayHmacVerifier {
+
+    public PromptPayVerifier(PaymentsConfig config) {
+        super(config.webhooks().promptpay());
+    }
+
+    @Override
+    public String provider() {
+        return Providers.PROMPTPAY;
+    }
+}

@@ -1,0 +1,78 @@
+package io.tally.payments.webhook;
+
+import io.smallrye.mutiny.Uni;
+import io.tally.payments.payment.Outcome;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The log of every webhook delivery: what arrived, whether its signature held, and what became of it. */
+@ApplicationScoped
+public class WebhookDeliveries {
+
+    private static final String INSERT = """
+            INSERT INTO webhook_deliveries (provider, event_id, event_type, payment_id, signature_valid, outcome,
+                                            detail, raw_payload, received_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            RETURNING id""";
+
+    private static final String RECENT = """
+            SELECT id, provider, event_id, event_type, payment_id, signature_valid, outcome, detail, raw_payload,
+                   received_at, processed_at
+              FROM webhook_deliveries
+             WHERE ($1::text IS NULL OR outcome = $1) AND ($2::text IS NULL OR provider = $2) AND id < $3
+             ORDER BY id DESC
+             LIMIT $4""";
+
+    /** A logged delivery, as the admin report shows it. */
+    public record Delivery(long id, String provider, String eventId, String eventType, UUID paymentId,
+                           boolean signatureValid, Outcome.Kind outcome, String detail, String rawPayload,
+                           OffsetDateTime receivedAt, OffsetDateTime processedAt) {
+    }
+
+    public Uni<Long> log(SqlClient client, WebhookRequest request, String eventId, String eventType,
+                         boolean signatureValid, Outcome outcome) {
+        return client.preparedQuery(INSERT).execute(Tuple.from(new Object[] {request.provider(), truncate(eventId), truncate(eventType),
+                        outcome.paymentId(), signatureValid, outcome.kind().dbValue(), truncate(outcome.detail()),
+                        storable(request.bodyText()), OffsetDateTime.ofInstant(request.receivedAt(), ZoneOffset.UTC)}))
+                .map(rows -> rows.iterator().next().getLong("id"));
+    }
+
+    public Uni<List<Delivery>> recent(SqlClient client, Outcome.Kind outcome, String provider, long beforeId,
+                                      int limit) {
+        return client.preparedQuery(RECENT).execute(Tuple.of(outcome == null ? null : outcome.dbValue(), provider,
+                beforeId, limit)).map(rows -> {
+                    List<Delivery> deliveries = new ArrayList<>();
+                    rows.forEach(row -> deliveries.add(from(row)));
+                    return deliveries;
+                });
+    }
+
+    /** PostgreSQL text cannot hold NUL; a hostile body must still be logged, so NULs become U+FFFD. */
+    private static String storable(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+    }
+
+    private static String truncate(String detail) {
+        if (detail == null) {
+            return null;
+        }
+        return storable(detail.length() <= 1_000 ? detail : detail.substring(0, 1_000));
+    }
+
+    private static Delivery from(Row row) {
+        return new Delivery(row.getLong("id"), row.getString("provider"), row.getString("event_id"),
+                row.getString("event_type"), row.getUUID("payment_id"), row.getBoolean("signature_valid"),
+                Outcome.Kind.fromDb(row.getString("outcome")), row.getString("detail"), row.getString("raw_payload"),
+                row.getOffsetDateTime("received_at"), row.getOffsetDateTime("processed_at"));
+    }
+}
