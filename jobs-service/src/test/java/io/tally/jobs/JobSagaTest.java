@@ -10,6 +10,7 @@ import io.restassured.response.Response;
 import io.tally.common.events.CloudEventHeaders;
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.Topics;
+import io.tally.common.testing.CreditsServiceResource;
 import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TestSql;
 import io.tally.common.testing.TopicReader;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.tally.common.testing.CreditsServiceResource;
 import io.tally.common.testing.TestTokens;
 import java.time.Duration;
 import java.util.HashMap;
@@ -125,7 +126,7 @@ final class JobsApi {
     // --- credits-service (the real one, as a separate process) --------------------------------------------
 
     static long balance(String user) {
-        return JsonPath.from(given().baseUri(CreditsServiceResource.baseUrl)
+        return JsonPath.from(given().baseUri(CreditsServiceResource.baseUrl())
                 .header("Authorization", TestTokens.bearer(user, "user"))
                 .when().get("/credits/me").then().statusCode(200).extract().asString()).getLong("balance");
     }

@@ -99,14 +99,19 @@ public class PaymentEvents {
                 return transitions.refuse(conn, payment, kind.target(), source, mismatch)
                         .replaceWith(Outcome.of(Outcome.Kind.MISMATCH, payment, mismatch));
             }
-            Payment bound = payment.providerPaymentId() == null && event.providerPaymentId() != null
-                    ? payment.withProviderPaymentId(event.providerPaymentId()) : payment;
-            return transitions.move(conn, bound, kind.target(), source, event.type())
+            return transitions.move(conn, bindProviderId(payment, event), kind.target(), source, event.type())
                     .flatMap(moved -> releaseParked(conn, moved.payment(), source))
                     .map(after -> Outcome.of(Outcome.Kind.APPLIED, after, event.type()));
         }
-        return transitions.move(conn, payment, kind.target(), source, event.detail() != null ? event.detail() : event.type())
+        return transitions.move(conn, bindProviderId(payment, event), kind.target(), source,
+                        event.detail() != null ? event.detail() : event.type())
                 .map(moved -> Outcome.of(Outcome.Kind.APPLIED, moved.payment(), event.type()));
+    }
+
+    /** The provider's id is learnt from the first event that names both it and our reference. */
+    private static Payment bindProviderId(Payment payment, ProviderEvent event) {
+        return payment.providerPaymentId() == null && event.providerPaymentId() != null
+                ? payment.withProviderPaymentId(event.providerPaymentId()) : payment;
     }
 
     /** Why a confirmation does not fit its payment, or null when it does. */

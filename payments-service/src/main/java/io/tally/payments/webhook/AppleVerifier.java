@@ -5,7 +5,7 @@ import io.tally.payments.config.PaymentsConfig;
 import io.tally.payments.payment.Providers;
 import io.tally.payments.payment.ProviderEvent;
 import io.tally.payments.payment.ProviderEvent.Kind;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * App Store Server Notifications v2: the body is {@code {"signedPayload": "<JWS>"}}; the JWS and the transaction
@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * purchase carries our payment reference as its {@code appAccountToken} (the app sets it when it starts the
  * purchase); the product id must be the package code.
  */
-@ApplicationScoped
+@Singleton
 public class AppleVerifier implements WebhookVerifier {
 
     private final PaymentsConfig.Apple config;

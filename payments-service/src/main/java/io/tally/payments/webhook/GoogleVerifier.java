@@ -5,7 +5,7 @@ import io.tally.payments.config.PaymentsConfig;
 import io.tally.payments.payment.Providers;
 import io.tally.payments.payment.ProviderEvent;
 import io.tally.payments.payment.ProviderEvent.Kind;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ import org.jose4j.lang.JoseException;
  * The notification names a purchase by its token, which the app registered on its payment
  * ({@code POST /payments/{id}/purchase-token}); a voided purchase reverses it.
  */
-@ApplicationScoped
+@Singleton
 public class GoogleVerifier implements WebhookVerifier {
 
     private static final int PURCHASED = 1;

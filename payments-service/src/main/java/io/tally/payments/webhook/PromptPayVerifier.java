@@ -2,9 +2,9 @@ package io.tally.payments.webhook;
 
 import io.tally.payments.config.PaymentsConfig;
 import io.tally.payments.payment.Providers;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
-@ApplicationScoped
+@Singleton
 public class PromptPayVerifier extends GatewayHmacVerifier {
 
     public PromptPayVerifier(PaymentsConfig config) {

@@ -5,7 +5,7 @@ import io.tally.payments.config.PaymentsConfig;
 import io.tally.payments.payment.Providers;
 import io.tally.payments.payment.ProviderEvent;
 import io.tally.payments.payment.ProviderEvent.Kind;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +16,7 @@ import java.util.Locale;
  * while you roll it) and several configured secrets are accepted. The PaymentIntent carries our payment reference
  * in {@code metadata.tally_reference}; later events name it by the PaymentIntent id.
  */
-@ApplicationScoped
+@Singleton
 public class StripeVerifier implements WebhookVerifier {
 
     static final String SIGNATURE_HEADER = "Stripe-Signature";

@@ -1,13 +1,15 @@
-package io.tally.jobs;
+package io.tally.common.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.tally.common.testing.ServiceProcess;
 import java.util.Map;
 
-/** The saga partner, for real: the packaged credits-service, as its own process on the test database and broker. */
+/**
+ * The partner of jobs' saga and of payments' grants, for real: the packaged credits-service, as its own process on
+ * the test database and broker.
+ */
 public class CreditsServiceResource implements QuarkusTestResourceLifecycleManager {
 
-    static volatile String baseUrl;
+    private static volatile String baseUrl;
     private ServiceProcess credits;
 
     @Override
@@ -15,6 +17,11 @@ public class CreditsServiceResource implements QuarkusTestResourceLifecycleManag
         credits = ServiceProcess.start("credits-service", Map.of());
         baseUrl = credits.baseUrl();
         return Map.of();
+    }
+
+    /** Where the running credits-service listens. */
+    public static String baseUrl() {
+        return baseUrl;
     }
 
     @Override
