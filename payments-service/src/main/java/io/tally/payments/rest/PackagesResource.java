@@ -1,37 +1,21 @@
 package io.tally.payments.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.problem.ProblemException;
-import io.tally.common.security.Roles;
 import io.tally.payments.catalogue.CreditPackage;
 import io.tally.payments.catalogue.PackageRepository;
-import io.tally.payments.rest.PaymentRequests.PackageBody;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** The credit package catalogue: public to read, admins change it. */
+/** The credit package catalogue, public (admins change it through {@link AdminPackagesResource}). */
 @Path("/payments")
 public class PackagesResource {
 
     private final PackageRepository packages;
-    private final Pool pool;
 
-    public PackagesResource(PackageRepository packages, Pool pool) {
+    public PackagesResource(PackageRepository packages) {
         this.packages = packages;
-        this.pool = pool;
     }
 
     public record Catalogue(List<CreditPackage> packages) {
@@ -43,69 +27,5 @@ public class PackagesResource {
     @PermitAll
     public Uni<Catalogue> list() {
         return packages.list(false).map(Catalogue::new);
-    }
-
-    @GET
-    @Path("/admin/packages")
-    @RolesAllowed(Roles.ADMIN)
-    public Uni<Catalogue> listAll(@QueryParam("inactive") boolean includeInactive) {
-        return packages.list(includeInactive).map(Catalogue::new);
-    }
-
-    @POST
-    @Path("/admin/packages")
-    @RolesAllowed(Roles.ADMIN)
-    public Uni<Response> create(@Valid @NotNull PackageBody body) {
-        if (body.code() == null) {
-            throw ProblemException.invalidField("code", "must not be null");
-        }
-        CreditPackage creditPackage = body.toPackage(body.code());
-        return packages.insert(pool, creditPackage).map(inserted -> {
-            if (!inserted) {
-                throw ProblemException.conflict("package-exists", "Package " + body.code() + " already exists");
-            }
-            return Response.status(201).entity(creditPackage).build();
-        });
-    }
-
-    /** Replaces a package's details; payments already made keep the terms they were made at. */
-    @PUT
-    @Path("/admin/packages/{code}")
-    @RolesAllowed(Roles.ADMIN)
-    public Uni<CreditPackage> update(@PathParam("code") String code, @Valid @NotNull PackageBody body) {
-        if (body.code() != null && !body.code().equals(code)) {
-            throw ProblemException.invalidField("code", "a package's code cannot change");
-        }
-        return packages.update(body.toPackage(code))
-                .map(updated -> updated.orElseThrow(() -> ProblemException.notFound("Package " + code)));
-    }
-
-    /** Deactivating keeps the package (and its sales history) but stops new checkouts. */
-    @POST
-    @Path("/admin/packages/{code}/deactivate")
-    @RolesAllowed(Roles.ADMIN)
-    public Uni<CreditPackage> deactivate(@PathParam("code") String code) {
-        return packages.setActive(code, false)
-                .map(updated -> updated.orElseThrow(() -> ProblemException.notFound("Package " + code)));
-    }
-
-    /** Only a package that was never sold can be deleted; the database's foreign key decides. */
-    @DELETE
-    @Path("/admin/packages/{code}")
-    @RolesAllowed(Roles.ADMIN)
-    public Uni<Response> delete(@PathParam("code") String code) {
-        return packages.delete(code)
-                .onFailure(PackagesResource::isStillReferenced).transform(e -> ProblemException.conflict(
-                        "package-sold", "Package " + code + " was sold, so it is kept; deactivate it instead"))
-                .map(deleted -> {
-                    if (!deleted) {
-                        throw ProblemException.notFound("Package " + code);
-                    }
-                    return Response.noContent().build();
-                });
-    }
-
-    private static boolean isStillReferenced(Throwable e) {
-        return e instanceof PgException pg && "23503".equals(pg.getSqlState());
     }
 }

@@ -32,7 +32,7 @@ public class AppleVerifier implements WebhookVerifier {
     @Override
     public ProviderEvent verify(WebhookRequest request) {
         JsonNode body = WebhookJson.parse(request.body());
-        String signedPayload = WebhookJson.optionalText(body, "/signedPayload");
+        String signedPayload = WebhookJson.optionalToken(body, "/signedPayload");
         if (signedPayload == null) {
             throw WebhookRejected.signature("missing signedPayload");
         }
@@ -49,7 +49,10 @@ public class AppleVerifier implements WebhookVerifier {
         if (kind == Kind.IGNORED) {
             return ProviderEvent.ignored(provider(), id, type, "notification type not used by Tally");
         }
-        String signedTransaction = WebhookJson.text(notification, "/data/signedTransactionInfo");
+        String signedTransaction = WebhookJson.optionalToken(notification, "/data/signedTransactionInfo");
+        if (signedTransaction == null) {
+            throw WebhookRejected.malformed("missing /data/signedTransactionInfo");
+        }
         JsonNode transaction = WebhookJson.parse(chain.verifiedPayload(signedTransaction, request.receivedAt()));
         if (kind == Kind.CONFIRMED && WebhookJson.optionalText(transaction, "/appAccountToken") == null) {
             return ProviderEvent.ignored(provider(), id, type, "transaction without appAccountToken");

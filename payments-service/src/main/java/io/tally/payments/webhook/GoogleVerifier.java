@@ -62,7 +62,7 @@ public class GoogleVerifier implements WebhookVerifier {
         verifyBearer(request.header("Authorization"));
         JsonNode push = WebhookJson.parse(request.body());
         String messageId = WebhookJson.text(push, "/message/messageId");
-        JsonNode notification = WebhookJson.parse(decode(WebhookJson.text(push, "/message/data")));
+        JsonNode notification = WebhookJson.parse(decode(requiredToken(push, "/message/data")));
         String packageName = WebhookJson.optionalText(notification, "/packageName");
         if (config.packageName().isPresent() && !config.packageName().get().equals(packageName)) {
             throw WebhookRejected.signature("notification for another app (" + packageName + ")");
@@ -133,6 +133,14 @@ public class GoogleVerifier implements WebhookVerifier {
         } catch (IOException | JoseException e) {
             throw new IllegalStateException("cannot read the Google JWKS at " + config.jwksLocation(), e);
         }
+    }
+
+    private static String requiredToken(JsonNode node, String path) {
+        String value = WebhookJson.optionalToken(node, path);
+        if (value == null) {
+            throw WebhookRejected.malformed("missing " + path);
+        }
+        return value;
     }
 
     private static String decode(String base64) {

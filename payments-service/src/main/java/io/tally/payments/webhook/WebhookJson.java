@@ -52,11 +52,20 @@ final class WebhookJson {
     }
 
     static String optionalText(JsonNode node, String path) {
+        return optionalText(node, path, 500);
+    }
+
+    /** A signed token (JWS, JWT): longer than any id or name, still bounded. */
+    static String optionalToken(JsonNode node, String path) {
+        return optionalText(node, path, 64 * 1024);
+    }
+
+    private static String optionalText(JsonNode node, String path, int maxLength) {
         JsonNode field = node.at(path);
         if (field.isMissingNode() || field.isNull()) {
             return null;
         }
-        if (!field.isValueNode() || field.asText().isEmpty() || field.asText().length() > 500) {
+        if (!field.isValueNode() || field.asText().isEmpty() || field.asText().length() > maxLength) {
             throw WebhookRejected.malformed(path + " is not a usable value");
         }
         return field.asText();
