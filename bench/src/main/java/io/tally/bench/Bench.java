@@ -4,6 +4,7 @@ import io.tally.bench.scenarios.CreditsChargeScenario;
 import io.tally.bench.scenarios.JobsClaimScenario;
 import io.tally.bench.scenarios.JobsSubmitScenario;
 import io.tally.bench.scenarios.OutboxPublishScenario;
+import io.tally.bench.scenarios.PaymentsWebhooksScenario;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ public final class Bench {
             new CreditsChargeScenario(false),
             new CreditsChargeScenario(true),
             new JobsSubmitScenario(),
-            new JobsClaimScenario());
+            new JobsClaimScenario(),
+            new PaymentsWebhooksScenario());
 
     private Bench() {
     }

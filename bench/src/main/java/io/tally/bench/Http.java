@@ -38,6 +38,14 @@ public final class Http implements AutoCloseable {
         return expectSuccess(request.sendJsonObject(body));
     }
 
+    /** A POST of exact bytes with the given headers and no token (a provider's webhook). */
+    public CompletionStage<HttpResponse<Buffer>> postBytes(String url, java.util.Map<String, String> headers,
+                                                           byte[] body) {
+        var request = client.postAbs(url);
+        headers.forEach(request::putHeader);
+        return expectSuccess(request.sendBuffer(Buffer.buffer(body)));
+    }
+
     public CompletionStage<HttpResponse<Buffer>> get(String url, String token) {
         return expectSuccess(client.getAbs(url).bearerTokenAuthentication(token).send());
     }

@@ -43,6 +43,39 @@ public final class LoadGenerator {
         return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
     }
 
+    /** Closed loop over a fixed list: {@code concurrency} callers take the items in order until none is left. */
+    public static <T> LoadResult eachOnce(int concurrency, java.util.List<T> items,
+                                          java.util.function.Function<T, CompletionStage<?>> call) {
+        Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+        long start = System.nanoTime();
+        CompletableFuture<?>[] callers = new CompletableFuture[concurrency];
+        for (int i = 0; i < concurrency; i++) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            callers[i] = done;
+            nextItem(items, call, cursor, recorder, completed, errors, done);
+        }
+        CompletableFuture.allOf(callers).join();
+        return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
+    }
+
+    private static <T> void nextItem(java.util.List<T> items, java.util.function.Function<T, CompletionStage<?>> call,
+                                     java.util.concurrent.atomic.AtomicInteger cursor, Recorder recorder,
+                                     AtomicLong completed, AtomicLong errors, CompletableFuture<Void> done) {
+        int index = cursor.getAndIncrement();
+        if (index >= items.size()) {
+            done.complete(null);
+            return;
+        }
+        long started = System.nanoTime();
+        start(() -> call.apply(items.get(index))).whenComplete((ok, failure) -> {
+            record(recorder, started, failure == null ? completed : errors);
+            nextItem(items, call, cursor, recorder, completed, errors, done);
+        });
+    }
+
     private static void next(Supplier<CompletionStage<?>> operation, Recorder recorder, AtomicLong completed,
                              AtomicLong errors, long deadline, CompletableFuture<Void> done) {
         if (System.nanoTime() >= deadline) {

@@ -1,0 +1,146 @@
+package io.tally.bench.scenarios;
+
+import io.tally.bench.BenchContext;
+import io.tally.bench.Http;
+import io.tally.bench.LoadGenerator;
+import io.tally.bench.LoadResult;
+import io.tally.bench.Scenario;
+import io.tally.bench.ScenarioResult;
+import io.tally.bench.Tokens;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Signed Stripe-format {@code payment_intent.succeeded} webhooks for many pending payments, 10 % of them delivered
+ * twice at the same moment, as fast as the stack takes them. Afterwards every payment must have exactly one
+ * PaymentConfirmed and exactly one CreditsGranted on Kafka ({@code exact=true}). Target (BRIEF §9): ≥ 2,000/s.
+ */
+public final class PaymentsWebhooksScenario implements Scenario {
+
+    private static final String PACKAGE = "thb-popular";
+    private static final long PRICE_MINOR = 299_00;
+
+    @Override
+    public String name() {
+        return "payments-webhooks";
+    }
+
+    @Override
+    public String description() {
+        return "signed Stripe confirmations, 10 % sent twice concurrently: rate (≥ 2,000/s) and exactly one grant each";
+    }
+
+    /** One webhook to send: the payment it confirms and its signed body. */
+    private record Webhook(String paymentId, byte[] body, Map<String, String> headers, boolean twice) {
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context) throws Exception {
+        String paymentsUrl = context.env().getOrDefault("TALLY_PAYMENTS_URL", "http://127.0.0.1:8083");
+        String secret = context.env().get("TALLY_BENCH_STRIPE_SECRET");
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalStateException("TALLY_BENCH_STRIPE_SECRET is not set; run through ./dev bench");
+        }
+        int count = context.intOption("payments", 20_000);
+        int concurrency = context.intOption("concurrency", 64);
+        Tokens.Signer signer = Tokens.signer(context);
+        try (Http http = new Http(concurrency);
+             PaymentEventCounter counter = PaymentEventCounter.start(context)) {
+            List<Webhook> webhooks = checkout(http, signer, paymentsUrl, secret, count, context.intOption("users", 2_000));
+            Instant started = Instant.now();
+            LoadResult load = LoadGenerator.eachOnce(concurrency, webhooks, webhook -> {
+                CompletionStage<?> first = deliver(http, paymentsUrl, webhook);
+                // The duplicate leaves at the same moment as the original: both race for the same payment.
+                return webhook.twice() ? CompletableFuture.allOf(first.toCompletableFuture(),
+                        deliver(http, paymentsUrl, webhook).toCompletableFuture()) : first;
+            });
+            double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+            long sent = webhooks.size() + webhooks.stream().filter(Webhook::twice).count();
+            double perSecond = sent / seconds;
+            System.out.printf("%d webhooks (%d payments, %d sent twice) in %.1f s: %.0f/s, p99 %.1f ms%n", sent,
+                    webhooks.size(), sent - webhooks.size(), seconds, perSecond, load.percentileMillis(99));
+
+            List<String> ids = webhooks.stream().map(Webhook::paymentId).toList();
+            PaymentEventCounter.Counts counts = counter.awaitAll(ids, Duration.ofMinutes(3));
+            boolean exact = counts.exactlyOnce(ids);
+            System.out.printf("confirmations: %s; grants: %s; exact=%s%n", counts.confirmationSummary(ids),
+                    counts.grantSummary(ids), exact);
+            return new ScenarioResult(name(), perSecond, load.percentileMillis(50), load.percentileMillis(99),
+                    load.errors(), Map.of())
+                    .with("webhooks", sent)
+                    .with("payments", webhooks.size())
+                    .with("duplicates", sent - webhooks.size())
+                    .with("exact", exact)
+                    .with("target_per_s", 2000);
+        }
+    }
+
+    private static CompletionStage<?> deliver(Http http, String paymentsUrl, Webhook webhook) {
+        return http.postBytes(paymentsUrl + "/webhooks/stripe", webhook.headers(), webhook.body());
+    }
+
+    /** Creates the pending payments through the API, as buyers would, and signs one confirmation for each. */
+    private static List<Webhook> checkout(Http http, Tokens.Signer signer, String paymentsUrl, String secret, int count,
+                                         int userCount) {
+        List<String> users = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < userCount; i++) {
+            users.add("bench-buyer-" + run + "-" + i);
+            tokens.add(signer.issue(users.get(i), "user"));
+        }
+        List<Webhook> webhooks = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            indexes.add(i);
+        }
+        Instant started = Instant.now();
+        Http.inWaves(indexes, 64, i -> http.post(paymentsUrl + "/payments/checkout", tokens.get(i % userCount),
+                        UUID.randomUUID().toString(), new JsonObject().put("packageCode", PACKAGE).put("provider", "stripe"))
+                .thenAccept(response -> {
+                    JsonObject payment = response.bodyAsJsonObject();
+                    webhooks.add(signed(payment.getString("id"), payment.getString("reference"), secret, i % 10 == 0));
+                }));
+        System.out.printf("checked out %d payments in %.1f s%n", webhooks.size(),
+                Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        Collections.shuffle(webhooks);
+        return webhooks;
+    }
+
+    private static Webhook signed(String paymentId, String reference, String secret, boolean twice) {
+        String intent = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        long now = Instant.now().getEpochSecond();
+        String body = "{\n  \"id\": \"evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24) + "\",\n"
+                + "  \"object\": \"event\",\n  \"api_version\": \"2025-10-29.clover\",\n  \"created\": " + now + ",\n"
+                + "  \"data\": {\n    \"object\": {\n      \"id\": \"" + intent + "\",\n      \"object\": \"payment_intent\",\n"
+                + "      \"amount\": " + PRICE_MINOR + ",\n      \"amount_received\": " + PRICE_MINOR + ",\n"
+                + "      \"currency\": \"thb\",\n      \"metadata\": {\n        \"tally_reference\": \"" + reference + "\"\n"
+                + "      },\n      \"status\": \"succeeded\"\n    }\n  },\n  \"livemode\": false,\n"
+                + "  \"type\": \"payment_intent.succeeded\"\n}";
+        return new Webhook(paymentId, body.getBytes(StandardCharsets.UTF_8),
+                Map.of("Stripe-Signature", "t=" + now + ",v1=" + hmac(secret, now + "." + body),
+                        "Content-Type", "application/json"), twice);
+    }
+
+    private static String hmac(String secret, String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
