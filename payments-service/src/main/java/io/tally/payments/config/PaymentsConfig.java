@@ -32,6 +32,14 @@ public interface PaymentsConfig {
         @WithDefault("262144")
         int maxBodyBytes();
 
+        /** Deliveries applied together in one transaction, at most. */
+        @WithDefault("128")
+        int maxBatchSize();
+
+        /** Batches committing at the same time; more deliveries wait and join the next batch. */
+        @WithDefault("4")
+        int maxConcurrentBatches();
+
         Stripe stripe();
 
         /** PromptPay gateway: HMAC-SHA256 of timestamp + body. */

@@ -68,7 +68,7 @@ public class Checkout {
                         "Package " + creditPackage.code() + " is free once per user, and you already have it"));
         if (creditPackage.isFree()) {
             stored = stored.flatMap(p -> transitions.move(conn, p, PaymentStatus.CONFIRMED, "checkout", "free package")
-                    .map(PaymentTransitions.Result::payment));
+                    .map(PaymentTransitions.Change::result));
         }
         return stored.map(payment -> new StoredResponse(201, payment));
     }

@@ -3,10 +3,12 @@ package io.tally.payments.payment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,16 +20,20 @@ public class ParkedEvents {
 
     private static final String PARK = """
             INSERT INTO parked_events (provider, event_id, provider_payment_id, event)
-            VALUES ($1, $2, $3, $4)
-            ON CONFLICT DO NOTHING""";
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+            ON CONFLICT (provider, event_id) DO UPDATE SET released_at = NULL""";
 
-    /** Oldest first, locked so two transactions cannot release the same event. */
+    /** The waiting events of the given payments, oldest first, marked released under a row lock. */
     private static final String TAKE_WAITING = """
             UPDATE parked_events SET released_at = now()
-             WHERE (provider, event_id) IN (SELECT provider, event_id FROM parked_events
-                                             WHERE provider = $1 AND provider_payment_id = $2 AND released_at IS NULL
-                                             ORDER BY parked_at
-                                             FOR UPDATE)
+             WHERE (provider, event_id) IN (SELECT p.provider, p.event_id
+                                              FROM parked_events p
+                                              JOIN unnest($1::text[], $2::text[]) AS w (provider, provider_payment_id)
+                                                ON p.provider = w.provider
+                                               AND p.provider_payment_id = w.provider_payment_id
+                                             WHERE p.released_at IS NULL
+                                             ORDER BY p.provider, p.event_id
+                                             FOR UPDATE OF p)
             RETURNING event, parked_at""";
 
     private final ObjectMapper json;
@@ -36,21 +42,33 @@ public class ParkedEvents {
         this.json = json;
     }
 
-    public Uni<Void> park(SqlClient client, ProviderEvent event) {
-        return client.preparedQuery(PARK).execute(Tuple.of(event.provider(), event.eventId(),
-                event.providerPaymentId(), toJson(event))).replaceWithVoid();
+    /** Parks events; one released earlier that still cannot apply (its payment not confirmed yet) waits again. */
+    public Uni<Void> parkAll(SqlClient client, List<ProviderEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(PARK).execute(Tuple.of(
+                        events.stream().map(ProviderEvent::provider).toArray(String[]::new),
+                        events.stream().map(ProviderEvent::eventId).toArray(String[]::new),
+                        events.stream().map(ProviderEvent::providerPaymentId).toArray(String[]::new),
+                        events.stream().map(this::toJson).toArray(String[]::new)))
+                .replaceWithVoid();
     }
 
-    /** Marks the payment's waiting events released and returns them, oldest first. */
-    public Uni<List<ProviderEvent>> takeWaiting(SqlClient client, String provider, String providerPaymentId) {
-        return client.preparedQuery(TAKE_WAITING).execute(Tuple.of(provider, providerPaymentId)).map(rows -> {
-            List<Object[]> byTime = new ArrayList<>();
-            rows.forEach(row -> byTime.add(new Object[] {row.getOffsetDateTime("parked_at"), row.getString("event")}));
-            byTime.sort((a, b) -> ((java.time.OffsetDateTime) a[0]).compareTo((java.time.OffsetDateTime) b[0]));
-            List<ProviderEvent> events = new ArrayList<>();
-            byTime.forEach(pair -> events.add(fromJson((String) pair[1])));
-            return events;
-        });
+    /** Releases and returns the events waiting for these payments (provider's ids), oldest first. */
+    public Uni<List<ProviderEvent>> takeWaiting(SqlClient client, List<Payment> payments) {
+        if (payments.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return client.preparedQuery(TAKE_WAITING).execute(Tuple.of(
+                        payments.stream().map(Payment::provider).toArray(String[]::new),
+                        payments.stream().map(Payment::providerPaymentId).toArray(String[]::new)))
+                .map(rows -> {
+                    List<Row> released = new ArrayList<>();
+                    rows.forEach(released::add);
+                    released.sort(Comparator.comparing(row -> row.getOffsetDateTime("parked_at")));
+                    return released.stream().map(row -> fromJson(row.getString("event"))).toList();
+                });
     }
 
     private String toJson(ProviderEvent event) {

@@ -1,27 +1,33 @@
 package io.tally.payments.payment;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Objects;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Applies a verified provider event to its payment, on the caller's transaction, at most once.
+ * Applies verified provider events to their payments, a batch per transaction, each event at most once.
  *
- * <p>The payment row is locked first, then the event is claimed in {@code webhook_events} (primary key
- * provider + event id): a redelivery, or a concurrent delivery of the same event, finds the claim and changes
- * nothing. The decision is the database's unique constraint, not a read before the write. An event naming no
- * known payment is not claimed, so the provider's retry can still apply it once the payment exists.
+ * <p>The payments are locked first (in id order, so concurrent batches cannot deadlock on them), then the events
+ * are claimed in {@code webhook_events} (primary key provider + event id): a redelivery, or a concurrent delivery
+ * of the same event, finds the claim and changes nothing. That decision is the database's unique constraint, not
+ * a read before the write. An event naming no known payment is not claimed, so the provider's retry can still
+ * apply it once the payment exists. The rules themselves are {@link EventDecisions}.
  */
 @ApplicationScoped
 public class PaymentEvents {
 
     private static final String CLAIM = """
-            INSERT INTO webhook_events (provider, event_id, payment_id) VALUES ($1, $2, $3)
-            ON CONFLICT DO NOTHING""";
+            INSERT INTO webhook_events (provider, event_id, payment_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) AS c (provider, event_id, payment_id)
+             ORDER BY provider, event_id
+            ON CONFLICT DO NOTHING
+            RETURNING provider, event_id""";
 
     private final PaymentRepository payments;
     private final PaymentTransitions transitions;
@@ -33,113 +39,72 @@ public class PaymentEvents {
         this.parked = parked;
     }
 
-    public Uni<Outcome> receive(SqlConnection conn, ProviderEvent event, String source) {
-        return lock(conn, event).flatMap(found -> {
-            Payment payment = found.orElse(null);
-            if (payment == null && !waitsForItsPayment(event)) {
-                return Uni.createFrom().item(Outcome.of(Outcome.Kind.UNKNOWN_PAYMENT, null,
-                        "no payment with " + (event.reference() != null ? "reference " + event.reference()
-                                : event.provider() + " payment id " + event.providerPaymentId())));
-            }
-            return claim(conn, event, payment).flatMap(claimed -> {
-                if (!claimed) {
-                    return Uni.createFrom().item(Outcome.of(Outcome.Kind.DUPLICATE, payment,
-                            "event " + event.eventId() + " was delivered before"));
+    /** One outcome per event, in order; {@code sources[i]} names what delivered event i. */
+    public Uni<List<Outcome>> receive(SqlConnection conn, List<ProviderEvent> events, List<String> sources) {
+        return payments.lockNamedBy(conn, events).flatMap(locked -> {
+            EventDecisions decisions = new EventDecisions(locked);
+            List<ProviderEvent> claimable = events.stream()
+                    .filter(e -> decisions.find(e) != null || waitsForItsPayment(e)).toList();
+            return claim(conn, claimable, decisions).flatMap(claimed -> {
+                List<Outcome> outcomes = new ArrayList<>(events.size());
+                for (int i = 0; i < events.size(); i++) {
+                    outcomes.add(decide(decisions, claimed, events.get(i), sources.get(i)));
                 }
-                if (payment == null) {
-                    return parked.park(conn, event).replaceWith(Outcome.of(Outcome.Kind.OUT_OF_ORDER, null,
-                            "kept until " + event.provider() + " payment " + event.providerPaymentId() + " is known"));
-                }
-                return apply(conn, payment, event, source);
+                return settle(conn, decisions).replaceWith(outcomes);
             });
         });
     }
 
-    /** Applies the events that were waiting for this payment (after its confirmation or token registration). */
-    public Uni<Payment> releaseParked(SqlConnection conn, Payment payment, String source) {
-        if (payment.providerPaymentId() == null) {
-            return Uni.createFrom().item(payment);
-        }
-        Payment[] current = {payment};
-        return parked.takeWaiting(conn, payment.provider(), payment.providerPaymentId())
-                .flatMap(waiting -> Multi.createFrom().iterable(waiting)
-                        .onItem().transformToUniAndConcatenate(event -> apply(conn, current[0], event, source)
-                                .call(() -> payments.lockByProviderId(conn, payment.provider(), payment.providerPaymentId())
-                                        .invoke(reloaded -> reloaded.ifPresent(p -> current[0] = p))))
-                        .collect().last())
-                .map(ignored -> current[0]);
+    /** Applies the events that were waiting for this payment (a Play purchase token was just registered). */
+    public Uni<Payment> releaseParked(SqlConnection conn, Payment payment) {
+        EventDecisions decisions = new EventDecisions(List.of(payment));
+        decisions.releaseFor(payment);
+        return settle(conn, decisions).map(ignored -> decisions.current(payment.id()));
     }
 
-    private Uni<Outcome> apply(SqlConnection conn, Payment payment, ProviderEvent event, String source) {
-        ProviderEvent.Kind kind = event.kind();
-        if (kind == ProviderEvent.Kind.IGNORED) {
-            return Uni.createFrom().item(Outcome.of(Outcome.Kind.IGNORED, payment, event.detail()));
+    private static Outcome decide(EventDecisions decisions, Set<String> claimed, ProviderEvent event, String source) {
+        Payment payment = decisions.find(event);
+        if (payment == null && !waitsForItsPayment(event)) {
+            return Outcome.of(Outcome.Kind.UNKNOWN_PAYMENT, null, "no payment with "
+                    + (event.reference() != null ? "reference " + event.reference()
+                    : event.provider() + " payment id " + event.providerPaymentId()));
         }
-        if (!payment.provider().equals(event.provider())) {
-            return Uni.createFrom().item(Outcome.of(Outcome.Kind.MISMATCH, payment,
-                    "payment was made through " + payment.provider()));
+        // Removed on first use: the same event twice in one batch is a duplicate the second time.
+        if (!claimed.remove(claimKey(event.provider(), event.eventId()))) {
+            return Outcome.of(Outcome.Kind.DUPLICATE, payment, "event " + event.eventId() + " was delivered before");
         }
-        if (payment.status() == kind.target() && kind != ProviderEvent.Kind.DISPUTE_WON
-                && kind != ProviderEvent.Kind.REFUND_REVERSED) {
-            return Uni.createFrom().item(Outcome.of(Outcome.Kind.DUPLICATE, payment,
-                    "payment is already " + payment.status().dbValue()));
+        if (payment == null) {
+            decisions.park(event);
+            return Outcome.of(Outcome.Kind.OUT_OF_ORDER, null,
+                    "kept until " + event.provider() + " payment " + event.providerPaymentId() + " is known");
         }
-        if (kind.isReversal() && payment.status() == PaymentStatus.PENDING && event.providerPaymentId() != null) {
-            return parked.park(conn, event).replaceWith(Outcome.of(Outcome.Kind.OUT_OF_ORDER, payment,
-                    "kept until the payment is confirmed"));
+        return decisions.apply(payment, event, source);
+    }
+
+    /** Parks what must wait, releases what waited for payments confirmed here, then writes every change. */
+    private Uni<Void> settle(SqlConnection conn, EventDecisions decisions) {
+        return parked.parkAll(conn, decisions.takeParks())
+                .chain(() -> release(conn, decisions))
+                .chain(() -> transitions.write(conn, decisions.changes()));
+    }
+
+    private Uni<Void> release(SqlConnection conn, EventDecisions decisions) {
+        List<Payment> confirmed = decisions.takeNewlyConfirmed();
+        if (confirmed.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        if (!kind.legalFrom(payment.status())) {
-            return transitions.refuse(conn, payment, kind.target(), source, event.type())
-                    .replaceWith(Outcome.of(Outcome.Kind.ILLEGAL_TRANSITION, payment,
-                            event.type() + " cannot apply to a " + payment.status().dbValue() + " payment"));
-        }
-        if (kind == ProviderEvent.Kind.CONFIRMED) {
-            String mismatch = mismatch(payment, event);
-            if (mismatch != null) {
-                return transitions.refuse(conn, payment, kind.target(), source, mismatch)
-                        .replaceWith(Outcome.of(Outcome.Kind.MISMATCH, payment, mismatch));
+        return parked.takeWaiting(conn, confirmed).flatMap(waiting -> {
+            for (ProviderEvent event : waiting) {
+                Payment payment = decisions.find(event);
+                if (payment != null) {
+                    decisions.apply(payment, event, "parked " + event.provider() + " " + event.eventId());
+                } else {
+                    decisions.park(event);
+                }
             }
-            return transitions.move(conn, bindProviderId(payment, event), kind.target(), source, event.type())
-                    .flatMap(moved -> releaseParked(conn, moved.payment(), source))
-                    .map(after -> Outcome.of(Outcome.Kind.APPLIED, after, event.type()));
-        }
-        return transitions.move(conn, bindProviderId(payment, event), kind.target(), source,
-                        event.detail() != null ? event.detail() : event.type())
-                .map(moved -> Outcome.of(Outcome.Kind.APPLIED, moved.payment(), event.type()));
-    }
-
-    /** The provider's id is learnt from the first event that names both it and our reference. */
-    private static Payment bindProviderId(Payment payment, ProviderEvent event) {
-        return payment.providerPaymentId() == null && event.providerPaymentId() != null
-                ? payment.withProviderPaymentId(event.providerPaymentId()) : payment;
-    }
-
-    /** Why a confirmation does not fit its payment, or null when it does. */
-    private static String mismatch(Payment payment, ProviderEvent event) {
-        if (event.amountMinor() != null && event.amountMinor() != payment.amountMinor()) {
-            return "amount " + event.amountMinor() + " differs from the payment's " + payment.amountMinor();
-        }
-        if (event.currency() != null && !event.currency().equalsIgnoreCase(payment.currency())) {
-            return "currency " + event.currency() + " differs from the payment's " + payment.currency();
-        }
-        if (event.product() != null && !event.product().equals(payment.packageCode())) {
-            return "product " + event.product() + " differs from the payment's package " + payment.packageCode();
-        }
-        if (payment.providerPaymentId() != null && event.providerPaymentId() != null
-                && !Objects.equals(payment.providerPaymentId(), event.providerPaymentId())) {
-            return "provider payment id " + event.providerPaymentId() + " differs from the payment's";
-        }
-        return null;
-    }
-
-    private Uni<Optional<Payment>> lock(SqlConnection conn, ProviderEvent event) {
-        if (event.reference() != null) {
-            return payments.lockByReference(conn, event.reference());
-        }
-        if (event.providerPaymentId() != null) {
-            return payments.lockByProviderId(conn, event.provider(), event.providerPaymentId());
-        }
-        return Uni.createFrom().item(Optional.empty());
+            // A released confirmation (Play) may release reversals in turn; each round needs a new confirmation.
+            return parked.parkAll(conn, decisions.takeParks()).chain(() -> release(conn, decisions));
+        });
     }
 
     /**
@@ -151,8 +116,27 @@ public class PaymentEvents {
                 || (event.kind() == ProviderEvent.Kind.CONFIRMED && event.reference() == null));
     }
 
-    private static Uni<Boolean> claim(SqlConnection conn, ProviderEvent event, Payment payment) {
-        return conn.preparedQuery(CLAIM).execute(Tuple.of(event.provider(), event.eventId(),
-                payment == null ? null : payment.id())).map(rows -> rows.rowCount() == 1);
+    private static Uni<Set<String>> claim(SqlConnection conn, List<ProviderEvent> events, EventDecisions decisions) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(new HashSet<>());
+        }
+        List<ProviderEvent> ordered = events.stream()
+                .sorted(Comparator.comparing(ProviderEvent::provider).thenComparing(ProviderEvent::eventId)).toList();
+        return conn.preparedQuery(CLAIM).execute(Tuple.of(
+                        ordered.stream().map(ProviderEvent::provider).toArray(String[]::new),
+                        ordered.stream().map(ProviderEvent::eventId).toArray(String[]::new),
+                        ordered.stream().map(e -> {
+                            Payment payment = decisions.find(e);
+                            return payment == null ? null : payment.id();
+                        }).toArray(java.util.UUID[]::new)))
+                .map(rows -> {
+                    Set<String> claimed = new HashSet<>();
+                    rows.forEach(row -> claimed.add(claimKey(row.getString("provider"), row.getString("event_id"))));
+                    return claimed;
+                });
+    }
+
+    private static String claimKey(String provider, String eventId) {
+        return provider + '\u0000' + eventId;
     }
 }

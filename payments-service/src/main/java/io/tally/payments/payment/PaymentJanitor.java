@@ -1,7 +1,6 @@
 package io.tally.payments.payment;
 
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +37,10 @@ public class PaymentJanitor {
     /** One pass; returns how many payments it expired. */
     public Uni<Integer> expireOnce() {
         return transactions.write(conn -> payments.lockExpired(conn, BATCH)
-                .flatMap(expired -> expired.isEmpty() ? Uni.createFrom().item(0)
-                        : Multi.createFrom().iterable(expired)
-                                .onItem().transformToUniAndConcatenate(p -> transitions.move(conn, p,
-                                        PaymentStatus.EXPIRED, "janitor", "not confirmed before " + p.expiresAt()))
-                                .collect().asList().map(moved -> expired.size())));
+                .flatMap(expired -> transitions.write(conn, expired.stream()
+                                .map(p -> PaymentTransitions.decide(p, PaymentStatus.EXPIRED, "janitor",
+                                        "not confirmed before " + p.expiresAt()))
+                                .toList())
+                        .replaceWith(expired.size())));
     }
 }

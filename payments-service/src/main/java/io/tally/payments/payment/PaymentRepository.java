@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,18 +35,25 @@ public class PaymentRepository {
             ORDER BY created_at DESC, id DESC
             LIMIT $4""";
 
-    private static final String LOCK_BY_REFERENCE = "SELECT " + COLUMNS + " FROM payments WHERE reference = $1 FOR UPDATE";
-
-    private static final String LOCK_BY_PROVIDER_ID = "SELECT " + COLUMNS
-            + " FROM payments WHERE provider = $1 AND provider_payment_id = $2 FOR UPDATE";
+    /** Every payment a batch of provider events names, by our reference or the provider's id, locked in id order. */
+    private static final String LOCK_NAMED = "SELECT " + COLUMNS + """
+             FROM payments
+            WHERE reference = ANY($1::uuid[])
+               OR (provider, provider_payment_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+            ORDER BY id
+            FOR UPDATE""";
 
     private static final String LOCK_OWN = "SELECT " + COLUMNS + " FROM payments WHERE id = $1 AND user_id = $2 FOR UPDATE";
 
-    private static final String SAVE = """
+    private static final String SAVE_ALL = """
             UPDATE payments
-               SET status = $2, provider_payment_id = $3, cycle = $4, status_reason = $5, updated_at = $6,
-                   confirmed_at = $7, reversed_at = $8
-             WHERE id = $1""";
+               SET status = c.status, provider_payment_id = c.provider_payment_id, cycle = c.cycle,
+                   status_reason = c.status_reason, updated_at = c.updated_at, confirmed_at = c.confirmed_at,
+                   reversed_at = c.reversed_at
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
+                          $7::timestamptz[], $8::timestamptz[])
+                   AS c (id, status, provider_payment_id, cycle, status_reason, updated_at, confirmed_at, reversed_at)
+             WHERE payments.id = c.id""";
 
     /** Pending payments past their expiry, locked; other replicas' janitors skip them. */
     private static final String LOCK_EXPIRED = "SELECT " + COLUMNS + """
@@ -55,9 +63,10 @@ public class PaymentRepository {
             LIMIT $1
             FOR UPDATE SKIP LOCKED""";
 
-    private static final String RECORD_TRANSITION = """
+    private static final String RECORD_TRANSITIONS = """
             INSERT INTO payment_transitions (payment_id, from_status, to_status, applied, cycle, source, detail, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[], $5::int[], $6::text[], $7::text[],
+                                 $8::timestamptz[])""";
 
     private static final String MARK_CREDITED = """
             UPDATE payments
@@ -94,13 +103,16 @@ public class PaymentRepository {
                 .map(PaymentRepository::all);
     }
 
-    public Uni<Optional<Payment>> lockByReference(SqlClient client, UUID reference) {
-        return client.preparedQuery(LOCK_BY_REFERENCE).execute(Tuple.of(reference)).map(PaymentRepository::first);
-    }
 
-    public Uni<Optional<Payment>> lockByProviderId(SqlClient client, String provider, String providerPaymentId) {
-        return client.preparedQuery(LOCK_BY_PROVIDER_ID).execute(Tuple.of(provider, providerPaymentId))
-                .map(PaymentRepository::first);
+
+    public Uni<List<Payment>> lockNamedBy(SqlClient client, List<ProviderEvent> events) {
+        List<ProviderEvent> byProviderId = events.stream()
+                .filter(e -> e.reference() == null && e.providerPaymentId() != null).toList();
+        return client.preparedQuery(LOCK_NAMED).execute(Tuple.of(
+                        events.stream().map(ProviderEvent::reference).filter(java.util.Objects::nonNull).toArray(UUID[]::new),
+                        byProviderId.stream().map(ProviderEvent::provider).toArray(String[]::new),
+                        byProviderId.stream().map(ProviderEvent::providerPaymentId).toArray(String[]::new)))
+                .map(PaymentRepository::all);
     }
 
     public Uni<List<Payment>> lockExpired(SqlClient client, int limit) {
@@ -108,16 +120,40 @@ public class PaymentRepository {
     }
 
     public Uni<Void> save(SqlClient client, Payment p) {
-        return client.preparedQuery(SAVE).execute(Tuple.from(new Object[] {p.id(), p.status().dbValue(),
-                        p.providerPaymentId(), p.cycle(), p.statusReason(), p.updatedAt(), p.confirmedAt(),
-                        p.reversedAt()}))
+        return saveAll(client, List.of(p));
+    }
+
+    public Uni<Void> saveAll(SqlClient client, Collection<Payment> payments) {
+        if (payments.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Payment> rows = List.copyOf(payments);
+        return client.preparedQuery(SAVE_ALL).execute(Tuple.from(new Object[] {
+                        rows.stream().map(Payment::id).toArray(UUID[]::new),
+                        rows.stream().map(p -> p.status().dbValue()).toArray(String[]::new),
+                        rows.stream().map(Payment::providerPaymentId).toArray(String[]::new),
+                        rows.stream().map(Payment::cycle).toArray(Integer[]::new),
+                        rows.stream().map(Payment::statusReason).toArray(String[]::new),
+                        rows.stream().map(Payment::updatedAt).toArray(OffsetDateTime[]::new),
+                        rows.stream().map(Payment::confirmedAt).toArray(OffsetDateTime[]::new),
+                        rows.stream().map(Payment::reversedAt).toArray(OffsetDateTime[]::new)}))
                 .replaceWithVoid();
     }
 
-    public Uni<Void> recordTransition(SqlClient client, Payment before, PaymentStatus target, boolean applied,
-                                      String source, String detail, OffsetDateTime at) {
-        return client.preparedQuery(RECORD_TRANSITION).execute(Tuple.from(new Object[] {before.id(),
-                        before.status().dbValue(), target.dbValue(), applied, before.cycle(), source, detail, at}))
+    /** Every transition asked for, applied or refused, with what the payment was before. */
+    public Uni<Void> recordTransitions(SqlClient client, List<PaymentTransitions.Change> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(RECORD_TRANSITIONS).execute(Tuple.from(new Object[] {
+                        changes.stream().map(c -> c.before().id()).toArray(UUID[]::new),
+                        changes.stream().map(c -> c.before().status().dbValue()).toArray(String[]::new),
+                        changes.stream().map(c -> c.target().dbValue()).toArray(String[]::new),
+                        changes.stream().map(PaymentTransitions.Change::applied).toArray(Boolean[]::new),
+                        changes.stream().map(c -> c.before().cycle()).toArray(Integer[]::new),
+                        changes.stream().map(PaymentTransitions.Change::source).toArray(String[]::new),
+                        changes.stream().map(PaymentTransitions.Change::detail).toArray(String[]::new),
+                        changes.stream().map(PaymentTransitions.Change::at).toArray(OffsetDateTime[]::new)}))
                 .replaceWithVoid();
     }
 

@@ -9,11 +9,18 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 
 /**
- * Moves a locked payment to another status on the caller's transaction: the row, its transition record and the
- * event credits reacts to (PaymentConfirmed, PaymentReversed) commit together. An illegal transition is recorded
- * and not applied.
+ * Moves payments between statuses. A move is decided in memory ({@link #decide}: the new row, its transition
+ * record and the event credits reacts to — PaymentConfirmed, PaymentReversed) and written with others on the
+ * caller's transaction ({@link #write}), so a batch of webhooks costs a handful of statements. An illegal
+ * transition is recorded and not applied.
  */
 @ApplicationScoped
 public class PaymentTransitions {
@@ -26,34 +33,65 @@ public class PaymentTransitions {
         this.outbox = outbox;
     }
 
-    /** The payment after the attempt, and whether the transition was legal and applied. */
-    public record Result(Payment payment, boolean applied) {
+    /**
+     * A transition asked for: {@code after} is null when it was refused.
+     *
+     * @param source what asked for the move: a webhook delivery, the janitor, checkout
+     */
+    public record Change(Payment before, Payment after, PaymentStatus target, String source, String detail,
+                         OffsetDateTime at) {
+
+        public boolean applied() {
+            return after != null;
+        }
+
+        /** The payment once this change is through (unchanged when refused). */
+        public Payment result() {
+            return applied() ? after : before;
+        }
     }
 
-    /**
-     * @param source what asked for the move: a webhook delivery, the janitor, checkout
-     * @param reason kept on the payment (a failure message, a refund reason)
-     */
-    public Uni<Result> move(SqlConnection conn, Payment payment, PaymentStatus target, String source, String reason) {
+    /** @param reason kept on the payment (a failure message, a refund reason) */
+    public static Change decide(Payment payment, PaymentStatus target, String source, String reason) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         if (!payment.status().canMoveTo(target)) {
-            return refuse(conn, payment, target, source, "illegal: " + payment.status().dbValue() + " → "
-                    + target.dbValue()).replaceWith(new Result(payment, false));
+            return refusal(payment, target, source, "illegal: " + payment.status().dbValue() + " → " + target.dbValue());
         }
-        Payment moved = payment.moved(target, reason, now);
-        return payments.save(conn, moved)
-                .chain(() -> payments.recordTransition(conn, payment, target, true, source, reason, now))
-                .chain(() -> eventOf(moved) == null ? Uni.createFrom().voidItem() : outbox.append(conn, eventOf(moved)))
-                .replaceWith(new Result(moved, true));
+        return new Change(payment, payment.moved(target, reason, now), target, source, reason, now);
     }
 
-    /** Records a transition that was asked for and not applied, with why. */
-    public Uni<Void> refuse(SqlConnection conn, Payment payment, PaymentStatus target, String source, String why) {
-        return payments.recordTransition(conn, payment, target, false, source, why, OffsetDateTime.now(ZoneOffset.UTC));
+    /** A transition that was asked for and is not applied, with why. */
+    public static Change refusal(Payment payment, PaymentStatus target, String source, String why) {
+        return new Change(payment, null, target, source, why, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** Writes the changes in order: each payment's final row, every transition record, the events. */
+    public Uni<Void> write(SqlConnection conn, List<Change> changes) {
+        Map<UUID, Payment> finalRows = new LinkedHashMap<>();
+        List<TallyEvent> events = new ArrayList<>();
+        for (Change change : changes) {
+            if (change.applied()) {
+                finalRows.put(change.after().id(), change.after());
+                TallyEvent event = eventOf(change.after());
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+        }
+        return payments.saveAll(conn, finalRows.values())
+                .chain(() -> payments.recordTransitions(conn, changes))
+                .chain(() -> outbox.appendAll(conn, events));
+    }
+
+    /** Decides and writes one move. */
+    public Uni<Change> move(SqlConnection conn, Payment payment, PaymentStatus target, String source, String reason) {
+        Change change = decide(payment, target, source, reason);
+        return write(conn, List.of(change)).replaceWith(change);
     }
 
     /** What credits-service must hear about a payment that just reached its status. */
     static TallyEvent eventOf(Payment p) {
+        Objects.requireNonNull(p);
         return switch (p.status()) {
             case CONFIRMED -> new PaymentConfirmed(p.id(), p.userId(), p.credits(), p.amountMinor(), p.currency(),
                     p.provider(), p.cycle());

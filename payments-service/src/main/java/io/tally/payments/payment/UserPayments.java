@@ -62,7 +62,7 @@ public class UserPayments {
             return payments.save(conn, bound)
                     .onFailure(UserPayments::isTokenTaken).transform(e -> ProblemException.conflict(
                             "purchase-token-taken", "This purchase token belongs to another payment"))
-                    .chain(() -> events.releaseParked(conn, bound, "purchase token registered"));
+                    .chain(() -> events.releaseParked(conn, bound));
         }));
     }
 

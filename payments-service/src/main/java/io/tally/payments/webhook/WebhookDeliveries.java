@@ -2,6 +2,7 @@ package io.tally.payments.webhook;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.payments.payment.Outcome;
+import io.tally.payments.payment.ProviderEvent;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -20,6 +21,17 @@ public class WebhookDeliveries {
             INSERT INTO webhook_deliveries (provider, event_id, event_type, payment_id, signature_valid, outcome,
                                             detail, raw_payload, received_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            RETURNING id""";
+
+    /** Ids are assigned in ordinal order, so the sorted ids map back to the rows in order. */
+    private static final String INSERT_ALL = """
+            INSERT INTO webhook_deliveries (provider, event_id, event_type, payment_id, signature_valid, outcome,
+                                            detail, raw_payload, received_at)
+            SELECT provider, event_id, event_type, payment_id, true, outcome, detail, raw_payload, received_at
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                          $8::timestamptz[]) WITH ORDINALITY
+                   AS d (provider, event_id, event_type, payment_id, outcome, detail, raw_payload, received_at, n)
+             ORDER BY n
             RETURNING id""";
 
     private static final String RECENT = """
@@ -42,6 +54,30 @@ public class WebhookDeliveries {
                         outcome.paymentId(), signatureValid, outcome.kind().dbValue(), truncate(outcome.detail()),
                         storable(request.bodyText()), OffsetDateTime.ofInstant(request.receivedAt(), ZoneOffset.UTC)}))
                 .map(rows -> rows.iterator().next().getLong("id"));
+    }
+
+    /** Logs deliveries whose signature held, with their outcomes; returns their ids in order. */
+    public Uni<List<Long>> logAll(SqlClient client, List<WebhookRequest> requests, List<ProviderEvent> events,
+                                  List<Outcome> outcomes) {
+        int n = requests.size();
+        Object[] columns = {new String[n], new String[n], new String[n], new UUID[n], new String[n], new String[n],
+                new String[n], new OffsetDateTime[n]};
+        for (int i = 0; i < n; i++) {
+            ((String[]) columns[0])[i] = requests.get(i).provider();
+            ((String[]) columns[1])[i] = truncate(events.get(i).eventId());
+            ((String[]) columns[2])[i] = truncate(events.get(i).type());
+            ((UUID[]) columns[3])[i] = outcomes.get(i).paymentId();
+            ((String[]) columns[4])[i] = outcomes.get(i).kind().dbValue();
+            ((String[]) columns[5])[i] = truncate(outcomes.get(i).detail());
+            ((String[]) columns[6])[i] = storable(requests.get(i).bodyText());
+            ((OffsetDateTime[]) columns[7])[i] = OffsetDateTime.ofInstant(requests.get(i).receivedAt(), ZoneOffset.UTC);
+        }
+        return client.preparedQuery(INSERT_ALL).execute(Tuple.from(columns)).map(rows -> {
+            List<Long> ids = new ArrayList<>(n);
+            rows.forEach(row -> ids.add(row.getLong("id")));
+            ids.sort(null);
+            return ids;
+        });
     }
 
     public Uni<List<Delivery>> recent(SqlClient client, Outcome.Kind outcome, String provider, long beforeId,

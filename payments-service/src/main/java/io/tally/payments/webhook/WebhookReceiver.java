@@ -1,9 +1,12 @@
 package io.tally.payments.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.tally.common.db.GroupCommit;
 import io.tally.common.db.Transactions;
+import io.tally.common.db.TransientFailures;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.payments.config.PaymentsConfig;
@@ -13,6 +16,9 @@ import io.tally.payments.payment.ProviderEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -21,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Receives a webhook: size check, the provider's signature on the raw body, then one transaction that applies the
- * event (at most once) and logs the delivery. Refused deliveries are logged too, outside any transaction, and
+ * event (at most once) and logs the delivery. Deliveries that arrive together share that transaction (group
+ * commit): under load, one commit serves a whole batch. Refused deliveries are logged too, outside any transaction, and
  * change nothing else. A database failure answers 503 so the provider retries later.
  */
 @ApplicationScoped
@@ -36,6 +43,7 @@ public class WebhookReceiver {
     private final WebhookDeliveries deliveries;
     private final PaymentsConfig config;
     private final MeterRegistry metrics;
+    private final GroupCommit<Verified, Applied> groupCommit;
 
     public WebhookReceiver(Instance<WebhookVerifier> verifiers, Transactions transactions, Pool pool,
                            PaymentEvents events, WebhookDeliveries deliveries, PaymentsConfig config,
@@ -48,6 +56,8 @@ public class WebhookReceiver {
         this.deliveries = deliveries;
         this.config = config;
         this.metrics = metrics;
+        this.groupCommit = new GroupCommit<>(this::applyBatch, config.webhooks().maxBatchSize(),
+                config.webhooks().maxConcurrentBatches());
     }
 
     /** What the provider is told (200) once the delivery was accepted and logged. */
@@ -81,21 +91,60 @@ public class WebhookReceiver {
     }
 
     private Uni<Receipt> apply(WebhookRequest request, ProviderEvent event) {
-        String source = "webhook " + event.provider() + " " + event.eventId();
-        return transactions.write(conn -> events.receive(conn, event, source)
-                        .flatMap(outcome -> deliveries.log(conn, request, event.eventId(), event.type(), true, outcome)
-                                .map(id -> new Receipt(outcome.kind(), id, outcome.paymentId(), outcome.detail()))))
-                .invoke(receipt -> count(request.provider(), receipt.outcome()))
-                .onFailure(e -> !(e instanceof ProblemException)).recoverWithUni(e -> {
-                    LOG.errorf("Webhook %s from %s not applied: %s", event.eventId(), event.provider(), e.toString());
-                    count(request.provider(), Outcome.Kind.ERROR);
-                    return deliveries.log(pool, request, event.eventId(), event.type(), true,
-                                    new Outcome(Outcome.Kind.ERROR, null, e.toString()))
-                            .onFailure().recoverWithNull()
-                            .chain(() -> Uni.createFrom().failure(new ProblemException(Problem.of(503,
-                                    "webhook-not-applied", "Try again later",
-                                    "The delivery could not be applied now; nothing changed. Retry it."))));
-                });
+        return groupCommit.submit(new Verified(request, event)).flatMap(applied -> {
+            if (applied.failure() == null) {
+                count(request.provider(), applied.receipt().outcome());
+                return Uni.createFrom().item(applied.receipt());
+            }
+            LOG.errorf("Webhook %s from %s not applied: %s", event.eventId(), event.provider(), applied.failure());
+            count(request.provider(), Outcome.Kind.ERROR);
+            return deliveries.log(pool, request, event.eventId(), event.type(), true,
+                            new Outcome(Outcome.Kind.ERROR, null, applied.failure().toString()))
+                    .onFailure().recoverWithNull()
+                    .chain(() -> Uni.createFrom().failure(new ProblemException(Problem.of(503,
+                            "webhook-not-applied", "Try again later",
+                            "The delivery could not be applied now; nothing changed. Retry it."))));
+        });
+    }
+
+    /** A delivery whose signature held, waiting for its batch. */
+    private record Verified(WebhookRequest request, ProviderEvent event) {
+    }
+
+    /** What became of one delivery in its batch: a receipt, or the failure that kept it from applying. */
+    private record Applied(Receipt receipt, Throwable failure) {
+    }
+
+    /**
+     * One transaction for the batch: events applied, deliveries logged. Transient trouble (a deadlock, a lost
+     * connection) retries the batch; anything else splits it, so one bad delivery fails alone.
+     */
+    private Uni<List<Applied>> applyBatch(List<Verified> batch) {
+        return applyTogether(batch)
+                .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20)).atMost(3)
+                .onFailure().recoverWithUni(failure -> batch.size() == 1
+                        ? Uni.createFrom().item(List.of(new Applied(null, failure)))
+                        : Multi.createFrom().iterable(batch)
+                                .onItem().transformToUniAndConcatenate(one -> applyBatch(List.of(one))
+                                        .map(result -> result.get(0)))
+                                .collect().asList());
+    }
+
+    private Uni<List<Applied>> applyTogether(List<Verified> batch) {
+        List<ProviderEvent> events = batch.stream().map(Verified::event).toList();
+        List<String> sources = events.stream().map(e -> "webhook " + e.provider() + " " + e.eventId()).toList();
+        return transactions.write(conn -> this.events.receive(conn, events, sources)
+                .flatMap(outcomes -> deliveries.logAll(conn, batch.stream().map(Verified::request).toList(), events,
+                                outcomes)
+                        .map(ids -> {
+                            List<Applied> applied = new ArrayList<>(batch.size());
+                            for (int i = 0; i < batch.size(); i++) {
+                                Outcome outcome = outcomes.get(i);
+                                applied.add(new Applied(new Receipt(outcome.kind(), ids.get(i), outcome.paymentId(),
+                                        outcome.detail()), null));
+                            }
+                            return applied;
+                        })));
     }
 
     private Uni<Receipt> refuse(WebhookRequest request, boolean signatureValid, Outcome.Kind kind, String why,

@@ -1,0 +1,75 @@
+package io.tally.common.db;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Group commit for request paths. Each call queues its item and waits; whenever fewer than
+ * {@code maxConcurrentBatches} batches are running, everything queued (up to {@code maxBatchSize}) leaves as one
+ * batch, which the executor applies in one transaction. Alone, a call runs at once in a batch of one; under load,
+ * the calls that arrive while a batch commits share the next one, so a commit (and its WAL flush) is paid once
+ * per batch instead of once per call.
+ *
+ * @param <I> what a call submits
+ * @param <O> what it gets back; the executor answers one per item, in order
+ */
+public final class GroupCommit<I, O> {
+
+    private final Function<List<I>, Uni<List<O>>> executor;
+    private final int maxBatchSize;
+    private final int maxConcurrentBatches;
+    private final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
+    private int running;
+
+    public GroupCommit(Function<List<I>, Uni<List<O>>> executor, int maxBatchSize, int maxConcurrentBatches) {
+        this.executor = executor;
+        this.maxBatchSize = maxBatchSize;
+        this.maxConcurrentBatches = maxConcurrentBatches;
+    }
+
+    public Uni<O> submit(I item) {
+        return Uni.createFrom().emitter(emitter -> {
+            synchronized (this) {
+                queue.add(new Pending<>(item, emitter));
+            }
+            drain();
+        });
+    }
+
+    private void drain() {
+        List<Pending<I, O>> batch;
+        synchronized (this) {
+            if (running >= maxConcurrentBatches || queue.isEmpty()) {
+                return;
+            }
+            batch = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
+            while (!queue.isEmpty() && batch.size() < maxBatchSize) {
+                batch.add(queue.poll());
+            }
+            running++;
+        }
+        Uni.createFrom().deferred(() -> executor.apply(batch.stream().map(Pending::item).toList()))
+                .subscribe().with(results -> finish(batch, results, null), failure -> finish(batch, null, failure));
+    }
+
+    private void finish(List<Pending<I, O>> batch, List<O> results, Throwable failure) {
+        synchronized (this) {
+            running--;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (failure != null) {
+                batch.get(i).emitter().fail(failure);
+            } else {
+                batch.get(i).emitter().complete(results.get(i));
+            }
+        }
+        drain();
+    }
+
+    private record Pending<I, O>(I item, UniEmitter<? super O> emitter) {
+    }
+}
