@@ -1,0 +1,175 @@
+package io.tally.presence.rest;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.tally.common.problem.ProblemException;
+import io.tally.common.security.CurrentUser;
+import io.tally.common.security.Roles;
+import io.tally.presence.box.Box;
+import io.tally.presence.box.BoxStreams;
+import io.tally.presence.box.Boxes;
+import io.tally.presence.viewer.Viewers;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/** Boxes and their viewers: streamers create and end boxes, viewers join, heartbeat and leave. */
+@Path("/boxes")
+@RolesAllowed(Roles.USER)
+public class BoxesResource {
+
+    private final Boxes boxes;
+    private final Viewers viewers;
+    private final BoxStreams streams;
+    private final CurrentUser currentUser;
+
+    public BoxesResource(Boxes boxes, Viewers viewers, BoxStreams streams, CurrentUser currentUser) {
+        this.boxes = boxes;
+        this.viewers = viewers;
+        this.streams = streams;
+        this.currentUser = currentUser;
+    }
+
+    public record CreateBox(@NotBlank @Size(max = 200) String title) {
+    }
+
+    /** The caller becomes the box's streamer. */
+    @POST
+    public Uni<Response> create(@Valid @NotNull CreateBox request) {
+        return boxes.create(currentUser.id(), request.title().strip())
+                .map(box -> Response.status(201).entity(box).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<Box> get(@PathParam("id") UUID id) {
+        return boxes.get(id);
+    }
+
+    public record BoxPage(List<Box> boxes, String nextCursor) {
+    }
+
+    /** Discovery: published boxes, most watched first. */
+    @GET
+    public Uni<BoxPage> discover(@QueryParam("published") Boolean published,
+                                 @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
+                                 @QueryParam("cursor") String cursor) {
+        if (!Boolean.TRUE.equals(published)) {
+            throw ProblemException.invalidField("published", "discovery lists published boxes: use published=true");
+        }
+        long[] position = decodeCursor(cursor);
+        UUID afterId = position == null ? new UUID(0, 0) : new UUID(position[1], position[2]);
+        int afterLive = position == null ? Integer.MAX_VALUE : (int) position[0];
+        return boxes.discover(afterLive, afterId, limit + 1).map(page -> page.size() > limit
+                ? new BoxPage(page.subList(0, limit), encodeCursor(page.get(limit - 1)))
+                : new BoxPage(page, null));
+    }
+
+    /** The streamer ends the box: it unpublishes now and its viewers' connections end. */
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> end(@PathParam("id") UUID id) {
+        return boxes.end(id, currentUser.id()).replaceWith(Response.noContent().build());
+    }
+
+    /** Join: returns the connection id and the heartbeat interval and timeout the client must honour. */
+    @POST
+    @Path("/{id}/viewers")
+    public Uni<Response> join(@PathParam("id") UUID id) {
+        return viewers.join(id, currentUser.id()).map(joined -> Response.status(201).entity(joined).build());
+    }
+
+    @PUT
+    @Path("/{id}/viewers/{connectionId}")
+    public Uni<Viewers.Joined> heartbeat(@PathParam("id") UUID id, @PathParam("connectionId") UUID connectionId) {
+        return viewers.heartbeat(id, connectionId, currentUser.id());
+    }
+
+    @DELETE
+    @Path("/{id}/viewers/{connectionId}")
+    public Uni<Response> leave(@PathParam("id") UUID id, @PathParam("connectionId") UUID connectionId) {
+        return viewers.leave(id, connectionId, currentUser.id()).replaceWith(Response.noContent().build());
+    }
+
+    /**
+     * Server-Sent Events: {@code snapshot} first, then {@code published}, {@code unpublished} and {@code viewers}
+     * as they change, and {@code ended} last. The box is looked up before the stream starts (an unknown box is a
+     * plain 404, not a broken stream).
+     */
+    @GET
+    @Path("/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    public Multi<OutboundSseEvent> stream(@PathParam("id") UUID id, @Context Sse sse) {
+        Box box = boxes.get(id).await().atMost(Duration.ofSeconds(10));
+        BoxStreams.Snapshot[] previous = {null};
+        return streams.follow(box).onItem().transformToIterable(snapshot -> {
+            List<OutboundSseEvent> events = new ArrayList<>();
+            BoxStreams.Snapshot before = previous[0];
+            previous[0] = snapshot;
+            if (before == null) {
+                events.add(event(sse, "snapshot", snapshot));
+            } else {
+                if (before.published() != snapshot.published() && !snapshot.ended()) {
+                    events.add(event(sse, snapshot.published() ? "published" : "unpublished", snapshot));
+                }
+                if (before.liveConnections() != snapshot.liveConnections()
+                        || before.uniqueViewers() != snapshot.uniqueViewers()) {
+                    events.add(event(sse, "viewers", snapshot));
+                }
+                if (snapshot.ended() && !before.ended()) {
+                    events.add(event(sse, "ended", snapshot));
+                }
+            }
+            return events;
+        });
+    }
+
+    private static OutboundSseEvent event(Sse sse, String name, BoxStreams.Snapshot snapshot) {
+        return sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE).data(snapshot).build();
+    }
+
+    private static String encodeCursor(Box last) {
+        String raw = last.liveConnections() + "_" + last.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** (live connections, id high bits, id low bits) of the last box of the previous page. */
+    private static long[] decodeCursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("_", 2);
+            UUID id = UUID.fromString(parts[1]);
+            return new long[] {Integer.parseInt(parts[0]), id.getMostSignificantBits(), id.getLeastSignificantBits()};
+        } catch (RuntimeException e) {
+            throw ProblemException.badRequest("cursor must be the nextCursor of a previous page");
+        }
+    }
+}

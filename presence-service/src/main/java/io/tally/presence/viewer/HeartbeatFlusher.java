@@ -1,0 +1,53 @@
+package io.tally.presence.viewer;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the heartbeats gathered in memory, all in one statement, every {@code tally.presence.flush-every}
+ * (1 s). Between flushes the database's last-seen lags by at most that much, far inside the 30 s timeout.
+ * Connections the database no longer has (swept, or left through another replica) are forgotten here, so their
+ * next heartbeat answers 404 and the client joins again.
+ */
+@ApplicationScoped
+public class HeartbeatFlusher {
+
+    private static final Logger LOG = Logger.getLogger(HeartbeatFlusher.class);
+
+    private final Viewers viewers;
+    private final ViewerSessions sessions;
+    private final Pool pool;
+
+    public HeartbeatFlusher(Viewers viewers, ViewerSessions sessions, Pool pool) {
+        this.viewers = viewers;
+        this.sessions = sessions;
+        this.pool = pool;
+    }
+
+    @Scheduled(every = "${tally.presence.flush-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return flush().onFailure().invoke(e -> LOG.warnf("Heartbeat flush failed, retried next time: %s", e.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    public Uni<Void> flush() {
+        LiveConnections live = viewers.live();
+        LiveConnections.Flush dirty = live.takeDirty();
+        if (dirty.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<OffsetDateTime> seen = dirty.seenMillis().stream()
+                .map(ms -> OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC)).toList();
+        return sessions.touch(pool, dirty.boxIds(), dirty.connectionIds(), seen)
+                .invoke(gone -> gone.forEach(live::remove))
+                .onFailure().invoke(e -> live.markDirty(dirty.connectionIds()))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,100 @@
+package io.tally.presence.viewer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The connections this replica has seen, with their last heartbeat kept in memory between flushes: a heartbeat
+ * is a map update, not a database write. Connections created on another replica are learnt on their first
+ * heartbeat here.
+ */
+public final class LiveConnections {
+
+    /** One connection; the times are epoch milliseconds. */
+    public static final class Connection {
+        final UUID boxId;
+        final UUID connectionId;
+        final String viewerId;
+        volatile long lastSeenMillis;
+        volatile boolean dirty;
+
+        Connection(UUID boxId, UUID connectionId, String viewerId, long lastSeenMillis) {
+            this.boxId = boxId;
+            this.connectionId = connectionId;
+            this.viewerId = viewerId;
+            this.lastSeenMillis = lastSeenMillis;
+        }
+    }
+
+    /** Heartbeats to write: parallel lists for one UPDATE … FROM unnest. */
+    public record Flush(List<UUID> boxIds, List<UUID> connectionIds, List<Long> seenMillis) {
+        public boolean isEmpty() {
+            return connectionIds.isEmpty();
+        }
+    }
+
+    private final Map<UUID, Connection> byId = new ConcurrentHashMap<>();
+
+    public Connection get(UUID connectionId) {
+        return byId.get(connectionId);
+    }
+
+    public Connection add(UUID boxId, UUID connectionId, String viewerId, long nowMillis) {
+        return byId.computeIfAbsent(connectionId, id -> new Connection(boxId, id, viewerId, nowMillis));
+    }
+
+    public void remove(UUID connectionId) {
+        byId.remove(connectionId);
+    }
+
+    /**
+     * Records a heartbeat unless the previous one was less than {@code minIntervalMillis} ago; returns the
+     * milliseconds the caller must still wait (0 when accepted).
+     */
+    public long heartbeat(Connection connection, long nowMillis, long minIntervalMillis) {
+        synchronized (connection) {
+            long wait = connection.lastSeenMillis + minIntervalMillis - nowMillis;
+            if (wait > 0) {
+                return wait;
+            }
+            connection.lastSeenMillis = nowMillis;
+            connection.dirty = true;
+            return 0;
+        }
+    }
+
+    /** The heartbeats received since the last flush; they are marked clean. */
+    public Flush takeDirty() {
+        List<UUID> boxes = new ArrayList<>();
+        List<UUID> connections = new ArrayList<>();
+        List<Long> seen = new ArrayList<>();
+        for (Connection connection : byId.values()) {
+            if (connection.dirty) {
+                synchronized (connection) {
+                    connection.dirty = false;
+                    boxes.add(connection.boxId);
+                    connections.add(connection.connectionId);
+                    seen.add(connection.lastSeenMillis);
+                }
+            }
+        }
+        return new Flush(boxes, connections, seen);
+    }
+
+    /** A flush failed: its heartbeats are written with the next one. */
+    public void markDirty(List<UUID> connectionIds) {
+        connectionIds.forEach(id -> {
+            Connection connection = byId.get(id);
+            if (connection != null) {
+                connection.dirty = true;
+            }
+        });
+    }
+
+    public int size() {
+        return byId.size();
+    }
+}

@@ -1,0 +1,73 @@
+package io.tally.presence.viewer;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.Transactions;
+import io.tally.presence.box.BoxRepository;
+import io.tally.presence.box.BoxStreams;
+import io.tally.presence.box.PresenceUpdates;
+import io.tally.presence.config.PresenceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Every {@code tally.presence.sweep-every} (5 s): drops connections silent for longer than the timeout and
+ * recomputes the boxes they were in, plus the boxes waiting out their grace period. This replica's heartbeats are
+ * flushed first. One replica sweeps at a time (advisory lock); even if two did, the transitions are decided under
+ * the boxes' row locks, so each is emitted once.
+ */
+@ApplicationScoped
+public class PresenceSweep {
+
+    private static final Logger LOG = Logger.getLogger(PresenceSweep.class);
+    private static final String LOCK = "tally.presence.sweep";
+
+    private final HeartbeatFlusher flusher;
+    private final Transactions transactions;
+    private final ViewerSessions sessions;
+    private final BoxRepository boxes;
+    private final PresenceUpdates updates;
+    private final BoxStreams streams;
+    private final Viewers viewers;
+    private final PresenceConfig config;
+
+    public PresenceSweep(HeartbeatFlusher flusher, Transactions transactions, ViewerSessions sessions,
+                         BoxRepository boxes, PresenceUpdates updates, BoxStreams streams, Viewers viewers,
+                         PresenceConfig config) {
+        this.flusher = flusher;
+        this.transactions = transactions;
+        this.sessions = sessions;
+        this.boxes = boxes;
+        this.updates = updates;
+        this.streams = streams;
+        this.viewers = viewers;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${tally.presence.sweep-every:5s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return sweepOnce().onFailure().invoke(e -> LOG.warnf("Presence sweep failed: %s", e.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One pass; returns the boxes it recomputed (empty when another replica held the sweep). */
+    public Uni<Set<UUID>> sweepOnce() {
+        return flusher.flush().chain(() -> transactions.write(conn -> AdvisoryLocks.tryLockForTransaction(conn, LOCK)
+                        .flatMap(acquired -> !acquired ? Uni.createFrom().item(Set.<UUID>of())
+                                : sessions.expire(conn, config.timeout()).flatMap(expired -> boxes.inGrace(conn)
+                                        .flatMap(waiting -> {
+                                            Set<UUID> affected = new LinkedHashSet<>(waiting);
+                                            expired.forEach(e -> {
+                                                affected.add(e.boxId());
+                                                viewers.live().remove(e.connectionId());
+                                            });
+                                            return updates.recompute(conn, affected).replaceWith(affected);
+                                        })))))
+                .invoke(affected -> streams.changed(affected));
+    }
+}
