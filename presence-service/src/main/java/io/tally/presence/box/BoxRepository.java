@@ -44,9 +44,11 @@ public class BoxRepository {
             UPDATE boxes
                SET is_published = s.is_published, empty_since = s.empty_since, live_connections = s.live,
                    unique_viewers = s.uniq,
-                   published_at = CASE WHEN s.is_published AND NOT boxes.is_published THEN s.at ELSE published_at END,
-                   unpublished_at = CASE WHEN boxes.is_published AND NOT s.is_published THEN s.at ELSE unpublished_at END,
-                   ended_at = coalesce(ended_at, s.ended_at)
+                   published_at = CASE WHEN s.is_published AND NOT boxes.is_published THEN s.at
+                                       ELSE boxes.published_at END,
+                   unpublished_at = CASE WHEN boxes.is_published AND NOT s.is_published THEN s.at
+                                         ELSE boxes.unpublished_at END,
+                   ended_at = coalesce(boxes.ended_at, s.ended_at)
               FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[], $4::int[], $5::int[], $6::timestamptz[],
                           $7::timestamptz[]) AS s (id, is_published, empty_since, live, uniq, at, ended_at)
              WHERE boxes.id = s.id""";
