@@ -47,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             int port = freePort();
-            Path log = Path.of("target", module + "-process.log").toAbsolutePath();
+            Path log = Path.of("target", module + "-" + port + "-process.log").toAbsolutePath();
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
                     "-jar", jar.toString())

@@ -35,10 +35,14 @@ public class BoxRepository {
             ORDER BY live_connections DESC, id
             LIMIT $3""";
 
-    /** Locks the boxes whose presence is being recomputed, in id order (no deadlock between replicas). */
+    /**
+     * Locks the boxes whose presence is being recomputed, in id order (no deadlock between replicas). NO KEY
+     * UPDATE, not UPDATE: a join has already taken the foreign key's KEY SHARE lock on its box when it gets here,
+     * and two joins holding KEY SHARE would deadlock asking for UPDATE.
+     */
     private static final String LOCK_STATES = """
             SELECT id, streamer_id, is_published, empty_since, live_connections, unique_viewers, ended_at
-              FROM boxes WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE""";
+              FROM boxes WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE""";
 
     private static final String SAVE_STATES = """
             UPDATE boxes
