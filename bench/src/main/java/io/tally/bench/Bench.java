@@ -5,6 +5,7 @@ import io.tally.bench.scenarios.JobsClaimScenario;
 import io.tally.bench.scenarios.JobsSubmitScenario;
 import io.tally.bench.scenarios.OutboxPublishScenario;
 import io.tally.bench.scenarios.PaymentsWebhooksScenario;
+import io.tally.bench.scenarios.PresenceHeartbeatsScenario;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ public final class Bench {
             new CreditsChargeScenario(true),
             new JobsSubmitScenario(),
             new JobsClaimScenario(),
-            new PaymentsWebhooksScenario());
+            new PaymentsWebhooksScenario(),
+            new PresenceHeartbeatsScenario());
 
     private Bench() {
     }

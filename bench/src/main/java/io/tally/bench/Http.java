@@ -46,6 +46,10 @@ public final class Http implements AutoCloseable {
         return expectSuccess(request.sendBuffer(Buffer.buffer(body)));
     }
 
+    public CompletionStage<HttpResponse<Buffer>> put(String url, String token) {
+        return expectSuccess(client.putAbs(url).bearerTokenAuthentication(token).send());
+    }
+
     public CompletionStage<HttpResponse<Buffer>> get(String url, String token) {
         return expectSuccess(client.getAbs(url).bearerTokenAuthentication(token).send());
     }

@@ -1,0 +1,121 @@
+package io.tally.bench.scenarios;
+
+import io.tally.bench.BenchContext;
+import io.tally.bench.Http;
+import io.tally.bench.LoadGenerator;
+import io.tally.bench.LoadResult;
+import io.tally.bench.PgBench;
+import io.tally.bench.Psql;
+import io.tally.bench.Scenario;
+import io.tally.bench.ScenarioResult;
+import io.tally.bench.Tokens;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Heartbeats through the API: {@code --connections} (50,000) joined over {@code --boxes} (1,000), then
+ * {@code PUT /boxes/{id}/viewers/{connection}} closed-loop round-robin over all connections. In the same run the
+ * naive baseline — one UPSERT per heartbeat into a viewers table, via pgbench at the same concurrency — and
+ * {@code ratio} = Tally ÷ baseline. Target (BRIEF §9): ≥ 20,000 heartbeats/s with p99 ≤ 25 ms.
+ */
+public final class PresenceHeartbeatsScenario implements Scenario {
+
+    @Override
+    public String name() {
+        return "presence-heartbeats";
+    }
+
+    @Override
+    public String description() {
+        return "viewer heartbeats over 50,000 connections in 1,000 boxes vs a per-heartbeat UPSERT baseline "
+                + "(target ≥ 20,000/s, p99 ≤ 25 ms)";
+    }
+
+    /** One joined connection and the token of its viewer. */
+    private record Connection(String box, String id, String token) {
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context) throws Exception {
+        String presenceUrl = context.env().getOrDefault("TALLY_PRESENCE_URL", "http://127.0.0.1:8084");
+        int connectionCount = context.intOption("connections", 50_000);
+        int boxCount = context.intOption("boxes", 1_000);
+        int concurrency = context.intOption("concurrency", 64);
+        Duration duration = context.duration(Duration.ofSeconds(20));
+        Tokens.Signer signer = Tokens.signer(context);
+        try (Http http = new Http(concurrency)) {
+            List<Connection> connections = join(http, signer, presenceUrl, boxCount, connectionCount);
+            AtomicInteger next = new AtomicInteger();
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> heartbeat = () -> {
+                Connection c = connections.get(Math.floorMod(next.getAndIncrement(), connections.size()));
+                return http.put(presenceUrl + "/boxes/" + c.box() + "/viewers/" + c.id(), c.token());
+            };
+            LoadGenerator.closedLoop(concurrency, Duration.ofSeconds(context.intOption("warmup", 5)), heartbeat);
+            LoadResult load = LoadGenerator.closedLoop(concurrency, duration, heartbeat);
+            System.out.printf("heartbeats: %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d%n", load.throughputPerSecond(),
+                    load.percentileMillis(50), load.percentileMillis(99), load.errors());
+
+            Psql.execute(context, resource("/baseline/presence_baseline.sql"));
+            String script = "\\set conn random(1, " + connectionCount + ")\n"
+                    + "INSERT INTO baseline_viewers (box_id, connection_id, viewer_id, last_seen_at) "
+                    + "VALUES (:conn % " + boxCount + ", :conn, :conn % 5000, now()) "
+                    + "ON CONFLICT (box_id, connection_id) DO UPDATE SET last_seen_at = now();\n";
+            PgBench.Result baseline = PgBench.run(context, script, concurrency, duration);
+            double ratio = load.throughputPerSecond() / baseline.tps();
+            System.out.printf("baseline (pgbench UPSERT, %d clients): %.0f/s, latency avg %.2f ms; ratio %.2f%n",
+                    concurrency, baseline.tps(), baseline.latencyAverageMillis(), ratio);
+            return new ScenarioResult(name(), load.throughputPerSecond(), load.percentileMillis(50),
+                    load.percentileMillis(99), load.errors(), Map.of())
+                    .with("connections", connections.size())
+                    .with("boxes", boxCount)
+                    .with("concurrency", concurrency)
+                    .with("baseline_per_s", baseline.tps())
+                    .with("ratio", ratio)
+                    .with("target_per_s", 20_000)
+                    .with("target_p99_ms", 25);
+        }
+    }
+
+    /** Creates the boxes and joins the connections through the API: 5,000 viewers, each in several boxes. */
+    private static List<Connection> join(Http http, Tokens.Signer signer, String url, int boxCount, int count) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> boxes = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> boxIndexes = java.util.stream.IntStream.range(0, boxCount).boxed().toList();
+        Http.inWaves(boxIndexes, 64, i -> http.post(url + "/boxes", signer.issue("bench-streamer-" + run + "-" + i, "user"),
+                new JsonObject().put("title", "bench box " + i)).thenAccept(r -> boxes.add(r.bodyAsJsonObject().getString("id"))));
+        int viewerCount = Math.min(5_000, count);
+        List<String> tokens = new ArrayList<>();
+        for (int v = 0; v < viewerCount; v++) {
+            tokens.add(signer.issue("bench-viewer-" + run + "-" + v, "user"));
+        }
+        List<Connection> connections = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> indexes = java.util.stream.IntStream.range(0, count).boxed().toList();
+        long started = System.nanoTime();
+        Http.inWaves(indexes, 128, i -> {
+            String box = boxes.get(i % boxes.size());
+            String token = tokens.get(i % viewerCount);
+            return http.post(url + "/boxes/" + box + "/viewers", token, new JsonObject())
+                    .thenAccept(r -> connections.add(new Connection(box, r.bodyAsJsonObject().getString("connectionId"),
+                            token)));
+        });
+        System.out.printf("%d boxes, %d connections joined in %.1f s%n", boxes.size(), connections.size(),
+                (System.nanoTime() - started) / 1e9);
+        Collections.shuffle(connections);
+        return connections;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = PresenceHeartbeatsScenario.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
