@@ -24,6 +24,15 @@ class AuthAndProblemsTest {
                 .body("type", equalTo("https://tally.dev/problems/unauthorized"));
     }
 
+    @jakarta.inject.Inject
+    io.smallrye.jwt.auth.principal.JWTParser parser;
+
+    @Test
+    void bearerTokensAreVerifiedThroughTheCache() {
+        org.assertj.core.api.Assertions.assertThat(parser)
+                .isInstanceOf(io.tally.common.security.VerifiedTokenCache.class);
+    }
+
     @Test
     void expiredTokenIs401() {
         given().header("Authorization", "Bearer " + TestTokens.expired("alice", "user"))

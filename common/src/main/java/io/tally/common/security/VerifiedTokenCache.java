@@ -1,0 +1,120 @@
+package io.tally.common.security;
+
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Remembers bearer tokens that verified, so a client calling many times with the same token (a viewer's
+ * heartbeat every few seconds, a worker's reports) pays the RS256 verification once instead of on every request.
+ *
+ * <p>A remembered token is accepted until the earlier of its own {@code exp} and {@code tally.auth.token-cache-ttl}
+ * (60 s) after it was verified — never past its expiry. The TTL also bounds how long a token keeps passing after
+ * its signing key was removed from the verification keys. The cache is keyed by the exact token text and holds at
+ * most {@code tally.auth.token-cache-size} entries; once full, further tokens are verified but not remembered until
+ * expired entries are purged. Only the plain {@code parse(token)} the authentication mechanism calls is cached.
+ */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class VerifiedTokenCache implements JWTParser {
+
+    private record Entry(JsonWebToken token, long validUntilMillis) {
+    }
+
+    private final DefaultJWTParser delegate;
+    private final long ttlMillis;
+    private final int maxEntries;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicInteger insertions = new AtomicInteger();
+
+    public VerifiedTokenCache(DefaultJWTParser delegate,
+                              @ConfigProperty(name = "tally.auth.token-cache-ttl", defaultValue = "60s")
+                              java.time.Duration ttl,
+                              @ConfigProperty(name = "tally.auth.token-cache-size", defaultValue = "20000")
+                              int maxEntries) {
+        this.delegate = delegate;
+        this.ttlMillis = ttl.toMillis();
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public JsonWebToken parse(String token) throws ParseException {
+        long now = System.currentTimeMillis();
+        Entry cached = entries.get(token);
+        if (cached != null) {
+            if (now < cached.validUntilMillis()) {
+                return cached.token();
+            }
+            entries.remove(token, cached);
+        }
+        JsonWebToken verified = delegate.parse(token);
+        remember(token, verified, now);
+        return verified;
+    }
+
+    private void remember(String token, JsonWebToken verified, long now) {
+        if (ttlMillis <= 0 || verified.getExpirationTime() <= 0) {
+            return;
+        }
+        if (insertions.incrementAndGet() % 1_000 == 0 || entries.size() >= maxEntries) {
+            entries.values().removeIf(entry -> entry.validUntilMillis() <= now);
+        }
+        if (entries.size() < maxEntries) {
+            long validUntil = Math.min(verified.getExpirationTime() * 1_000, now + ttlMillis);
+            entries.put(token, new Entry(verified, validUntil));
+        }
+    }
+
+    @Override
+    public JsonWebToken parse(String token, JWTAuthContextInfo context) throws ParseException {
+        return delegate.parse(token, context);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, PublicKey key) throws ParseException {
+        return delegate.verify(token, key);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, SecretKey key) throws ParseException {
+        return delegate.verify(token, key);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, String secret) throws ParseException {
+        return delegate.verify(token, secret);
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, PrivateKey key) throws ParseException {
+        return delegate.decrypt(token, key);
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, SecretKey key) throws ParseException {
+        return delegate.decrypt(token, key);
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, String secret) throws ParseException {
+        return delegate.decrypt(token, secret);
+    }
+
+    @Override
+    public JsonWebToken parseOnly(String token) throws ParseException {
+        return delegate.parseOnly(token);
+    }
+}

@@ -1,0 +1,117 @@
+package io.tally.common.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.junit.jupiter.api.Test;
+
+/** The cache never lets a token outlive its expiry or a failed verification pass. */
+class VerifiedTokenCacheTest {
+
+    /** A verifier that counts its calls and answers tokens of the form "exp:<epoch seconds>" or fails. */
+    static final class CountingVerifier extends DefaultJWTParser {
+        final Map<String, Integer> calls = new HashMap<>();
+
+        @Override
+        public JsonWebToken parse(String token) throws ParseException {
+            calls.merge(token, 1, Integer::sum);
+            if (!token.startsWith("exp:")) {
+                throw new ParseException("bad signature");
+            }
+            return new Verified(Long.parseLong(token.substring(4)));
+        }
+    }
+
+    record Verified(long exp) implements JsonWebToken {
+        @Override
+        public String getName() {
+            return "alice";
+        }
+
+        @Override
+        public Set<String> getClaimNames() {
+            return Set.of("exp");
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T getClaim(String claimName) {
+            return "exp".equals(claimName) ? (T) Long.valueOf(exp) : null;
+        }
+    }
+
+    private static long inSeconds(long seconds) {
+        return System.currentTimeMillis() / 1000 + seconds;
+    }
+
+    @Test
+    void aVerifiedTokenIsVerifiedOnce() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 100);
+        String token = "exp:" + inSeconds(3600);
+
+        cache.parse(token);
+        cache.parse(token);
+        cache.parse(token);
+
+        assertThat(verifier.calls.get(token)).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenPastItsExpiryIsVerifiedAgain() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 100);
+        String token = "exp:" + inSeconds(-1);
+
+        cache.parse(token);
+        cache.parse(token);
+
+        assertThat(verifier.calls.get(token)).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedVerificationIsNeverRemembered() {
+        CountingVerifier verifier = new CountingVerifier();
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 100);
+
+        assertThatThrownBy(() -> cache.parse("forged")).isInstanceOf(ParseException.class);
+        assertThatThrownBy(() -> cache.parse("forged")).isInstanceOf(ParseException.class);
+
+        assertThat(verifier.calls.get("forged")).isEqualTo(2);
+    }
+
+    @Test
+    void aFullCacheStillVerifiesButRemembersNoMore() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 1);
+        String first = "exp:" + inSeconds(3600);
+        String second = "exp:" + (inSeconds(3600) + 1);
+
+        cache.parse(first);
+        cache.parse(second);
+        cache.parse(second);
+        cache.parse(first);
+
+        assertThat(verifier.calls.get(first)).isEqualTo(1);
+        assertThat(verifier.calls.get(second)).isEqualTo(2);
+    }
+
+    @Test
+    void aZeroTtlTurnsTheCacheOff() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ZERO, 100);
+        String token = "exp:" + inSeconds(3600);
+
+        cache.parse(token);
+        cache.parse(token);
+
+        assertThat(verifier.calls.get(token)).isEqualTo(2);
+    }
+}
