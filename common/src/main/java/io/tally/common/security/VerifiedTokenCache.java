@@ -43,7 +43,7 @@ public class VerifiedTokenCache implements JWTParser {
     public VerifiedTokenCache(DefaultJWTParser delegate,
                               @ConfigProperty(name = "tally.auth.token-cache-ttl", defaultValue = "60s")
                               java.time.Duration ttl,
-                              @ConfigProperty(name = "tally.auth.token-cache-size", defaultValue = "20000")
+                              @ConfigProperty(name = "tally.auth.token-cache-size", defaultValue = "10000")
                               int maxEntries) {
         this.delegate = delegate;
         this.ttlMillis = ttl.toMillis();
