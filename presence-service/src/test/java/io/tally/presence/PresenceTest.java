@@ -171,6 +171,30 @@ class PresenceTest {
     }
 
     @Test
+    void discoveryPagesWalkEveryPublishedBoxOnceInOrder() {
+        // Keyset pages: boxes of other tests may change counts meanwhile, ours (fresh viewers) do not.
+        java.util.List<String> ours = new java.util.ArrayList<>();
+        for (int viewers = 3; viewers >= 1; viewers--) {
+            UUID box = api.createBox(PresenceApi.newUser("paged"));
+            ours.add(box.toString());
+            for (int i = 0; i < viewers; i++) {
+                api.joined(box, PresenceApi.newUser("fan"));
+            }
+        }
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            io.restassured.path.json.JsonPath page = api.as("observer").when()
+                    .get("/boxes?published=true&limit=2" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("boxes.id"));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+
+        assertThat(seen.stream().filter(ours::contains).toList()).containsExactlyElementsOf(ours);
+    }
+
+    @Test
     void theStreamerEndsTheBoxAndNobodyElseCan() {
         String streamer = PresenceApi.newUser("streamer");
         UUID box = api.createBox(streamer);

@@ -31,10 +31,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -82,11 +80,9 @@ public class BoxesResource {
         if (!Boolean.TRUE.equals(published)) {
             throw ProblemException.invalidField("published", "discovery lists published boxes: use published=true");
         }
-        long[] position = decodeCursor(cursor);
-        UUID afterId = position == null ? new UUID(0, 0) : new UUID(position[1], position[2]);
-        int afterLive = position == null ? Integer.MAX_VALUE : (int) position[0];
-        return boxes.discover(afterLive, afterId, limit + 1).map(page -> page.size() > limit
-                ? new BoxPage(page.subList(0, limit), encodeCursor(page.get(limit - 1)))
+        DiscoveryCursor after = DiscoveryCursor.decode(cursor);
+        return boxes.discover(after.liveConnections(), after.id(), limit + 1).map(page -> page.size() > limit
+                ? new BoxPage(page.subList(0, limit), DiscoveryCursor.after(page.get(limit - 1)).encode())
                 : new BoxPage(page, null));
     }
 
@@ -152,24 +148,5 @@ public class BoxesResource {
 
     private static OutboundSseEvent event(Sse sse, String name, BoxStreams.Snapshot snapshot) {
         return sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE).data(snapshot).build();
-    }
-
-    private static String encodeCursor(Box last) {
-        String raw = last.liveConnections() + "_" + last.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** (live connections, id high bits, id low bits) of the last box of the previous page. */
-    private static long[] decodeCursor(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("_", 2);
-            UUID id = UUID.fromString(parts[1]);
-            return new long[] {Integer.parseInt(parts[0]), id.getMostSignificantBits(), id.getLeastSignificantBits()};
-        } catch (RuntimeException e) {
-            throw ProblemException.badRequest("cursor must be the nextCursor of a previous page");
-        }
     }
 }
