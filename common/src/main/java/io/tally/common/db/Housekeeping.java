@@ -52,8 +52,7 @@ public class Housekeeping {
     @Scheduled(every = "${tally.housekeeping.every:10m}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return runOnce().onFailure().invoke(e -> LOG.warnf("Housekeeping failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ScheduledPasses.logFailures(runOnce(), LOG, "Housekeeping");
     }
 
     /** One pass; returns the number of rows removed (0 when another replica holds the lock). */

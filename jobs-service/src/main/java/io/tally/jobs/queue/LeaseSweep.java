@@ -3,6 +3,7 @@ package io.tally.jobs.queue;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.ScheduledPasses;
 import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
 import io.tally.jobs.job.JobTransactions;
@@ -36,8 +37,7 @@ public class LeaseSweep {
     @Scheduled(every = "${tally.jobs.queue.lease-sweep-every:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return runOnce().onFailure().invoke(e -> LOG.warnf("Lease sweep failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ScheduledPasses.logFailures(runOnce(), LOG, "Lease sweep");
     }
 
     /** One pass; returns how many expired leases it handled. */

@@ -3,6 +3,7 @@ package io.tally.jobs.saga;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.ScheduledPasses;
 import io.tally.jobs.config.JobsConfig;
 import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
@@ -37,8 +38,7 @@ public class SagaSweep {
     @Scheduled(every = "${tally.jobs.saga.sweep-every:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return runOnce().onFailure().invoke(e -> LOG.warnf("Saga sweep failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ScheduledPasses.logFailures(runOnce(), LOG, "Saga sweep");
     }
 
     /** One pass; returns how many requests it re-published. */

@@ -2,6 +2,7 @@ package io.tally.payments.payment;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ScheduledPasses;
 import io.tally.common.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -30,8 +31,7 @@ public class PaymentJanitor {
     @Scheduled(every = "${tally.payments.janitor-every:1m}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return expireOnce().onFailure().invoke(e -> LOG.warnf("Payment janitor failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ScheduledPasses.logFailures(expireOnce(), LOG, "Payment janitor");
     }
 
     /** One pass; returns how many payments it expired. */

@@ -2,6 +2,7 @@ package io.tally.presence.box;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ScheduledPasses;
 import io.tally.common.db.Transactions;
 import io.tally.common.events.presence.ViewerCountChanged;
 import io.tally.common.outbox.OutboxWriter;
@@ -31,8 +32,7 @@ public class CountEvents {
     @Scheduled(every = "${tally.presence.count-events-every:1s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return emitOnce().onFailure().invoke(e -> LOG.warnf("Viewer count events failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ScheduledPasses.logFailures(emitOnce(), LOG, "Viewer count events");
     }
 
     public Uni<Integer> emitOnce() {
