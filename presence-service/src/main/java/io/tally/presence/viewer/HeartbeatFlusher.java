@@ -2,6 +2,7 @@ package io.tally.presence.viewer;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ScheduledPasses;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -21,24 +22,22 @@ public class HeartbeatFlusher {
 
     private static final Logger LOG = Logger.getLogger(HeartbeatFlusher.class);
 
-    private final Viewers viewers;
+    private final LiveConnections live;
     private final ViewerSessions sessions;
     private final Pool pool;
 
-    public HeartbeatFlusher(Viewers viewers, ViewerSessions sessions, Pool pool) {
-        this.viewers = viewers;
+    public HeartbeatFlusher(LiveConnections live, ViewerSessions sessions, Pool pool) {
+        this.live = live;
         this.sessions = sessions;
         this.pool = pool;
     }
 
     @Scheduled(every = "${tally.presence.flush-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return flush().onFailure().invoke(e -> LOG.warnf("Heartbeat flush failed, retried next time: %s", e.toString()))
-                .onFailure().recoverWithNull();
+        return ScheduledPasses.logFailures(flush(), LOG, "Heartbeat flush (retried next time)");
     }
 
     public Uni<Void> flush() {
-        LiveConnections live = viewers.live();
         LiveConnections.Flush dirty = live.takeDirty();
         if (dirty.isEmpty()) {
             return Uni.createFrom().voidItem();

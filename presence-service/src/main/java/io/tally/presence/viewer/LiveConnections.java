@@ -1,5 +1,6 @@
 package io.tally.presence.viewer;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * is a map update, not a database write. Connections created on another replica are learnt on their first
  * heartbeat here.
  */
-public final class LiveConnections {
+@ApplicationScoped
+public class LiveConnections {
 
     /** One connection; the times are epoch milliseconds. */
     public static final class Connection {
@@ -92,9 +94,5 @@ public final class LiveConnections {
                 connection.dirty = true;
             }
         });
-    }
-
-    public int size() {
-        return byId.size();
     }
 }

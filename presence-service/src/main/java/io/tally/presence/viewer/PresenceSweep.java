@@ -3,6 +3,7 @@ package io.tally.presence.viewer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.ScheduledPasses;
 import io.tally.common.db.Transactions;
 import io.tally.presence.box.BoxRepository;
 import io.tally.presence.box.BoxStreams;
@@ -32,11 +33,11 @@ public class PresenceSweep {
     private final BoxRepository boxes;
     private final PresenceUpdates updates;
     private final BoxStreams streams;
-    private final Viewers viewers;
+    private final LiveConnections live;
     private final PresenceConfig config;
 
     public PresenceSweep(HeartbeatFlusher flusher, Transactions transactions, ViewerSessions sessions,
-                         BoxRepository boxes, PresenceUpdates updates, BoxStreams streams, Viewers viewers,
+                         BoxRepository boxes, PresenceUpdates updates, BoxStreams streams, LiveConnections live,
                          PresenceConfig config) {
         this.flusher = flusher;
         this.transactions = transactions;
@@ -44,15 +45,14 @@ public class PresenceSweep {
         this.boxes = boxes;
         this.updates = updates;
         this.streams = streams;
-        this.viewers = viewers;
+        this.live = live;
         this.config = config;
     }
 
     @Scheduled(every = "${tally.presence.sweep-every:5s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return sweepOnce().onFailure().invoke(e -> LOG.warnf("Presence sweep failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ScheduledPasses.logFailures(sweepOnce(), LOG, "Presence sweep");
     }
 
     /** One pass; returns the boxes it recomputed (empty when another replica held the sweep). */
@@ -64,7 +64,7 @@ public class PresenceSweep {
                                             Set<UUID> affected = new LinkedHashSet<>(waiting);
                                             expired.forEach(e -> {
                                                 affected.add(e.boxId());
-                                                viewers.live().remove(e.connectionId());
+                                                live.remove(e.connectionId());
                                             });
                                             return updates.recompute(conn, affected).replaceWith(affected);
                                         })))))

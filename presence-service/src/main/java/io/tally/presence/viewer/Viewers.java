@@ -29,10 +29,10 @@ public class Viewers {
     private final PresenceUpdates updates;
     private final BoxStreams streams;
     private final PresenceConfig config;
-    private final LiveConnections live = new LiveConnections();
+    private final LiveConnections live;
 
     public Viewers(Transactions transactions, Pool pool, BoxRepository boxes, ViewerSessions sessions,
-                   PresenceUpdates updates, BoxStreams streams, PresenceConfig config) {
+                   PresenceUpdates updates, BoxStreams streams, PresenceConfig config, LiveConnections live) {
         this.transactions = transactions;
         this.pool = pool;
         this.boxes = boxes;
@@ -40,6 +40,7 @@ public class Viewers {
         this.updates = updates;
         this.streams = streams;
         this.config = config;
+        this.live = live;
     }
 
     /** What a client must honour after joining. */
@@ -105,9 +106,5 @@ public class Viewers {
                     live.remove(connectionId);
                     streams.changed(List.of(boxId));
                 });
-    }
-
-    LiveConnections live() {
-        return live;
     }
 }
