@@ -1,6 +1,7 @@
 package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ConstraintViolations;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.problem.ProblemException;
@@ -8,7 +9,6 @@ import io.tally.payments.catalogue.CreditPackage;
 import io.tally.payments.catalogue.PackageRepository;
 import io.tally.payments.config.PaymentsConfig;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
@@ -64,7 +64,7 @@ public class Checkout {
                 creditPackage.currency(), null, 0, 0, null, now, now, now.plus(config.pendingTimeout()), null, null,
                 null);
         Uni<Payment> stored = payments.insert(conn, pending).replaceWith(pending)
-                .onFailure(Checkout::isSecondFreeClaim).transform(e -> ProblemException.conflict("free-package-claimed",
+                .onFailure(e -> ConstraintViolations.isUnique(e, "payments_one_free_claim")).transform(e -> ProblemException.conflict("free-package-claimed",
                         "Package " + creditPackage.code() + " is free once per user, and you already have it"));
         if (creditPackage.isFree()) {
             stored = stored.flatMap(p -> transitions.move(conn, p, PaymentStatus.CONFIRMED, "checkout", "free package")
@@ -83,10 +83,5 @@ public class Checkout {
                             + creditPackage.currency());
         }
         return provider;
-    }
-
-    private static boolean isSecondFreeClaim(Throwable e) {
-        return e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "payments_one_free_claim".equals(pg.getConstraint());
     }
 }

@@ -1,11 +1,11 @@
 package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ConstraintViolations;
 import io.tally.common.db.Transactions;
 import io.tally.common.paging.TimeIdCursor;
 import io.tally.common.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -60,13 +60,9 @@ public class UserPayments {
             }
             Payment bound = payment.withProviderPaymentId(purchaseToken);
             return payments.save(conn, bound)
-                    .onFailure(UserPayments::isTokenTaken).transform(e -> ProblemException.conflict(
+                    .onFailure(ConstraintViolations::isUnique).transform(e -> ProblemException.conflict(
                             "purchase-token-taken", "This purchase token belongs to another payment"))
                     .chain(() -> events.releaseParked(conn, bound));
         }));
-    }
-
-    private static boolean isTokenTaken(Throwable e) {
-        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 }

@@ -1,13 +1,13 @@
 package io.tally.payments.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ConstraintViolations;
 import io.tally.common.problem.ProblemException;
 import io.tally.common.security.Roles;
 import io.tally.payments.catalogue.CreditPackage;
 import io.tally.payments.catalogue.PackageRepository;
 import io.tally.payments.rest.PaymentRequests.PackageBody;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -76,7 +76,7 @@ public class AdminPackagesResource {
     @Path("/{code}")
     public Uni<Response> delete(@PathParam("code") String code) {
         return packages.delete(code)
-                .onFailure(AdminPackagesResource::isStillReferenced).transform(e -> ProblemException.conflict(
+                .onFailure(ConstraintViolations::isForeignKey).transform(e -> ProblemException.conflict(
                         "package-sold", "Package " + code + " was sold, so it is kept; deactivate it instead"))
                 .map(deleted -> {
                     if (!deleted) {
@@ -84,9 +84,5 @@ public class AdminPackagesResource {
                     }
                     return Response.noContent().build();
                 });
-    }
-
-    private static boolean isStillReferenced(Throwable e) {
-        return e instanceof PgException pg && "23503".equals(pg.getSqlState());
     }
 }
