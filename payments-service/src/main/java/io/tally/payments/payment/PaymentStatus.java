@@ -36,11 +36,6 @@ public enum PaymentStatus {
         return next().contains(target);
     }
 
-    /** The credits are the user's in this state (a grant is due for the current cycle). */
-    public boolean holdsCredits() {
-        return this == CONFIRMED;
-    }
-
     @JsonValue
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -50,10 +50,7 @@ abstract class GatewayHmacVerifier implements WebhookVerifier {
     }
 
     private void verifySignature(WebhookRequest request) {
-        List<String> secrets = config.secrets().orElse(List.of());
-        if (secrets.isEmpty()) {
-            throw WebhookRejected.signature("no " + provider() + " webhook secret is configured");
-        }
+        List<String> secrets = Hmacs.requireSecrets(config.secrets(), provider());
         String timestamp = request.header(TIMESTAMP_HEADER);
         String signature = request.header(SIGNATURE_HEADER);
         if (timestamp == null || signature == null || !signature.startsWith("sha256=")) {

@@ -16,6 +16,15 @@ final class Hmacs {
     private Hmacs() {
     }
 
+    /** The configured secrets; none configured refuses every delivery, so nothing is accepted unsigned. */
+    static List<String> requireSecrets(java.util.Optional<List<String>> configured, String provider) {
+        List<String> secrets = configured.orElse(List.of());
+        if (secrets.isEmpty()) {
+            throw WebhookRejected.signature("no " + provider + " webhook secret is configured");
+        }
+        return secrets;
+    }
+
     static byte[] sha256(String secret, String timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

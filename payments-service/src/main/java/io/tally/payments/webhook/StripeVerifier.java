@@ -86,10 +86,7 @@ public class StripeVerifier implements WebhookVerifier {
     }
 
     private void verifySignature(WebhookRequest request) {
-        List<String> secrets = config.secrets().orElse(List.of());
-        if (secrets.isEmpty()) {
-            throw WebhookRejected.signature("no Stripe webhook secret is configured");
-        }
+        List<String> secrets = Hmacs.requireSecrets(config.secrets(), "Stripe");
         String header = request.header(SIGNATURE_HEADER);
         if (header == null || header.length() > 2_000) {
             throw WebhookRejected.signature("missing " + SIGNATURE_HEADER + " header");
