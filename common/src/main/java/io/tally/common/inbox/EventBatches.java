@@ -35,14 +35,30 @@ public class EventBatches {
      */
     public <T> Uni<Void> consume(KafkaRecordBatch<String, String> batch, Function<InboundEvent, T> parse,
                                  Function<List<T>, Uni<Void>> apply) {
-        List<T> parsed = new ArrayList<>();
+        Parsed<T> parsed = parse(batch, parse);
+        return parsed.deadLettered()
+                .chain(() -> parsed.items().isEmpty() ? Uni.createFrom().voidItem()
+                        : applyAll(parsed.items(), parsed.sources(), apply))
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    /**
+     * A batch read: the events this consumer handles with the records they came from (same order), and the
+     * dead-lettering of the poison ones, to be awaited before the batch is acknowledged.
+     */
+    public record Parsed<T>(List<T> items, List<KafkaRecord<String, String>> sources, Uni<Void> deadLettered) {
+    }
+
+    /** Reads a batch; see {@link #consume} for {@code parse}. */
+    public <T> Parsed<T> parse(KafkaRecordBatch<String, String> batch, Function<InboundEvent, T> parse) {
+        List<T> items = new ArrayList<>();
         List<KafkaRecord<String, String>> sources = new ArrayList<>();
         List<Uni<Void>> poison = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch) {
             try {
                 T item = parse.apply(InboundEvent.from(record.getHeaders(), record.getPayload()));
                 if (item != null) {
-                    parsed.add(item);
+                    items.add(item);
                     sources.add(record);
                 }
             } catch (PoisonEventException e) {
@@ -51,9 +67,7 @@ public class EventBatches {
         }
         Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(poison).andFailFast().replaceWithVoid();
-        return deadLettered
-                .chain(() -> parsed.isEmpty() ? Uni.createFrom().voidItem() : applyAll(parsed, sources, apply))
-                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+        return new Parsed<>(items, sources, deadLettered);
     }
 
     private <T> Uni<Void> applyAll(List<T> parsed, List<KafkaRecord<String, String>> sources,

@@ -6,14 +6,12 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.tally.common.inbox.DeadLetterPublisher;
-import io.tally.common.inbox.InboundEvent;
-import io.tally.common.inbox.PoisonEventException;
+import io.tally.common.inbox.EventBatches;
 import io.tally.credits.ledger.LedgerBatchExecutor;
 import io.tally.credits.ledger.OperationResult;
 import io.tally.credits.ledger.Submitted;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -32,40 +30,29 @@ public class LedgerEventConsumer {
 
     private final LedgerEventMapper mapper;
     private final LedgerBatchExecutor executor;
+    private final EventBatches batches;
     private final DeadLetterPublisher deadLetters;
 
-    public LedgerEventConsumer(ObjectMapper json, LedgerBatchExecutor executor, DeadLetterPublisher deadLetters) {
+    public LedgerEventConsumer(ObjectMapper json, LedgerBatchExecutor executor, EventBatches batches,
+                               DeadLetterPublisher deadLetters) {
         this.mapper = new LedgerEventMapper(json);
         this.executor = executor;
+        this.batches = batches;
         this.deadLetters = deadLetters;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
-        List<Submitted> operations = new ArrayList<>();
-        List<KafkaRecord<String, String>> sources = new ArrayList<>();
-        List<Uni<Void>> poison = new ArrayList<>();
-        for (KafkaRecord<String, String> record : batch) {
-            try {
-                InboundEvent event = InboundEvent.from(record.getHeaders(), record.getPayload());
-                if (!mapper.handles(event.type())) {
-                    continue;
-                }
-                operations.add(Submitted.fromEvent(mapper.toOperation(event), event.id(), event.type()));
-                sources.add(record);
-            } catch (PoisonEventException e) {
-                poison.add(deadLetters.publish(record, e.getMessage()));
-            }
-        }
-        Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(poison).andFailFast().replaceWithVoid();
-        return deadLettered
+        EventBatches.Parsed<Submitted> parsed = batches.parse(batch, event -> mapper.handles(event.type())
+                ? Submitted.fromEvent(mapper.toOperation(event), event.id(), event.type()) : null);
+        List<Submitted> operations = parsed.items();
+        return parsed.deadLettered()
                 .chain(() -> operations.isEmpty() ? Uni.createFrom().item(List.<OperationResult>of())
                         : executor.execute(operations)
                                 .onFailure().invoke(e -> LOG.warnf("Ledger batch not applied, retrying: %s", e.toString()))
                                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
                                 .indefinitely())
-                .flatMap(results -> deadLetterFailures(sources, results))
+                .flatMap(results -> deadLetterFailures(parsed.sources(), results))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
