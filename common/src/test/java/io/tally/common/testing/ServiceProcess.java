@@ -40,7 +40,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code <module>/target/quarkus-app/quarkus-run.jar} and waits until it is ready. */
     public static ServiceProcess start(String module, Map<String, String> extraEnv) {
-        Path jar = repositoryRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = RepositoryRoot.find().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: package " + module
                     + " first (./mvnw -pl " + module + " -am package -DskipTests), or run ./dev test");
@@ -62,6 +62,10 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + module, e);
         }
+    }
+
+    public int port() {
+        return port;
     }
 
     public String baseUrl() {
@@ -151,17 +155,6 @@ public final class ServiceProcess implements AutoCloseable {
             Files.copy(in, key, StandardCopyOption.REPLACE_EXISTING);
         }
         return key;
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            if (Files.isRegularFile(dir.resolve("dev")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("cannot find the repository root (a directory with ./dev and pom.xml)");
     }
 
     private static String javaBinary() {

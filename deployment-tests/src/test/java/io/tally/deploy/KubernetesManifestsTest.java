@@ -1,0 +1,293 @@
+package io.tally.deploy;
+
+import static io.tally.deploy.KustomizeRender.name;
+import static io.tally.deploy.KustomizeRender.selects;
+import static io.tally.deploy.YamlDocuments.at;
+import static io.tally.deploy.YamlDocuments.map;
+import static io.tally.deploy.YamlDocuments.maps;
+import static io.tally.deploy.YamlDocuments.string;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.common.events.Topics;
+import io.tally.common.testing.RepositoryRoot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
+
+/** k8s/ rendered per overlay and checked the way a cluster would find out, before any cluster is involved. */
+class KubernetesManifestsTest {
+
+    static final Set<String> HEALTH_PATHS = Set.of("/q/health/started", "/q/health/live", "/q/health/ready");
+    private static final Map<String, KustomizeRender> RENDERS = new ConcurrentHashMap<>();
+
+    static KustomizeRender render(String overlay) {
+        return RENDERS.computeIfAbsent(overlay, KustomizeRender::of);
+    }
+
+    @Test
+    void everyManifestFileParses() throws IOException {
+        try (Stream<Path> files = Files.walk(KustomizeRender.K8S)) {
+            List<Path> yamlFiles = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+            assertThat(yamlFiles).hasSizeGreaterThan(10);
+            for (Path file : yamlFiles) {
+                for (Object document : new Yaml().loadAll(Files.readString(file))) {
+                    if (document instanceof Map<?, ?> object) {
+                        assertThat(object.get("kind")).as("kind in %s", file).isNotNull();
+                        assertThat(object.get("apiVersion")).as("apiVersion in %s", file).isNotNull();
+                    } else {
+                        assertThat(document).as("%s holds a mapping or a JSON patch", file).isInstanceOf(List.class);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void servicesSelectExistingPodsOnNamedPorts(String overlay) {
+        KustomizeRender render = render(overlay);
+        assertThat(render.ofKind("Service")).hasSize(4);
+        for (Map<String, Object> service : render.ofKind("Service")) {
+            Map<String, Object> pod = podSelectedBy(render, map(service, "spec", "selector"));
+            assertThat(pod).as("pods selected by Service %s", name(service)).isNotNull();
+            Set<Object> containerPorts = new HashSet<>();
+            for (Map<String, Object> port : maps(firstContainer(pod), "ports")) {
+                containerPorts.add(port.get("name"));
+                containerPorts.add(port.get("containerPort"));
+            }
+            for (Map<String, Object> port : maps(service, "spec", "ports")) {
+                assertThat(containerPorts).as("targetPort of Service %s", name(service)).contains(port.get("targetPort"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void ingressesRouteLikeTheGatewayToExistingServicePorts(String overlay) {
+        KustomizeRender render = render(overlay);
+        Map<String, String> routes = new TreeMap<>();
+        for (Map<String, Object> ingress : render.ofKind("Ingress")) {
+            for (Map<String, Object> rule : maps(ingress, "spec", "rules")) {
+                for (Map<String, Object> path : maps(rule, "http", "paths")) {
+                    String serviceName = string(path, "backend", "service", "name");
+                    Map<String, Object> service = render.named("Service", serviceName);
+                    assertThat(service).as("Service %s behind Ingress %s", serviceName, name(ingress)).isNotNull();
+                    String portName = string(path, "backend", "service", "port", "name");
+                    assertThat(maps(service, "spec", "ports")).extracting(p -> p.get("name")).contains(portName);
+                    assertThat(string(path, "pathType")).isEqualTo("Prefix");
+                    routes.put(string(path, "path"), serviceName.replace("-service", ""));
+                }
+            }
+        }
+        assertThat(routes).isEqualTo(GatewayTemplate.read().routes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void probesUseQuarkusHealthPathsOnTheHttpPort(String overlay) {
+        for (Map<String, Object> deployment : render(overlay).ofKind("Deployment")) {
+            Map<String, Object> container = firstContainer(deployment);
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                assertThat(string(container, probe, "httpGet", "path")).as("%s of %s", probe, name(deployment))
+                        .isIn(HEALTH_PATHS);
+                assertThat(string(container, probe, "httpGet", "port")).isEqualTo("http");
+            }
+            assertThat(maps(container, "ports")).extracting(p -> p.get("name")).containsExactly("http");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyDeploymentGetsTheEnvironmentItsServiceReads(String overlay) {
+        KustomizeRender render = render(overlay);
+        for (String service : ServiceSettings.SERVICES) {
+            ServiceSettings settings = ServiceSettings.of(service);
+            Map<String, Object> deployment = render.named("Deployment", settings.module());
+            assertThat(deployment).as("Deployment %s", settings.module()).isNotNull();
+            Map<String, Object> container = firstContainer(deployment);
+            Set<String> supplied = new HashSet<>();
+            for (Map<String, Object> source : maps(container, "envFrom")) {
+                String configMap = string(source, "configMapRef", "name");
+                Map<String, Object> found = render.named("ConfigMap", configMap);
+                assertThat(found).as("ConfigMap %s of %s", configMap, settings.module()).isNotNull();
+                supplied.addAll(map(found, "data").keySet());
+            }
+            for (Map<String, Object> variable : maps(container, "env")) {
+                supplied.add(variable.get("name").toString());
+                String secret = string(variable, "valueFrom", "secretKeyRef", "name");
+                if (secret != null && overlay.equals("dev")) {
+                    // dev generates its Secrets, so the key must be in the generated one
+                    Map<String, Object> found = render.named("Secret", secret);
+                    assertThat(found).as("Secret %s of %s", secret, settings.module()).isNotNull();
+                    assertThat(map(found, "data")).containsKey(string(variable, "valueFrom", "secretKeyRef", "key"));
+                }
+            }
+            assertThat(supplied).as("environment of %s in %s", settings.module(), overlay)
+                    .containsAll(settings.requiredEnvironment());
+            assertThat(supplied).as("variables set for %s that it does not read", settings.module())
+                    .allSatisfy(variable -> assertThat(settings.knownEnvironment()).contains(variable));
+            assertThat(container.get("env").toString()).contains("value=" + settings.httpPort());
+        }
+    }
+
+    /** prod does not generate Secrets: docs/operations.md must name every one an operator has to create. */
+    @Test
+    void operationsGuideNamesEverySecretProdExpects() throws IOException {
+        String guide = Files.readString(RepositoryRoot.resolve("docs/operations.md"));
+        Set<String> secrets = new HashSet<>();
+        for (Map<String, Object> deployment : render("prod").ofKind("Deployment")) {
+            for (Map<String, Object> variable : maps(firstContainer(deployment), "env")) {
+                String secret = string(variable, "valueFrom", "secretKeyRef", "name");
+                if (secret != null) {
+                    secrets.add(secret);
+                }
+            }
+            maps(deployment, "spec", "template", "spec", "volumes").stream()
+                    .map(volume -> string(volume, "secret", "secretName")).filter(s -> s != null).forEach(secrets::add);
+        }
+        assertThat(secrets).contains("tally-jwt", "tally-webhooks", "tally-db-credits")
+                .allSatisfy(secret -> assertThat(guide).contains("`" + secret + "`"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyTopicTheServicesUseHasAKafkaTopicLikeTopicsConf(String overlay) throws IOException {
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (String line : Files.readAllLines(RepositoryRoot.resolve("dev-support/kafka/topics.conf"))) {
+            String[] fields = line.strip().split("\\s+");
+            if (!line.startsWith("#") && fields.length == 4 && fields[3].equals("deploy")) {
+                expected.put(fields[0], List.of(fields[1], Long.toString(Long.parseLong(fields[2]) * 3_600_000L)));
+            }
+        }
+        Map<String, List<String>> declared = new TreeMap<>();
+        for (Map<String, Object> topic : render(overlay).ofKind("KafkaTopic")) {
+            assertThat(string(topic, "metadata", "labels", "strimzi.io/cluster")).isEqualTo("tally-kafka");
+            declared.put(string(topic, "spec", "topicName"),
+                    List.of(string(topic, "spec", "partitions"), string(topic, "spec", "config", "retention.ms")));
+        }
+        assertThat(declared).isEqualTo(expected);
+        assertThat(declared.keySet()).containsAll(Topics.ALL);
+        ServiceSettings.SERVICES.forEach(service -> assertThat(declared).containsKey(Topics.deadLetter(service)));
+        assertThat(render(overlay).named("Kafka", "tally-kafka")).as("the Kafka cluster the topics belong to").isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void podsRunAsNonRootOnAReadOnlyFileSystemWithLimits(String overlay) {
+        for (Map<String, Object> deployment : render(overlay).ofKind("Deployment")) {
+            Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+            Map<String, Object> container = firstContainer(deployment);
+            assertThat(at(pod, "securityContext", "runAsNonRoot")).as("runAsNonRoot of %s", name(deployment)).isEqualTo(true);
+            assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+            assertThat(at(container, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+            assertThat(map(container, "resources", "requests")).containsKeys("cpu", "memory");
+            assertThat(map(container, "resources", "limits")).containsKeys("cpu", "memory");
+            assertThat(maps(container, "volumeMounts")).extracting(m -> m.get("mountPath")).contains("/tmp");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void autoscalersAndDisruptionBudgetsCoverEveryDeployment(String overlay) {
+        KustomizeRender render = render(overlay);
+        Set<String> deployments = new HashSet<>();
+        render.ofKind("Deployment").forEach(d -> deployments.add(name(d)));
+        Set<String> scaled = new HashSet<>();
+        for (Map<String, Object> hpa : render.ofKind("HorizontalPodAutoscaler")) {
+            assertThat(string(hpa, "spec", "scaleTargetRef", "kind")).isEqualTo("Deployment");
+            scaled.add(string(hpa, "spec", "scaleTargetRef", "name"));
+            assertThat((Integer) at(hpa, "spec", "minReplicas")).isLessThanOrEqualTo((Integer) at(hpa, "spec", "maxReplicas"));
+        }
+        assertThat(scaled).isEqualTo(deployments);
+        Set<String> budgeted = new HashSet<>();
+        for (Map<String, Object> pdb : render.ofKind("PodDisruptionBudget")) {
+            Map<String, Object> pod = podSelectedBy(render, map(pdb, "spec", "selector", "matchLabels"));
+            assertThat(pod).as("pods of PodDisruptionBudget %s", name(pdb)).isNotNull();
+            budgeted.add(name(pdb));
+        }
+        assertThat(budgeted).isEqualTo(deployments);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void networkPoliciesLetOnlyTheGatewayReachServicesAndOnlyServicesReachTheDataStores(String overlay) {
+        KustomizeRender render = render(overlay);
+        Map<String, Object> defaultDeny = render.named("NetworkPolicy", "default-deny-ingress");
+        assertThat(map(defaultDeny, "spec", "podSelector")).isEmpty();
+        assertThat(defaultDeny.get("spec").toString()).doesNotContain("ingress=");
+
+        Map<String, Object> gateway = render.named("NetworkPolicy", "gateway-to-services");
+        for (Map<String, Object> deployment : render.ofKind("Deployment")) {
+            assertThat(selects(map(gateway, "spec", "podSelector", "matchLabels"), podLabels(deployment)))
+                    .as("gateway-to-services covers %s", name(deployment)).isTrue();
+        }
+        assertThat(maps(gateway, "spec", "ingress")).singleElement().satisfies(rule -> assertThat(maps(rule, "from"))
+                .singleElement().satisfies(from -> assertThat(string(from, "namespaceSelector", "matchLabels",
+                        "kubernetes.io/metadata.name")).isEqualTo("ingress-nginx")));
+
+        Map<String, Object> anyServicePod = podLabels(render.ofKind("Deployment").get(0));
+        Map<String, Object> postgresPods = Map.of("cnpg.io/cluster", name(render.ofKind("Cluster").get(0)));
+        Map<String, Object> kafkaPods = Map.of("strimzi.io/cluster", name(render.ofKind("Kafka").get(0)));
+        for (Map.Entry<String, Map<String, Object>> store : Map.of("services-to-postgres", postgresPods,
+                "services-to-kafka", kafkaPods).entrySet()) {
+            Map<String, Object> policy = render.named("NetworkPolicy", store.getKey());
+            assertThat(selects(map(policy, "spec", "podSelector", "matchLabels"), store.getValue())).isTrue();
+            List<Map<String, Object>> rules = maps(policy, "spec", "ingress");
+            assertThat(maps(rules.get(0), "from")).singleElement().satisfies(from -> assertThat(
+                    selects(map(from, "podSelector", "matchLabels"), anyServicePod)).isTrue());
+            // the other rules admit only the data store's own pods and its operator's namespace
+            for (Map<String, Object> rule : rules.subList(1, rules.size())) {
+                for (Map<String, Object> from : maps(rule, "from")) {
+                    assertThat(selects(map(from, "podSelector", "matchLabels"), anyServicePod)).isFalse();
+                    assertThat(from.keySet()).containsAnyOf("podSelector", "namespaceSelector").doesNotContain("ipBlock");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void databaseRolesTakeTheirPasswordsFromTheSecretsTheServicesRead(String overlay) {
+        KustomizeRender render = render(overlay);
+        Map<String, Object> cluster = render.ofKind("Cluster").get(0);
+        assertThat(name(cluster)).as("the host in tally-config is <cluster>-rw")
+                .isEqualTo(string(render.named("ConfigMap", "tally-config"), "data", "TALLY_DB_HOST").replace("-rw", ""));
+        Map<String, String> rolesToSecrets = new HashMap<>();
+        for (Map<String, Object> role : maps(cluster, "spec", "managed", "roles")) {
+            rolesToSecrets.put(string(role, "name"), string(role, "passwordSecret", "name"));
+        }
+        for (String service : ServiceSettings.SERVICES) {
+            Map<String, Object> container = firstContainer(render.named("Deployment", service + "-service"));
+            String secret = maps(container, "env").stream().filter(v -> "TALLY_DB_PASSWORD".equals(v.get("name")))
+                    .map(v -> string(v, "valueFrom", "secretKeyRef", "name")).findFirst().orElseThrow();
+            assertThat(rolesToSecrets).containsEntry("tally_" + service, secret);
+            assertThat(cluster.toString()).contains("CREATE SCHEMA " + service + " AUTHORIZATION tally_" + service);
+        }
+    }
+
+    private static Map<String, Object> podSelectedBy(KustomizeRender render, Map<String, Object> selector) {
+        return render.ofKind("Deployment").stream().filter(d -> selects(selector, podLabels(d))).findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> podLabels(Map<String, Object> deployment) {
+        return map(deployment, "spec", "template", "metadata", "labels");
+    }
+
+    static Map<String, Object> firstContainer(Map<String, Object> deployment) {
+        List<Map<String, Object>> containers = maps(deployment, "spec", "template", "spec", "containers");
+        assertThat(containers).as("containers of %s", name(deployment)).hasSize(1);
+        return containers.get(0);
+    }
+}
