@@ -145,7 +145,8 @@ public final class ServiceProcess implements AutoCloseable {
         return env;
     }
 
-    private static Path testPublicKey() throws IOException {
+    // Synchronized: services started in parallel would race on the same file (REPLACE_EXISTING is not atomic).
+    private static synchronized Path testPublicKey() throws IOException {
         Path key = Path.of("target", "test-jwt-public.pem").toAbsolutePath();
         Files.createDirectories(key.getParent());
         try (InputStream in = ServiceProcess.class.getClassLoader().getResourceAsStream("test-jwt/public.pem")) {
