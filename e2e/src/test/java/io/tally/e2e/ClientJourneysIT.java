@@ -1,0 +1,246 @@
+package io.tally.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the product's clients do, end to end over the four processes; the invariants are checked after each. */
+class ClientJourneysIT {
+
+    private static final long SIGNUP_BONUS = 100;
+    private static final long GIFT_FEE_BPS = 3_000;
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+
+    private static Stack stack;
+    private static Tally tally;
+    private static InvariantChecker invariants;
+
+    @BeforeAll
+    static void startTheSuite() {
+        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
+        stack = Stack.start();
+        tally = new Tally(stack);
+        invariants = new InvariantChecker(tally, since);
+    }
+
+    @AfterAll
+    static void stopTheSuite() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @AfterEach
+    void invariantsHold() {
+        invariants.awaitHealthy(SETTLE);
+    }
+
+    @Test
+    void aUserBuysCreditsThroughASignedWebhookAndSeesTheBalanceGrow() {
+        String buyer = Tally.user("buyer");
+        assertThat(tally.balance(buyer)).isEqualTo(SIGNUP_BONUS);
+        Tally.Purchase pro = tally.buy(buyer, "thb-pro");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(buyer) == SIGNUP_BONUS + pro.credits());
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.payment(buyer, pro.paymentId()).get("creditedCycle").asInt() == 1);
+        assertThat(tally.payment(buyer, pro.paymentId()).get("status").asText()).isEqualTo("confirmed");
+        assertThat(tally.account(buyer).get("totals").get("purchased").asLong()).isEqualTo(pro.credits());
+    }
+
+    /**
+     * Jobs of every type; a fleet of three workers claims them, reports progress, completes some and fails others
+     * (retryable and not); the user cancels one while it is queued. Charged failures and the cancellation end
+     * REFUNDED, and the balance shows exactly the completed jobs' cost.
+     */
+    @Test
+    void jobsOfEveryTypeRunOnAWorkerFleetAndFailuresAreRefunded() throws Exception {
+        String user = Tally.user("creator");
+        tally.buy(user, "usd-creator");
+        long funded = SIGNUP_BONUS + 500;
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == funded);
+
+        Map<String, Outcome> plan = new ConcurrentHashMap<>();
+        List<String> jobs = new ArrayList<>();
+        Outcome[] outcomes = Outcome.values();
+        int index = 0;
+        for (String type : List.of("text_to_video", "image_to_video", "text_to_image")) {
+            for (int i = 0; i < outcomes.length; i++) {
+                String id = tally.submitted(user, type);
+                jobs.add(id);
+                plan.put(id, outcomes[index++ % outcomes.length]);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(id -> tally.status(user, id).equals("QUEUED")));
+        String cancelled = jobs.get(0);
+        plan.put(cancelled, Outcome.CANCELLED_BY_USER);
+        assertThat(tally.cancel(user, cancelled).status()).isEqualTo(200);
+
+        try (WorkerFleet fleet = new WorkerFleet(tally, 3, plan)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> jobs.stream()
+                    .allMatch(id -> Set.of("COMPLETED", "REFUNDED").contains(tally.status(user, id))));
+        }
+        long completedCost = 0;
+        for (String id : jobs) {
+            JsonNode job = tally.job(user, id);
+            Outcome outcome = plan.get(id);
+            assertThat(job.get("status").asText()).as("job %s planned %s", id, outcome).isEqualTo(outcome.finalStatus());
+            if (outcome.finalStatus().equals("COMPLETED")) {
+                completedCost += job.get("cost").asLong();
+                assertThat(job.get("progress").asInt()).isEqualTo(100);
+            }
+        }
+        long spent = completedCost;
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == funded - spent);
+    }
+
+    @Test
+    void giftsMoveSpendableCreditsToTheStreamersEarningsMinusTheFee() {
+        String fan = Tally.user("fan");
+        String streamer = Tally.user("streamer");
+        assertThat(tally.balance(streamer)).isEqualTo(SIGNUP_BONUS);
+        long expectedEarnings = 0;
+        long spent = 0;
+        for (String gift : List.of("heart", "star", "rose", "diamond")) {
+            long cost = Map.of("rose", 1L, "heart", 5L, "star", 10L, "diamond", 50L).get(gift);
+            assertThat(tally.gift(fan, streamer, gift).status()).isEqualTo(201);
+            expectedEarnings += cost - Math.floorDiv(cost * GIFT_FEE_BPS, 10_000);
+            spent += cost;
+        }
+        assertThat(tally.account(streamer).get("earnings").asLong()).isEqualTo(expectedEarnings);
+        assertThat(tally.balance(streamer)).as("earnings are kept apart from spendable credits").isEqualTo(SIGNUP_BONUS);
+        assertThat(tally.balance(fan)).isEqualTo(SIGNUP_BONUS - spent);
+
+        Api.Answer tooExpensive = tally.gift(fan, streamer, "crown");
+        assertThat(tooExpensive.status()).isEqualTo(402);
+        assertThat(tooExpensive.json().get("needed").asLong()).isEqualTo(100);
+        assertThat(tooExpensive.json().get("available").asLong()).isEqualTo(SIGNUP_BONUS - spent);
+        assertThat(tally.gift(fan, fan, "rose").status()).isEqualTo(422);
+    }
+
+    @Test
+    void aPurchaseRefundedAfterItsCreditsWereSpentBecomesDebtThatTheNextPurchaseRepays() {
+        String user = Tally.user("debtor");
+        Tally.Purchase pro = tally.buy(user, "thb-pro"); // 25 credits
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == SIGNUP_BONUS + 25);
+        String streamer = Tally.user("streamer");
+        assertThat(tally.gift(user, streamer, "crown").status()).isEqualTo(201); // 100
+        assertThat(tally.gift(user, streamer, "star").status()).isEqualTo(201);  // 10 → balance 15
+
+        assertThat(Tally.ok(tally.stripeWebhook(Tally.fullyRefunded(pro))).get("outcome").asText()).isEqualTo("applied");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("debt").asLong() == 10);
+        assertThat(tally.balance(user)).isZero();
+        Api.Answer refused = tally.gift(user, streamer, "rose");
+        assertThat(refused.status()).isEqualTo(402);
+        assertThat(refused.body()).contains("account-in-debt");
+
+        tally.buy(user, "thb-popular"); // 10 credits: exactly the debt
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("debt").asLong() == 0);
+        assertThat(tally.balance(user)).isZero();
+        tally.buy(user, "thb-starter"); // 3 credits, spendable again
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == 3);
+        assertThat(tally.gift(user, streamer, "rose").status()).isEqualTo(201);
+    }
+
+    @Test
+    void aBoxIsPublishedWhileSomeoneWatchesAndUnpublishedWhenNobodyDoes() {
+        String streamer = Tally.user("streamer");
+        String box = tally.createBox(streamer);
+        assertThat(tally.published(box)).isFalse();
+
+        String alice = Tally.user("viewer");
+        String bob = Tally.user("viewer");
+        String aliceConnection = tally.join(alice, box);
+        assertThat(tally.published(box)).as("published by the first join").isTrue();
+        String bobConnection = tally.join(bob, box);
+        assertThat(tally.leave(alice, box, aliceConnection).status()).isEqualTo(204);
+        assertThat(tally.published(box)).as("bob still watches").isTrue();
+        assertThat(tally.leave(bob, box, bobConnection).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !tally.published(box));
+
+        // A viewer who goes silent (closed the app) is swept after the timeout, and the box unpublished.
+        tally.join(Tally.user("viewer"), box);
+        assertThat(tally.published(box)).isTrue();
+        await().atMost(Duration.ofSeconds(Stack.PRESENCE_TIMEOUT_SECONDS + 10)).until(() -> !tally.published(box));
+    }
+
+    /** What the simulated worker does with each job; a job nobody planned (another test's) is completed. */
+    enum Outcome {
+        COMPLETE("COMPLETED"),
+        FAIL_PERMANENTLY("REFUNDED"),
+        FAIL_ONCE_THEN_COMPLETE("COMPLETED"),
+        FAIL_EVERY_ATTEMPT("REFUNDED"),
+        CANCELLED_BY_USER("REFUNDED");
+
+        private final String finalStatus;
+
+        Outcome(String finalStatus) {
+            this.finalStatus = finalStatus;
+        }
+
+        String finalStatus() {
+            return finalStatus;
+        }
+    }
+
+    /** Workers that claim, heartbeat progress and report as the plan says, until closed. */
+    static final class WorkerFleet implements AutoCloseable {
+        private final ExecutorService threads;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Future<?>> workers = new ArrayList<>();
+        private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+
+        WorkerFleet(Tally tally, int size, Map<String, Outcome> plan) {
+            threads = Executors.newFixedThreadPool(size);
+            for (int i = 0; i < size; i++) {
+                String worker = "render-worker-" + i;
+                workers.add(threads.submit(() -> {
+                    while (running.get()) {
+                        for (Tally.Claimed job : tally.claim(worker, 2, 30, 1)) {
+                            work(tally, worker, job, plan.getOrDefault(job.jobId(), Outcome.COMPLETE));
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        private void work(Tally tally, String worker, Tally.Claimed job, Outcome outcome) {
+            int attempt = attempts.merge(job.jobId(), 1, Integer::sum);
+            assertThat(tally.heartbeat(worker, job, 50).status()).isEqualTo(200);
+            Api.Answer report = switch (outcome) {
+                case COMPLETE, CANCELLED_BY_USER -> tally.complete(worker, job);
+                case FAIL_PERMANENTLY -> tally.fail(worker, job, false);
+                case FAIL_ONCE_THEN_COMPLETE -> attempt == 1 ? tally.fail(worker, job, true) : tally.complete(worker, job);
+                case FAIL_EVERY_ATTEMPT -> tally.fail(worker, job, true);
+            };
+            assertThat(report.status()).as("report on %s: %s", job.jobId(), report.body()).isEqualTo(200);
+        }
+
+        @Override
+        public void close() throws Exception {
+            running.set(false);
+            for (Future<?> worker : workers) {
+                worker.get(30, TimeUnit.SECONDS); // rethrows a worker's failed assertion
+            }
+            threads.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.tally.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Tally's public API in the words of its clients: an app's users (buy, submit, gift, watch), a worker fleet
+ * (claim, heartbeat, complete, fail), a payment provider (signed Stripe-format webhooks) and an admin console.
+ * Every call is plain HTTP to the running processes.
+ */
+final class Tally {
+
+    static final String ADMIN = Api.bearer("e2e-admin", "admin");
+
+    record Purchase(String paymentId, String reference, String intentId, long amountMinor, String currency, long credits) {
+    }
+
+    record Claimed(String jobId, String leaseToken, String type) {
+    }
+
+    private final Api api;
+
+    Tally(Stack stack) {
+        this.api = new Api(stack);
+    }
+
+    Api api() {
+        return api;
+    }
+
+    // ------------------------------------------------------------------------------------------------ credits
+
+    JsonNode account(String user) {
+        return ok(api.get("credits", "/credits/me", Api.bearer(user)));
+    }
+
+    long balance(String user) {
+        return account(user).get("balance").asLong();
+    }
+
+    Api.Answer gift(String sender, String recipient, String giftType) {
+        return api.post("credits", "/credits/gifts", Api.bearer(sender),
+                Map.of("recipientId", recipient, "giftType", giftType), Map.of("Idempotency-Key", newKey()));
+    }
+
+    JsonNode reconciliation() {
+        return ok(api.get("credits", "/credits/admin/reconciliation", ADMIN));
+    }
+
+    // ---------------------------------------------------------------------------------------------- payments
+
+    /** Checkout, then the provider's signed confirmation: what an app does when a user pays by card. */
+    Purchase buy(String user, String packageCode) {
+        Purchase purchase = checkout(user, packageCode, newKey());
+        JsonNode receipt = ok(stripeWebhook(succeeded(purchase)));
+        if (!receipt.get("outcome").asText().equals("applied")) {
+            throw new AssertionError("confirmation not applied: " + receipt);
+        }
+        return purchase;
+    }
+
+    /** A pending payment; the intent id is the one the provider will name in its webhooks. */
+    Purchase checkout(String user, String packageCode, String idempotencyKey) {
+        JsonNode payment = ok(api.post("payments", "/payments/checkout", Api.bearer(user),
+                Map.of("packageCode", packageCode, "provider", "stripe"), Map.of("Idempotency-Key", idempotencyKey)));
+        return new Purchase(payment.get("id").asText(), payment.get("reference").asText(),
+                "pi_e2e_" + UUID.randomUUID().toString().replace("-", ""), payment.get("amountMinor").asLong(),
+                payment.get("currency").asText(), payment.get("credits").asLong());
+    }
+
+    static String succeeded(Purchase purchase) {
+        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":"
+                + "{\"id\":\"" + purchase.intentId() + "\",\"object\":\"payment_intent\",\"amount\":" + purchase.amountMinor()
+                + ",\"amount_received\":" + purchase.amountMinor() + ",\"currency\":\"" + purchase.currency().toLowerCase()
+                + "\",\"status\":\"succeeded\",\"metadata\":{\"tally_reference\":\"" + purchase.reference() + "\"}}}}";
+    }
+
+    static String fullyRefunded(Purchase purchase) {
+        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"charge.refunded\",\"data\":{\"object\":"
+                + "{\"id\":\"ch_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"charge\","
+                + "\"payment_intent\":\"" + purchase.intentId() + "\",\"amount\":" + purchase.amountMinor()
+                + ",\"amount_refunded\":" + purchase.amountMinor() + ",\"refunded\":true}}}";
+    }
+
+    Api.Answer stripeWebhook(String body) {
+        long timestamp = System.currentTimeMillis() / 1000;
+        return api.post("payments", "/webhooks/stripe", null, body,
+                Map.of("Stripe-Signature", "t=" + timestamp + ",v1=" + hmac(timestamp + "." + body)));
+    }
+
+    JsonNode payment(String user, String paymentId) {
+        return ok(api.get("payments", "/payments/" + paymentId, Api.bearer(user)));
+    }
+
+    // -------------------------------------------------------------------------------------------------- jobs
+
+    static Map<String, Object> jobOf(String type) {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("type", type);
+        job.put("prompt", "e2e " + type + " of a lighthouse at dusk");
+        job.put("quality", "standard");
+        job.put("durationSeconds", 2);
+        if (type.equals("image_to_video")) {
+            job.put("imageUrl", "https://images.example/lighthouse.png");
+        }
+        return job;
+    }
+
+    Api.Answer submit(String user, String type, String idempotencyKey) {
+        return api.post("jobs", "/jobs", Api.bearer(user), jobOf(type), Map.of("Idempotency-Key", idempotencyKey));
+    }
+
+    String submitted(String user, String type) {
+        Api.Answer answer = submit(user, type, newKey());
+        if (answer.status() != 202) {
+            throw new AssertionError("submit answered " + answer.status() + ": " + answer.body());
+        }
+        return answer.json().get("id").asText();
+    }
+
+    JsonNode job(String user, String jobId) {
+        return ok(api.get("jobs", "/jobs/" + jobId, Api.bearer(user)));
+    }
+
+    String status(String user, String jobId) {
+        return job(user, jobId).get("status").asText();
+    }
+
+    Api.Answer cancel(String user, String jobId) {
+        return api.post("jobs", "/jobs/" + jobId + "/cancel", Api.bearer(user), null, Map.of());
+    }
+
+    List<Claimed> claim(String worker, int limit, int leaseSeconds, int waitSeconds) {
+        JsonNode answer = ok(api.post("jobs", "/worker/jobs/claim", Api.bearer(worker, "worker"),
+                Map.of("limit", limit, "leaseSeconds", leaseSeconds, "waitSeconds", waitSeconds), Map.of()));
+        return java.util.stream.StreamSupport.stream(answer.get("jobs").spliterator(), false)
+                .map(item -> new Claimed(item.get("job").get("id").asText(), item.get("leaseToken").asText(),
+                        item.get("job").get("type").asText()))
+                .toList();
+    }
+
+    Api.Answer heartbeat(String worker, Claimed job, int progress) {
+        return api.post("jobs", "/worker/jobs/" + job.jobId() + "/heartbeat", Api.bearer(worker, "worker"),
+                Map.of("leaseToken", job.leaseToken(), "progress", progress), Map.of());
+    }
+
+    Api.Answer complete(String worker, Claimed job) {
+        return api.post("jobs", "/worker/jobs/" + job.jobId() + "/complete", Api.bearer(worker, "worker"),
+                Map.of("leaseToken", job.leaseToken(), "resultUrl", "https://cdn.example/" + job.jobId() + ".mp4"), Map.of());
+    }
+
+    Api.Answer fail(String worker, Claimed job, boolean retryable) {
+        return api.post("jobs", "/worker/jobs/" + job.jobId() + "/fail", Api.bearer(worker, "worker"),
+                Map.of("leaseToken", job.leaseToken(), "error", retryable ? "GPU preempted" : "prompt refused by model",
+                        "retryable", retryable), Map.of());
+    }
+
+    // ---------------------------------------------------------------------------------------------- presence
+
+    String createBox(String streamer) {
+        return ok(api.post("presence", "/boxes", Api.bearer(streamer), Map.of("title", "e2e stream"), Map.of()))
+                .get("id").asText();
+    }
+
+    String join(String viewer, String boxId) {
+        return ok(api.post("presence", "/boxes/" + boxId + "/viewers", Api.bearer(viewer), null, Map.of()))
+                .get("connectionId").asText();
+    }
+
+    Api.Answer leave(String viewer, String boxId, String connectionId) {
+        return api.send("presence", "/boxes/" + boxId + "/viewers/" + connectionId, "DELETE", Api.bearer(viewer), null, Map.of());
+    }
+
+    boolean published(String boxId) {
+        return ok(api.get("presence", "/boxes/" + boxId, Api.bearer("e2e-onlooker"))).get("published").asBoolean();
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    static String newKey() {
+        return UUID.randomUUID().toString();
+    }
+
+    static String user(String prefix) {
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    static JsonNode ok(Api.Answer answer) {
+        if (!answer.ok()) {
+            throw new AssertionError("expected 2xx, got " + answer.status() + ": " + answer.body());
+        }
+        return answer.json();
+    }
+
+    private static String hmac(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Stack.STRIPE_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
