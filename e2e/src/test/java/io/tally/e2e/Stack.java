@@ -49,10 +49,14 @@ final class Stack implements AutoCloseable {
         return process.baseUrl();
     }
 
-    /** kill -9, then a fresh process of the same jar (migrations, consumers and relay start over). */
+    /**
+     * kill -9, then a fresh process of the same jar (migrations, consumers and relay start over). It is waited for
+     * until live, not ready or started: a process that has never reached Kafka reports neither (SmallRye's
+     * messaging checks), yet it serves HTTP and keeps its events in the outbox, and clients retry meanwhile anyway.
+     */
     void killAndRestart(String service) {
         kill(service);
-        startService(service);
+        running.put(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service), "/q/health/live"));
     }
 
     void kill(String service) {

@@ -40,6 +40,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code <module>/target/quarkus-app/quarkus-run.jar} and waits until it is ready. */
     public static ServiceProcess start(String module, Map<String, String> extraEnv) {
+        return start(module, extraEnv, "/q/health/ready");
+    }
+
+    /**
+     * Like {@link #start(String, Map)}, waiting for the given health path: {@code /q/health/live} for a process
+     * started while Kafka is down on purpose (until it has reached the broker once, neither readiness nor the
+     * started check report UP).
+     */
+    public static ServiceProcess start(String module, Map<String, String> extraEnv, String healthPath) {
         Path jar = RepositoryRoot.find().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: package " + module
@@ -57,7 +66,7 @@ public final class ServiceProcess implements AutoCloseable {
             env.putAll(testEnvironment(port));
             env.putAll(extraEnv);
             ServiceProcess started = new ServiceProcess(module, port, log, builder.start());
-            started.awaitReady();
+            started.awaitHealthy(healthPath);
             return started;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + module, e);
@@ -99,9 +108,9 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private void awaitHealthy(String healthPath) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + healthPath))
                 .timeout(Duration.ofSeconds(5)).build();
         try {
             Awaitility.await(service + " ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(200))
