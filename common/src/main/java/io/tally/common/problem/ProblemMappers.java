@@ -131,6 +131,10 @@ public class ProblemMappers {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "Unknown field '" + unknown.getPropertyName() + "'";
         }
+        if (e instanceof InvalidFormatException invalid && invalid.getValue() instanceof String text
+                && text.indexOf('\u0000') >= 0) {
+            return "Text may not contain NUL characters"; // refused by NoNulInText
+        }
         if (e instanceof InvalidFormatException invalid) {
             return "Value has the wrong type; expected " + invalid.getTargetType().getSimpleName();
         }

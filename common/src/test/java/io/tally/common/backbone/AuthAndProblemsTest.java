@@ -102,6 +102,33 @@ class AuthAndProblemsTest {
                 .body("errors.field", hasItem("amount"));
     }
 
+    /** A NUL would reach PostgreSQL (which refuses it in text) as a 500; it is refused as input instead. */
+    @Test
+    void aNulInJsonTextIs400NamingTheField() {
+        given().contentType("application/json").body("{\"userId\":\"nul\\u0000here\",\"amount\":1}")
+                .when().post("/test/notes")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors.field", hasItem("userId"))
+                .body("errors.message", hasItem("Text may not contain NUL characters"));
+    }
+
+    @Test
+    void controlCharactersInThePathOrQueryAre400Problems() {
+        given().urlEncodingEnabled(false).when().get("/test/secure/user%00")
+                .then().statusCode(400).contentType(PROBLEM).body("status", equalTo(400));
+        given().urlEncodingEnabled(false).when().get("/test/limited?user=a%0Ab")
+                .then().statusCode(400).contentType(PROBLEM).body("status", equalTo(400));
+    }
+
+    /** Quarkus refuses a declared oversized body before routing; the refusal is problem+json all the same. */
+    @Test
+    void aDeclaredBodyOverTheLimitIs413Problem() {
+        given().contentType("application/json").body("{\"userId\":\"" + "x".repeat(1_100_000) + "\",\"amount\":1}")
+                .when().post("/test/notes")
+                .then().statusCode(413).contentType(PROBLEM)
+                .body("type", equalTo("https://tally.dev/problems/payload-too-large"));
+    }
+
     @Test
     void unknownRouteIs404Problem() {
         given().when().get("/test/nothing-here")
