@@ -12,6 +12,7 @@ import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.SecretKey;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -24,7 +25,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * (60 s) after it was verified — never past its expiry. The TTL also bounds how long a token keeps passing after
  * its signing key was removed from the verification keys. The cache is keyed by the exact token text and holds at
  * most {@code tally.auth.token-cache-size} entries; once full, further tokens are verified but not remembered until
- * expired entries are purged. Only the plain {@code parse(token)} the authentication mechanism calls is cached.
+ * expired entries are purged (a full cache is swept at most once a second). Only the plain {@code parse(token)} the authentication mechanism calls is cached.
  */
 @Alternative
 @Priority(1)
@@ -39,6 +40,8 @@ public class VerifiedTokenCache implements JWTParser {
     private final int maxEntries;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicInteger insertions = new AtomicInteger();
+    /** When a full cache was last swept: with more distinct tokens than entries, not on every request. */
+    private final AtomicLong lastFullPurgeMillis = new AtomicLong();
 
     public VerifiedTokenCache(DefaultJWTParser delegate,
                               @ConfigProperty(name = "tally.auth.token-cache-ttl", defaultValue = "60s")
@@ -69,13 +72,24 @@ public class VerifiedTokenCache implements JWTParser {
         if (ttlMillis <= 0 || verified.getExpirationTime() <= 0) {
             return;
         }
-        if (insertions.incrementAndGet() % 1_000 == 0 || entries.size() >= maxEntries) {
+        boolean full = entries.size() >= maxEntries;
+        if (insertions.incrementAndGet() % 1_000 == 0 || (full && claimFullPurge(now))) {
             entries.values().removeIf(entry -> entry.validUntilMillis() <= now);
         }
         if (entries.size() < maxEntries) {
             long validUntil = Math.min(verified.getExpirationTime() * 1_000, now + ttlMillis);
             entries.put(token, new Entry(verified, validUntil));
         }
+    }
+
+    /**
+     * A full cache is swept for expired entries at most once per second: sweeping on every request that brings an
+     * unremembered token would scan all entries per request once a replica sees more distinct tokens than it
+     * keeps (e.g. more viewers than {@code tally.auth.token-cache-size}).
+     */
+    private boolean claimFullPurge(long now) {
+        long last = lastFullPurgeMillis.get();
+        return now - last >= 1_000 && lastFullPurgeMillis.compareAndSet(last, now);
     }
 
     @Override

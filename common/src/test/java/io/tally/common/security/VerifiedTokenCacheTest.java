@@ -1,6 +1,7 @@
 package io.tally.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
@@ -101,6 +102,21 @@ class VerifiedTokenCacheTest {
 
         assertThat(verifier.calls.get(first)).isEqualTo(1);
         assertThat(verifier.calls.get(second)).isEqualTo(2);
+    }
+
+    @Test
+    void aFullCacheMakesRoomOnceItsEntriesHaveExpired() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofMillis(50), 1);
+        String first = "exp:" + inSeconds(3600);
+        String second = "exp:" + (inSeconds(3600) + 1);
+
+        cache.parse(first);
+        await().pollDelay(Duration.ofMillis(100)).until(() -> true); // past the 50 ms TTL of the first entry
+        cache.parse(second);
+        cache.parse(second);
+
+        assertThat(verifier.calls.get(second)).as("remembered after the expired entry was swept").isEqualTo(1);
     }
 
     @Test
