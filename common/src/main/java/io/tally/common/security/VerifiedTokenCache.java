@@ -25,7 +25,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * (60 s) after it was verified — never past its expiry. The TTL also bounds how long a token keeps passing after
  * its signing key was removed from the verification keys. The cache is keyed by the exact token text and holds at
  * most {@code tally.auth.token-cache-size} entries; once full, further tokens are verified but not remembered until
- * expired entries are purged (a full cache is swept at most once a second). Only the plain {@code parse(token)} the authentication mechanism calls is cached.
+ * expired entries are purged (a full cache is swept at most once a second). Only the plain {@code parse(token)} the
+ * authentication mechanism calls is cached.
  */
 @Alternative
 @Priority(1)
