@@ -9,6 +9,7 @@ import io.tally.common.testing.ServiceProcess;
 import io.tally.common.testing.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,7 +149,7 @@ class GatewayIT {
         List<String> events = new CopyOnWriteArrayList<>();
         HttpRequest stream = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/jobs/" + jobId + "/events"))
                 .header("Authorization", TestTokens.bearer(user, "user")).header("Accept", "text/event-stream").build();
-        HttpResponse<java.io.InputStream> response = HTTP.send(stream, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HTTP.send(stream, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> readLines(response.body(), events));
 
@@ -254,7 +255,7 @@ class GatewayIT {
         });
     }
 
-    private static void readLines(java.io.InputStream body, List<String> into) {
+    private static void readLines(InputStream body, List<String> into) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Every operation a service's OpenAPI document declares (GET /q/openapi?format=json), so a new endpoint is swept
@@ -31,7 +32,7 @@ record OpenApiOperations(String service, List<Operation> operations) {
             for (Parameter parameter : parameters) {
                 if (parameter.in().equals("path")) {
                     String replacement = value != null ? value
-                            : "uuid".equals(parameter.format()) ? java.util.UUID.randomUUID().toString() : "e2e-probe";
+                            : "uuid".equals(parameter.format()) ? UUID.randomUUID().toString() : "e2e-probe";
                     path = path.replace("{" + parameter.name() + "}", replacement);
                 }
             }

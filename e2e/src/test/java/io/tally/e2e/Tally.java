@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -140,7 +141,7 @@ final class Tally {
     List<Claimed> claim(String worker, int limit, int leaseSeconds, int waitSeconds) {
         JsonNode answer = ok(api.post("jobs", "/worker/jobs/claim", Api.bearer(worker, "worker"),
                 Map.of("limit", limit, "leaseSeconds", leaseSeconds, "waitSeconds", waitSeconds), Map.of()));
-        return java.util.stream.StreamSupport.stream(answer.get("jobs").spliterator(), false)
+        return StreamSupport.stream(answer.get("jobs").spliterator(), false)
                 .map(item -> new Claimed(item.get("job").get("id").asText(), item.get("leaseToken").asText(),
                         item.get("job").get("type").asText()))
                 .toList();
