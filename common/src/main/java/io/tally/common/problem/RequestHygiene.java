@@ -69,13 +69,27 @@ public class RequestHygiene {
         if (rawPathOrQuery == null) {
             return false;
         }
+        if (rawPathOrQuery.indexOf('%') < 0) {
+            // Nothing escaped (every heartbeat, most calls): the raw text is the text, no decoding needed.
+            return containsControlCharacter(rawPathOrQuery);
+        }
         String decoded;
         try {
             decoded = URLDecoder.decode(rawPathOrQuery.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformedEscape) {
             return false; // left to the REST layer, which answers 400/404 for what it cannot decode
         }
-        return decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
+        return containsControlCharacter(decoded);
+    }
+
+    private static boolean containsControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void refuse(RoutingContext context, Problem problem) {
