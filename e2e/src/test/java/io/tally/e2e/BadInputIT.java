@@ -8,8 +8,6 @@ import io.tally.common.testing.TestTokens;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,7 +33,7 @@ class BadInputIT {
     private static final List<String> HOSTILE_IDS = List.of("'; DROP TABLE jobs; --", "1 OR 1=1", "\u0000",
             "ü🙂\u202e", "../../etc/passwd", "9".repeat(300), "%", "\r\nX-Injected: 1");
 
-    private static Stack stack;
+    private static Suite suite;
     private static Tally tally;
     private static Api api;
     private static InvariantChecker invariants;
@@ -47,11 +45,10 @@ class BadInputIT {
 
     @BeforeAll
     static void startTheSuite() {
-        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
-        stack = Stack.start();
-        tally = new Tally(stack);
+        suite = Suite.start();
+        tally = suite.tally();
         api = tally.api();
-        invariants = new InvariantChecker(tally, since);
+        invariants = suite.invariants();
         operations = new ArrayList<>();
         for (String service : Stack.SERVICES) {
             operations.addAll(OpenApiOperations.of(api, service).operations());
@@ -70,8 +67,8 @@ class BadInputIT {
     @AfterAll
     static void stopTheSuite() {
         System.out.println("BAD-INPUT " + operations.size() + " operations swept with " + REQUESTS.get() + " requests");
-        if (stack != null) {
-            stack.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,22 +27,21 @@ class ClientJourneysIT {
     private static final long GIFT_FEE_BPS = 3_000;
     private static final Duration SETTLE = Duration.ofSeconds(60);
 
-    private static Stack stack;
+    private static Suite suite;
     private static Tally tally;
     private static InvariantChecker invariants;
 
     @BeforeAll
     static void startTheSuite() {
-        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
-        stack = Stack.start();
-        tally = new Tally(stack);
-        invariants = new InvariantChecker(tally, since);
+        suite = Suite.start();
+        tally = suite.tally();
+        invariants = suite.invariants();
     }
 
     @AfterAll
     static void stopTheSuite() {
-        if (stack != null) {
-            stack.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 

@@ -9,8 +9,6 @@ import io.tally.common.testing.BrokerControl;
 import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TopicReader;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,24 +33,24 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FaultsIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final Set<String> ENDED = Set.of("COMPLETED", "REFUNDED", "REJECTED", "FAILED", "CANCELLED");
 
+    private static Suite suite;
     private static Stack stack;
     private static Tally tally;
     private static InvariantChecker invariants;
 
     @BeforeAll
     static void startTheSuite() {
-        OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
-        stack = Stack.start();
-        tally = new Tally(stack);
-        invariants = new InvariantChecker(tally, since);
+        suite = Suite.start();
+        stack = suite.stack();
+        tally = suite.tally();
+        invariants = suite.invariants();
     }
 
     @AfterAll
     static void stopTheSuite() {
-        if (stack != null) {
-            stack.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
@@ -101,7 +99,7 @@ class FaultsIT {
                 return !held.isEmpty();
             });
             // whoever's jobs it took (the load's, these, another test's), the lease sweep gives them back
-            await().atMost(Duration.ofSeconds(60)).until(() -> held.stream().allMatch(job -> ENDED.contains(
+            await().atMost(Duration.ofSeconds(60)).until(() -> held.stream().allMatch(job -> InvariantChecker.TERMINAL.contains(
                     ServiceDatabases.query("jobs", "SELECT status FROM jobs WHERE id = ?::uuid", row -> row.getString(1),
                             job.jobId()).get(0))));
             Api.Answer late = tally.complete("doomed-worker", held.get(0));
@@ -219,7 +217,7 @@ class FaultsIT {
             load.stopClients();
             long settleStarted = System.nanoTime();
             await("every job ended").atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> load.jobOwners
-                    .entrySet().stream().allMatch(job -> ENDED.contains(tally.status(job.getValue(), job.getKey()))));
+                    .entrySet().stream().allMatch(job -> InvariantChecker.TERMINAL.contains(tally.status(job.getValue(), job.getKey()))));
             await("every purchase credited").atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> load.purchases
                     .stream().allMatch(p -> tally.payment(load.purchaseBuyers.get(p.paymentId()), p.paymentId())
                             .get("creditedCycle").asInt() == 1));

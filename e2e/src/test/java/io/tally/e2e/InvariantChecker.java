@@ -26,7 +26,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class InvariantChecker {
 
-    private static final Set<String> TERMINAL = Set.of("REJECTED", "COMPLETED", "FAILED", "CANCELLED", "REFUNDED");
+    /** The states a job never leaves (I5). */
+    static final Set<String> TERMINAL = Set.of("REJECTED", "COMPLETED", "FAILED", "CANCELLED", "REFUNDED");
 
     private final Tally tally;
     private final OffsetDateTime since;
