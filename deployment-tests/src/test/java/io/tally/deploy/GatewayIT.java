@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.common.testing.ServiceProcess;
+import io.tally.common.testing.StripeSignatures;
 import io.tally.common.testing.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,10 +125,8 @@ class GatewayIT {
                 + "  \"data\": {\"object\": {\"id\": \"pi_gw_" + UUID.randomUUID() + "\", \"amount_received\": "
                 + popular.get("priceMinor").asLong() + ", \"currency\": \"thb\",\n"
                 + "    \"metadata\": {\"tally_reference\": \"" + payment.get("reference").asText() + "\"}}}}";
-        long timestamp = System.currentTimeMillis() / 1000;
-        String signature = hmacSha256Hex(STRIPE_SECRET, timestamp + "." + body);
         HttpResponse<String> delivered = post("/webhooks/stripe", null,
-                Map.of("Stripe-Signature", "t=" + timestamp + ",v1=" + signature), body);
+                Map.of("Stripe-Signature", StripeSignatures.header(STRIPE_SECRET, body)), body);
         assertThat(delivered.statusCode()).as(delivered.body()).isEqualTo(200);
         assertThat(JSON.readTree(delivered.body()).get("outcome").asText()).isEqualTo("applied");
 
@@ -297,11 +293,5 @@ class GatewayIT {
         return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String hmacSha256Hex(String secret, String payload) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,15 +1,12 @@
 package io.tally.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
+import io.tally.common.testing.StripeSignatures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Tally's public API in the words of its clients: an app's users (buy, submit, gift, watch), a worker fleet
@@ -91,9 +88,8 @@ final class Tally {
     }
 
     Api.Answer stripeWebhook(String body) {
-        long timestamp = System.currentTimeMillis() / 1000;
         return api.post("payments", "/webhooks/stripe", null, body,
-                Map.of("Stripe-Signature", "t=" + timestamp + ",v1=" + hmac(timestamp + "." + body)));
+                Map.of("Stripe-Signature", StripeSignatures.header(Stack.STRIPE_SECRET, body)));
     }
 
     JsonNode payment(String user, String paymentId) {
@@ -198,15 +194,5 @@ final class Tally {
             throw new AssertionError("expected 2xx, got " + answer.status() + ": " + answer.body());
         }
         return answer.json();
-    }
-
-    private static String hmac(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Stack.STRIPE_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
