@@ -25,6 +25,12 @@ public class JobSignals {
 
     static final String WORK_CHANNEL = "tally_jobs_work";
 
+    /**
+     * The shortest wait {@link #awaitWork} honours. Its timeout is a Vert.x timer, and Vert.x refuses a timer under
+     * a millisecond by throwing on the event loop: the wait would then never end, and a long-polling claim with it.
+     */
+    public static final Duration SHORTEST_WAIT = Duration.ofMillis(1);
+
     private final PgNotifications notifications;
     private final List<CompletableFuture<Void>> workWaiters = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<UUID, Set<Runnable>> jobWatchers = new ConcurrentHashMap<>();
@@ -37,12 +43,13 @@ public class JobSignals {
         notifications.listen(WORK_CHANNEL, this::wakeWorkers).subscribe().with(ok -> { });
     }
 
-    /** Completes when work may have arrived, or after {@code atMost}. */
+    /** Completes when work may have arrived, or after {@code atMost} (at least {@link #SHORTEST_WAIT}). */
     public Uni<Void> awaitWork(Duration atMost) {
+        Duration timeout = atMost.compareTo(SHORTEST_WAIT) < 0 ? SHORTEST_WAIT : atMost;
         CompletableFuture<Void> waiter = new CompletableFuture<>();
         workWaiters.add(waiter);
         return Uni.createFrom().completionStage(waiter)
-                .ifNoItem().after(atMost).recoverWithItem((Void) null)
+                .ifNoItem().after(timeout).recoverWithItem((Void) null)
                 .onTermination().invoke(() -> workWaiters.remove(waiter));
     }
 

@@ -72,11 +72,12 @@ public class WorkQueue {
     private Uni<List<ClaimedJob>> claimUntil(String workerId, List<String> types, int limit, Duration lease,
                                              long deadline) {
         return claimOnce(workerId, types, limit, lease).flatMap(claimed -> {
-            long remaining = deadline - System.nanoTime();
-            if (!claimed.isEmpty() || remaining <= 0) {
+            Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+            // Less than a millisecond left is no time to wait in: answer now (timers are in whole milliseconds).
+            if (!claimed.isEmpty() || remaining.compareTo(JobSignals.SHORTEST_WAIT) < 0) {
                 return Uni.createFrom().item(claimed);
             }
-            Duration pause = Duration.ofNanos(Math.min(remaining, RECHECK.toNanos()));
+            Duration pause = remaining.compareTo(RECHECK) < 0 ? remaining : RECHECK;
             return signals.awaitWork(pause).chain(() -> claimUntil(workerId, types, limit, lease, deadline));
         });
     }
