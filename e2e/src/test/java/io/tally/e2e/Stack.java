@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The four packaged services (the jars ./dev up runs) as separate OS processes on the test database and broker,
@@ -32,6 +33,8 @@ final class Stack implements AutoCloseable {
                     "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms"));
 
     private final Map<String, ServiceProcess> running = new ConcurrentHashMap<>();
+    /** Every process this stack started, killed ones too: their logs still count. */
+    private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
 
     static Stack start() {
         Stack stack = new Stack();
@@ -56,7 +59,7 @@ final class Stack implements AutoCloseable {
      */
     void killAndRestart(String service) {
         kill(service);
-        running.put(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service), "/q/health/live"));
+        track(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service), "/q/health/live"));
     }
 
     void kill(String service) {
@@ -67,7 +70,17 @@ final class Stack implements AutoCloseable {
     }
 
     void startService(String service) {
-        running.put(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service)));
+        track(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service)));
+    }
+
+    private void track(String service, ServiceProcess process) {
+        started.add(process);
+        running.put(service, process);
+    }
+
+    /** What any process of this stack logged as an uncaught exception (see ServiceProcess#uncaughtExceptions). */
+    List<String> uncaughtExceptions() {
+        return started.stream().flatMap(process -> process.uncaughtExceptions().stream()).toList();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.tally.e2e;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * What every e2e test class starts from: the four processes, a client of them, and an invariant checker that looks
@@ -16,8 +17,14 @@ record Suite(Stack stack, Tally tally, InvariantChecker invariants) implements A
         return new Suite(stack, tally, new InvariantChecker(tally, since));
     }
 
+    /** Stops the processes, then fails if any of them logged an uncaught exception meanwhile. */
     @Override
     public void close() {
         stack.close();
+        List<String> uncaught = stack.uncaughtExceptions();
+        if (!uncaught.isEmpty()) {
+            throw new AssertionError("the services logged uncaught exceptions (lost requests or callbacks):\n"
+                    + String.join("\n", uncaught));
+        }
     }
 }

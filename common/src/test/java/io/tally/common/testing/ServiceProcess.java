@@ -2,6 +2,7 @@ package io.tally.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +80,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * The lines where the process logged an exception nobody handled (Vert.x' "Uncaught exception received"): each
+     * is a request or callback that silently never finished, which no status code reveals.
+     */
+    public List<String> uncaughtExceptions() {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("Uncaught exception"))
+                    .map(line -> service + ": " + line)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public boolean isAlive() {
