@@ -155,4 +155,58 @@ class WorkerProtocolTest {
                 SELECT count(*) FROM job_history h JOIN jobs j ON j.id = h.job_id
                  WHERE j.user_id = $1 AND h.status = 'CANCELLED'""", user)).isEqualTo(6);
     }
+
+    /**
+     * A fleet's reports arrive together and share transactions (group commit), yet each answers for itself: of two
+     * completions racing for one job exactly one wins, a report with a stale token is refused, and the rest commit.
+     */
+    @Test
+    void racingReportsShareTransactionsYetEachJobCompletesExactlyOnce() {
+        List<UUID> jobs = new ArrayList<>();
+        for (int u = 0; u < 5; u++) {
+            String user = JobsApi.newUser("racing-reports");
+            for (int j = 0; j < 4; j++) {
+                jobs.add(JobsApi.submitted(user, JobsApi.video()));
+            }
+            await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                    "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", user) == 4);
+        }
+        List<Map<String, Object>> claimed = new ArrayList<>();
+        await().atMost(SAGA_WAIT).until(() -> {
+            for (Map<String, Object> c : JobsApi.claim(JobsApi.WORKER, 20, 60, 0)) {
+                if (jobs.contains(JobsApi.idOf(c))) {
+                    claimed.add(c);
+                } else { // another test's retry that came due: not part of this race
+                    JobsApi.complete(JobsApi.idOf(c), JobsApi.tokenOf(c));
+                }
+            }
+            return claimed.size() == jobs.size();
+        });
+
+        Map<UUID, List<Integer>> completions = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Integer> staleHeartbeats = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> reports = new ArrayList<>();
+        for (Map<String, Object> c : claimed) {
+            UUID job = JobsApi.idOf(c);
+            for (int twice = 0; twice < 2; twice++) {
+                reports.add(CompletableFuture.runAsync(() -> completions.computeIfAbsent(job,
+                                id -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(JobsApi.complete(job, JobsApi.tokenOf(c)).statusCode())));
+            }
+            reports.add(CompletableFuture.runAsync(() -> staleHeartbeats.add(
+                    JobsApi.heartbeat(job, UUID.randomUUID().toString(), 50).statusCode())));
+        }
+        CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(completions).hasSize(jobs.size());
+        completions.forEach((job, statuses) -> assertThat(statuses).as("completions of %s", job)
+                .containsExactlyInAnyOrder(200, 409));
+        assertThat(staleHeartbeats).hasSize(jobs.size()).containsOnly(409);
+        for (UUID job : jobs) {
+            assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'COMPLETED'", job))
+                    .isEqualTo(1);
+            assertThat(TestSql.count(pool,
+                    "SELECT count(*) FROM job_history WHERE job_id = $1 AND status = 'COMPLETED'", job)).isEqualTo(1);
+        }
+    }
 }

@@ -69,6 +69,17 @@ public interface JobsConfig {
 
         @WithDefault("1s")
         Duration leaseSweepEvery();
+
+        /** Worker reports (heartbeats, completions, failures) applied together in one transaction, at most. */
+        @WithDefault("200")
+        int reportBatchSize();
+
+        /**
+         * Report batches committing at the same time; more reports wait and join the next batch. Two keep both
+         * cores busy, as for payments' webhooks.
+         */
+        @WithDefault("2")
+        int reportConcurrentBatches();
     }
 
     interface RateLimit {

@@ -1,7 +1,6 @@
 package io.tally.jobs.queue;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.jobs.config.JobsConfig;
 import io.tally.jobs.job.Job;
@@ -43,12 +42,15 @@ public class WorkQueue {
     private final JobSignals signals;
     private final JobsConfig config;
     private final RetryPolicy retry;
+    private final WorkerReports reports;
 
-    public WorkQueue(JobTransactions transactions, JobRepository jobs, JobSignals signals, JobsConfig config) {
+    public WorkQueue(JobTransactions transactions, JobRepository jobs, JobSignals signals, JobsConfig config,
+                     WorkerReports reports) {
         this.transactions = transactions;
         this.jobs = jobs;
         this.signals = signals;
         this.config = config;
+        this.reports = reports;
         this.retry = RetryPolicy.of(config.retry());
     }
 
@@ -139,22 +141,9 @@ public class WorkQueue {
         });
     }
 
-    /** Runs a report on a locked job after checking the caller holds its current lease (409 otherwise). */
-    private <T> Uni<T> withLease(UUID jobId, UUID token, java.util.function.BiFunction<Job, OffsetDateTime, T> report) {
-        return transactions.write((unit, conn) -> jobs.lock(conn, List.of(jobId)).flatMap(locked -> {
-            Job job = locked.get(jobId);
-            if (job == null) {
-                throw ProblemException.notFound("Job " + jobId);
-            }
-            if (!job.holdsLease(token)) {
-                throw new ProblemException(Problem.of(409, "lease-lost", "Lease not held",
-                        "This lease token is not the job's current lease (the job is " + job.getStatus()
-                                + "); stop working on it")
-                        .with("status", job.getStatus().name()));
-            }
-            T answer = report.apply(job, OffsetDateTime.now(ZoneOffset.UTC));
-            return unit.save(job).replaceWith(answer);
-        }));
+    /** A report on a job whose lease the caller must hold (409 otherwise), group-committed with others. */
+    private <T> Uni<T> withLease(UUID jobId, UUID token, WorkerReports.Report<T> report) {
+        return reports.submit(jobId, token, report);
     }
 
     private Duration leaseOf(Integer seconds) {
