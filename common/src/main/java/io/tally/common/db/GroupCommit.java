@@ -1,10 +1,13 @@
 package io.tally.common.db;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,6 +32,28 @@ public final class GroupCommit<I, O> {
         this.executor = executor;
         this.maxBatchSize = maxBatchSize;
         this.maxConcurrentBatches = maxConcurrentBatches;
+    }
+
+    /**
+     * The usual batch executor around {@code together} (which applies a whole batch in one transaction): transient
+     * trouble (a deadlock, a lost connection) retries the batch a few times; any other failure splits it and applies
+     * the items one by one, so one bad item fails alone, answered by {@code failedAlone}.
+     */
+    public static <I, O> Function<List<I>, Uni<List<O>>> splittingOnFailure(Function<List<I>, Uni<List<O>>> together,
+                                                                           BiFunction<I, Throwable, O> failedAlone) {
+        return new Function<>() {
+            @Override
+            public Uni<List<O>> apply(List<I> batch) {
+                return Uni.createFrom().deferred(() -> together.apply(batch))
+                        .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20)).atMost(3)
+                        .onFailure().recoverWithUni(failure -> batch.size() == 1
+                                ? Uni.createFrom().item(List.of(failedAlone.apply(batch.get(0), failure)))
+                                : Multi.createFrom().iterable(batch)
+                                        .onItem().transformToUniAndConcatenate(one -> apply(List.of(one))
+                                                .map(answers -> answers.get(0)))
+                                        .collect().asList());
+            }
+        };
     }
 
     public Uni<O> submit(I item) {

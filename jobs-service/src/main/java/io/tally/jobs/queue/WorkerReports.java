@@ -1,9 +1,7 @@
 package io.tally.jobs.queue;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.GroupCommit;
-import io.tally.common.db.TransientFailures;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.jobs.config.JobsConfig;
@@ -11,7 +9,6 @@ import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
 import io.tally.jobs.job.JobTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -53,7 +50,8 @@ public class WorkerReports {
     public WorkerReports(JobTransactions transactions, JobRepository jobs, JobsConfig config) {
         this.transactions = transactions;
         this.jobs = jobs;
-        this.groupCommit = new GroupCommit<>(this::applyBatch, config.queue().reportBatchSize(),
+        this.groupCommit = new GroupCommit<>(GroupCommit.splittingOnFailure(this::applyTogether,
+                (report, failure) -> new Answer(null, failure)), config.queue().reportBatchSize(),
                 config.queue().reportConcurrentBatches());
     }
 
@@ -69,17 +67,6 @@ public class WorkerReports {
             }
             return (T) answer.value();
         });
-    }
-
-    private Uni<List<Answer>> applyBatch(List<Pending> batch) {
-        return applyTogether(batch)
-                .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20)).atMost(3)
-                .onFailure().recoverWithUni(failure -> batch.size() == 1
-                        ? Uni.createFrom().item(List.of(new Answer(null, failure)))
-                        : Multi.createFrom().iterable(batch)
-                                .onItem().transformToUniAndConcatenate(one -> applyBatch(List.of(one))
-                                        .map(answers -> answers.get(0)))
-                                .collect().asList());
     }
 
     private Uni<List<Answer>> applyTogether(List<Pending> batch) {

@@ -1,12 +1,10 @@
 package io.tally.payments.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tally.common.db.GroupCommit;
 import io.tally.common.db.Transactions;
-import io.tally.common.db.TransientFailures;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.payments.config.PaymentsConfig;
@@ -16,7 +14,6 @@ import io.tally.payments.payment.ProviderEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +53,8 @@ public class WebhookReceiver {
         this.deliveries = deliveries;
         this.config = config;
         this.metrics = metrics;
-        this.groupCommit = new GroupCommit<>(this::applyBatch, config.webhooks().maxBatchSize(),
+        this.groupCommit = new GroupCommit<>(GroupCommit.splittingOnFailure(this::applyTogether,
+                (delivery, failure) -> new Applied(null, failure)), config.webhooks().maxBatchSize(),
                 config.webhooks().maxConcurrentBatches());
     }
 
@@ -115,21 +113,7 @@ public class WebhookReceiver {
     private record Applied(Receipt receipt, Throwable failure) {
     }
 
-    /**
-     * One transaction for the batch: events applied, deliveries logged. Transient trouble (a deadlock, a lost
-     * connection) retries the batch; anything else splits it, so one bad delivery fails alone.
-     */
-    private Uni<List<Applied>> applyBatch(List<Verified> batch) {
-        return applyTogether(batch)
-                .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20)).atMost(3)
-                .onFailure().recoverWithUni(failure -> batch.size() == 1
-                        ? Uni.createFrom().item(List.of(new Applied(null, failure)))
-                        : Multi.createFrom().iterable(batch)
-                                .onItem().transformToUniAndConcatenate(one -> applyBatch(List.of(one))
-                                        .map(result -> result.get(0)))
-                                .collect().asList());
-    }
-
+    /** One transaction for the batch: events applied, deliveries logged. */
     private Uni<List<Applied>> applyTogether(List<Verified> batch) {
         List<ProviderEvent> events = batch.stream().map(Verified::event).toList();
         List<String> sources = events.stream().map(e -> "webhook " + e.provider() + " " + e.eventId()).toList();

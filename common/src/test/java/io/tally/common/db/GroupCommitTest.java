@@ -1,0 +1,70 @@
+package io.tally.common.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The batch executor the request paths share (payments' webhooks, jobs' worker reports). */
+class GroupCommitTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+    /** Applies a batch "in one transaction": everything fails if any item is "bad". */
+    private static Function<List<String>, Uni<List<String>>> together(Map<List<String>, Integer> calls) {
+        return batch -> {
+            calls.merge(batch, 1, Integer::sum);
+            return batch.contains("bad") ? Uni.createFrom().failure(new IllegalArgumentException("bad item"))
+                    : Uni.createFrom().item(batch.stream().map(item -> item + ":ok").toList());
+        };
+    }
+
+    @Test
+    void aBatchThatFailsIsSplitSoOnlyTheBadItemFails() {
+        Map<List<String>, Integer> calls = new ConcurrentHashMap<>();
+        var executor = GroupCommit.splittingOnFailure(together(calls),
+                (item, failure) -> item + ":" + failure.getMessage());
+
+        List<String> answers = executor.apply(List.of("a", "bad", "c")).await().atMost(PATIENCE);
+
+        assertThat(answers).containsExactly("a:ok", "bad:bad item", "c:ok");
+        assertThat(calls).containsEntry(List.of("a", "bad", "c"), 1) // not retried: the failure is not transient
+                .containsEntry(List.of("a"), 1).containsEntry(List.of("bad"), 1).containsEntry(List.of("c"), 1);
+    }
+
+    @Test
+    void transientTroubleRetriesTheWholeBatch() {
+        AtomicInteger attempts = new AtomicInteger();
+        var executor = GroupCommit.<String, String>splittingOnFailure(batch -> attempts.incrementAndGet() < 3
+                        ? Uni.createFrom().failure(new TimeoutException("connection lost"))
+                        : Uni.createFrom().item(batch.stream().map(item -> item + ":ok").toList()),
+                (item, failure) -> item + ":failed");
+
+        assertThat(executor.apply(List.of("a", "b")).await().atMost(PATIENCE)).containsExactly("a:ok", "b:ok");
+        assertThat(attempts).hasValue(3);
+    }
+
+    @Test
+    void callsArrivingWhileABatchRunsShareTheNext() {
+        Map<List<String>, Integer> calls = new ConcurrentHashMap<>();
+        CompletableFuture<List<String>> first = new CompletableFuture<>();
+        // The first batch does not finish until released, so the next three queue up behind it.
+        GroupCommit<String, String> held = new GroupCommit<>(batch -> batch.contains("first")
+                ? Uni.createFrom().completionStage(first) : together(calls).apply(batch), 10, 1);
+        var answers = List.of("first", "x", "y", "z").stream()
+                .map(item -> held.submit(item).subscribeAsCompletionStage()).toList();
+        first.complete(List.of("first:ok"));
+
+        assertThat(answers).extracting(answer -> answer.toCompletableFuture().join())
+                .containsExactly("first:ok", "x:ok", "y:ok", "z:ok");
+        assertThat(calls).containsOnlyKeys(List.of("x", "y", "z"));
+    }
+}
