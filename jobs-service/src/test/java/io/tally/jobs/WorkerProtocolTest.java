@@ -30,17 +30,22 @@ class WorkerProtocolTest {
         JobsApi.drainQueue();
     }
 
+    /** Submits {@code count} videos for the user and waits until the saga has queued them all. */
+    private List<UUID> queuedJobsOf(String user, int count) {
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            jobs.add(JobsApi.submitted(user, JobsApi.video()));
+        }
+        await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", user) == count);
+        return jobs;
+    }
+
     @Test
     void twentyConcurrentWorkersNeverReceiveTheSameJob() {
         List<UUID> jobs = new ArrayList<>();
         for (int u = 0; u < 10; u++) {
-            String user = JobsApi.newUser("fleet");
-            for (int j = 0; j < 4; j++) {
-                jobs.add(JobsApi.submitted(user, JobsApi.video()));
-            }
-            String last = user;
-            await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
-                    "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", last) == 4);
+            jobs.addAll(queuedJobsOf(JobsApi.newUser("fleet"), 4));
         }
         List<UUID> received = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture.allOf(IntStream.range(0, 20).mapToObj(w -> CompletableFuture.runAsync(() -> {
@@ -133,12 +138,7 @@ class WorkerProtocolTest {
     @Test
     void aCancelRacingAClaimEndsConsistentAndRefundedOnce() {
         String user = JobsApi.newUser("race");
-        List<UUID> jobs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            jobs.add(JobsApi.submitted(user, JobsApi.video()));
-        }
-        await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
-                "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", user) == 6);
+        List<UUID> jobs = queuedJobsOf(user, 6);
         List<Map<String, Object>> claimed = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Void>> racers = new ArrayList<>();
         jobs.forEach(job -> racers.add(CompletableFuture.runAsync(() ->
@@ -164,12 +164,7 @@ class WorkerProtocolTest {
     void racingReportsShareTransactionsYetEachJobCompletesExactlyOnce() {
         List<UUID> jobs = new ArrayList<>();
         for (int u = 0; u < 5; u++) {
-            String user = JobsApi.newUser("racing-reports");
-            for (int j = 0; j < 4; j++) {
-                jobs.add(JobsApi.submitted(user, JobsApi.video()));
-            }
-            await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
-                    "SELECT count(*) FROM jobs WHERE user_id = $1 AND status = 'QUEUED'", user) == 4);
+            jobs.addAll(queuedJobsOf(JobsApi.newUser("racing-reports"), 4));
         }
         List<Map<String, Object>> claimed = new ArrayList<>();
         await().atMost(SAGA_WAIT).until(() -> {

@@ -7,12 +7,14 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.crypto.SecretKey;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -43,20 +45,28 @@ public class VerifiedTokenCache implements JWTParser {
     private final AtomicInteger insertions = new AtomicInteger();
     /** When a full cache was last swept: with more distinct tokens than entries, not on every request. */
     private final AtomicLong lastFullPurgeMillis = new AtomicLong();
+    private final LongSupplier clock;
 
+    @Inject
     public VerifiedTokenCache(DefaultJWTParser delegate,
                               @ConfigProperty(name = "tally.auth.token-cache-ttl", defaultValue = "60s")
                               java.time.Duration ttl,
                               @ConfigProperty(name = "tally.auth.token-cache-size", defaultValue = "10000")
                               int maxEntries) {
+        this(delegate, ttl, maxEntries, System::currentTimeMillis);
+    }
+
+    /** With the clock (epoch milliseconds) that TTLs and expiries are read from: tests move it by hand. */
+    VerifiedTokenCache(DefaultJWTParser delegate, java.time.Duration ttl, int maxEntries, LongSupplier clock) {
         this.delegate = delegate;
         this.ttlMillis = ttl.toMillis();
         this.maxEntries = maxEntries;
+        this.clock = clock;
     }
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         Entry cached = entries.get(token);
         if (cached != null) {
             if (now < cached.validUntilMillis()) {

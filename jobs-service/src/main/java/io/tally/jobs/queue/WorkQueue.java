@@ -28,6 +28,7 @@ import java.util.UUID;
  * <p>Claims run one at a time across all replicas (a transaction-scoped advisory lock): that makes the per-user
  * bound on running jobs exact, and costs little because one claim takes up to a whole batch. Rows are still
  * selected {@code FOR UPDATE SKIP LOCKED}, so a claim never waits for a cancel or a heartbeat holding a job.
+ * Heartbeats and reports go through {@link WorkerReports}, which checks the lease and group-commits them.
  */
 @ApplicationScoped
 public class WorkQueue {
@@ -118,7 +119,7 @@ public class WorkQueue {
 
     public Uni<HeartbeatAnswer> heartbeat(UUID jobId, JobRequests.Heartbeat request) {
         Duration lease = leaseOf(request.leaseSeconds());
-        return withLease(jobId, request.leaseToken(), (job, now) -> {
+        return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             int progress = request.progress() == null ? job.getProgress() : request.progress();
             boolean cancel = job.heartbeat(progress, lease, now);
             return new HeartbeatAnswer(cancel, job.getStatus().name(), job.getLeaseExpiresAt());
@@ -126,7 +127,7 @@ public class WorkQueue {
     }
 
     public Uni<Job> complete(UUID jobId, JobRequests.Complete request) {
-        return withLease(jobId, request.leaseToken(), (job, now) -> {
+        return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             job.complete(request.resultUrl(), request.providerCost(), request.providerName(), request.providerJobId(),
                     now);
             return job;
@@ -135,15 +136,10 @@ public class WorkQueue {
 
     public Uni<Job> fail(UUID jobId, JobRequests.Fail request) {
         boolean retryable = request.retryable() == null || request.retryable();
-        return withLease(jobId, request.leaseToken(), (job, now) -> {
+        return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             job.attemptFailed(request.error(), retryable, retry, now);
             return job;
         });
-    }
-
-    /** A report on a job whose lease the caller must hold (409 otherwise), group-committed with others. */
-    private <T> Uni<T> withLease(UUID jobId, UUID token, WorkerReports.Report<T> report) {
-        return reports.submit(jobId, token, report);
     }
 
     private Duration leaseOf(Integer seconds) {
