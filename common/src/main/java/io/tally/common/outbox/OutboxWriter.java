@@ -7,7 +7,6 @@ import io.tally.common.events.EventType;
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.TallyEvent;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -40,16 +39,16 @@ public class OutboxWriter {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> rows = new ArrayList<>(events.size());
+        List<OutboxRepository.NewRow> rows = new ArrayList<>(events.size());
         for (TallyEvent event : events) {
             rows.add(row(event));
         }
         return repository.insert(conn, rows);
     }
 
-    private Tuple row(TallyEvent event) {
+    private OutboxRepository.NewRow row(TallyEvent event) {
         EventType<?> type = EventTypes.of(event);
-        return OutboxRepository.row(UUID.randomUUID(), type.topic(), event.key(), type.name(), toJson(event),
+        return new OutboxRepository.NewRow(UUID.randomUUID(), type.topic(), event.key(), type.name(), toJson(event),
                 OffsetDateTime.now(clock));
     }
 

@@ -22,8 +22,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.LongStream;
 
 /** Endpoints of the backbone test application; each exercises one piece of common. */
 @Path("/test")
@@ -62,6 +64,17 @@ public class BackboneResource {
                     }
                 })
                 .map(x -> Map.<String, Object>of("id", id)));
+    }
+
+    /** Several events of one user appended together: costs 1..count, in that order, in one transaction. */
+    @POST
+    @Path("/notes/series")
+    public Uni<Map<String, Object>> createSeries(@Valid @NotNull NoteRequest request) {
+        List<JobRequested> events = LongStream.rangeClosed(1, request.amount())
+                .mapToObj(cost -> new JobRequested(UUID.randomUUID(), request.userId(), cost))
+                .toList();
+        return transactions.write(conn -> outbox.appendAll(conn, events))
+                .map(x -> Map.<String, Object>of("events", events.size()));
     }
 
     public record PaymentRequest(@NotNull @Positive Long amount) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,21 @@ class OutboxRelayTest {
                 List<Long> costs = reader.withKey(user).stream().map(r -> costOf(r.value())).toList();
                 assertThat(costs).containsExactlyElementsOf(IntStream.rangeClosed(1, 25).mapToObj(i -> (long) i).toList());
             }
+        }
+    }
+
+    @Test
+    void eventsAppendedTogetherArePublishedInTheirOrder() {
+        String user = "series-" + UUID.randomUUID();
+        given().contentType("application/json")
+                .body("{\"userId\":\"" + user + "\",\"amount\":40}")
+                .when().post("/test/notes/series")
+                .then().statusCode(200);
+
+        try (TopicReader reader = new TopicReader(Topics.JOBS)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> reader.withKey(user).size() >= 40);
+            List<Long> costs = reader.withKey(user).stream().map(r -> costOf(r.value())).toList();
+            assertThat(costs).containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
         }
     }
 

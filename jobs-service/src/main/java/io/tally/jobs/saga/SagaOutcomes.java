@@ -16,11 +16,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Applies a batch of credits' answers in one transaction: inbox rows (so a redelivered event changes nothing),
  * the jobs' transitions, their history and their events commit together. Answers about jobs this service does
- * not know (another backend's job ids on the shared topic) are recorded and ignored.
+ * not know (another backend's job ids on the shared topic) are ignored without an inbox row.
  */
 @ApplicationScoped
 public class SagaOutcomes {
@@ -40,26 +41,29 @@ public class SagaOutcomes {
     }
 
     public Uni<Void> apply(List<SagaOutcome> outcomes) {
-        return transactions.write((unit, conn) -> inbox.recordFirstDeliveries(conn, CONSUMER,
-                        outcomes.stream().map(SagaOutcome::eventId).toList(),
-                        outcomes.stream().map(SagaOutcome::eventType).toList())
-                .flatMap(fresh -> {
-                    List<SagaOutcome> toApply = firstOccurrences(outcomes, fresh);
-                    Set<java.util.UUID> ids = new LinkedHashSet<>();
-                    toApply.forEach(o -> ids.add(o.jobId()));
-                    return jobs.lock(conn, ids).flatMap(locked -> queueTimes(unit, toApply, locked)
-                            .flatMap(firstTimes -> {
-                                applyInOrder(toApply, locked, firstTimes);
-                                return unit.save(locked.values());
-                            }));
-                }));
+        Set<UUID> ids = new LinkedHashSet<>();
+        outcomes.forEach(o -> ids.add(o.jobId()));
+        return transactions.write((unit, conn) -> jobs.lock(conn, ids).flatMap(locked -> {
+            // An answer about a job we do not hold changes nothing here, so it needs no inbox row either: only
+            // answers about our jobs are recorded, and under the jobs' row locks.
+            List<SagaOutcome> ours = outcomes.stream().filter(o -> locked.containsKey(o.jobId())).toList();
+            return inbox.recordFirstDeliveries(conn, CONSUMER, ours.stream().map(SagaOutcome::eventId).toList(),
+                            ours.stream().map(SagaOutcome::eventType).toList())
+                    .flatMap(fresh -> {
+                        List<SagaOutcome> toApply = firstOccurrences(ours, fresh);
+                        return queueTimes(unit, toApply, locked).flatMap(firstTimes -> {
+                            applyInOrder(toApply, locked, firstTimes);
+                            return unit.save(locked.values());
+                        });
+                    });
+        }));
     }
 
     /** The fair queue times the jobs charged in this batch will get (one clock advance per owner). */
     private Uni<Map<String, OffsetDateTime>> queueTimes(JobTransactions.Unit unit, List<SagaOutcome> outcomes,
-                                                        Map<java.util.UUID, Job> locked) {
+                                                        Map<UUID, Job> locked) {
         Map<String, Integer> perUser = new HashMap<>();
-        Set<java.util.UUID> counted = new java.util.HashSet<>();
+        Set<UUID> counted = new java.util.HashSet<>();
         for (SagaOutcome outcome : outcomes) {
             Job job = locked.get(outcome.jobId());
             if (outcome.kind() == SagaOutcome.Kind.CHARGED && job != null && job.awaitsCharge()
@@ -70,7 +74,7 @@ public class SagaOutcomes {
         return jobs.advanceQueueClocks(unit.conn(), perUser, config.queue().fairSpacing());
     }
 
-    private void applyInOrder(List<SagaOutcome> outcomes, Map<java.util.UUID, Job> locked,
+    private void applyInOrder(List<SagaOutcome> outcomes, Map<UUID, Job> locked,
                               Map<String, OffsetDateTime> firstTimes) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Duration spacing = config.queue().fairSpacing();
