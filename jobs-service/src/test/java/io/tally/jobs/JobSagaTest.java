@@ -106,6 +106,51 @@ class JobSagaTest {
         assertThat(JobsApi.balance(user)).isEqualTo(85);
     }
 
+    @Test
+    void aRedeliveredAnswerChangesNothing_andAnAnswerAboutAnotherBackendsJobLeavesNoTrace() {
+        String user = JobsApi.newUser("redelivered");
+        UUID job = pendingJob(user);
+        UUID marker = pendingJob(user);
+        String answerId = UUID.randomUUID().toString();
+        String foreignAnswerId = UUID.randomUUID().toString();
+
+        // The same answer five times at once, and one about a job this service never held (key = user, so all of
+        // them share a partition and are consumed before the marker's answer sent last).
+        List<CompletableFuture<Void>> sends = IntStream.range(0, 5)
+                .mapToObj(i -> CompletableFuture.runAsync(() -> sendCharged(answerId, job, user)))
+                .toList();
+        sendCharged(foreignAnswerId, UUID.randomUUID(), user);
+        sends.forEach(CompletableFuture::join);
+        sendCharged(UUID.randomUUID().toString(), marker, user);
+        JobsApi.awaitStatus(user, marker, "QUEUED");
+
+        assertThat(JobsApi.status(user, job)).isEqualTo("QUEUED");
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND status = 'QUEUED'",
+                job)).isEqualTo(1);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM inbox WHERE event_id = $1", answerId)).isEqualTo(1);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM inbox WHERE event_id = $1", foreignAnswerId))
+                .isZero();
+    }
+
+    /** A job waiting for its charge whose request was just sent (so the saga sweep leaves it alone). */
+    private UUID pendingJob(String user) {
+        UUID job = UUID.randomUUID();
+        TestSql.execute(pool, """
+                INSERT INTO jobs (id, user_id, status, type, prompt, duration_seconds, resolution, aspect_ratio,
+                                  quality, model, cost, priority, max_attempts, saga_requested_at)
+                VALUES ($1, $2, 'PENDING', 'text_to_video', 'p', 5, '1080p', '16:9', 'high', 'standard', 15, 5, 3,
+                        now())
+                """, job, user);
+        return job;
+    }
+
+    private static void sendCharged(String eventId, UUID job, String user) {
+        String data = "{\"jobId\":\"" + job + "\",\"userId\":\"" + user + "\",\"amount\":15,\"balanceAfter\":85,"
+                + "\"transactionId\":\"" + UUID.randomUUID() + "\"}";
+        TestKafka.send(Topics.CREDITS, null, user, data,
+                TestKafka.cloudEventHeaders(eventId, EventTypes.CREDITS_CHARGED.name()));
+    }
+
     private static List<String> typesOf(TopicReader reader, String user) {
         return reader.withKey(user).stream().map(r -> TestKafka.header(r, CloudEventHeaders.TYPE)).toList();
     }
