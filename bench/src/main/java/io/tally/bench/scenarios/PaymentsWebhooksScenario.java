@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,7 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Signed Stripe-format {@code payment_intent.succeeded} webhooks for many pending payments, 10 % of them delivered
  * twice at the same moment, as fast as the stack takes them. Afterwards every payment must have exactly one
  * PaymentConfirmed and exactly one CreditsGranted on Kafka ({@code exact=true}). A warm-up of {@code --warmup}
- * payments (default 5,000) goes first, unmeasured. Target (BRIEF §9): ≥ 2,000/s.
+ * payments (default 20,000: after 5,000 the JIT still spent a third of the service's CPU compiling) goes first,
+ * unmeasured; then {@code --rounds} (3) rounds of {@code --payments} (20,000) each, every round's payments checked
+ * out before its deliveries start. The RESULT is the median round. Target (BRIEF §9): ≥ 2,000/s.
  */
 public final class PaymentsWebhooksScenario implements Scenario {
 
@@ -55,44 +59,70 @@ public final class PaymentsWebhooksScenario implements Scenario {
             throw new IllegalStateException("TALLY_BENCH_STRIPE_SECRET is not set; run through ./dev bench");
         }
         int count = context.intOption("payments", 20_000);
+        int rounds = Math.max(1, context.intOption("rounds", 3));
         // Providers deliver in parallel over many connections; at 2,000/s with ~100 ms each that is hundreds.
         int concurrency = context.intOption("concurrency", 256);
+        int users = context.intOption("users", 2_000);
         Tokens.Signer signer = Tokens.signer(context);
         try (Http http = new Http(concurrency);
              PaymentEventCounter counter = PaymentEventCounter.start(context)) {
-            int warmup = context.intOption("warmup", 5_000);
-            List<Webhook> all = checkout(http, signer, paymentsUrl, secret, warmup + count,
-                    context.intOption("users", 2_000));
+            List<String> ids = new ArrayList<>();
+            int warmup = context.intOption("warmup", 20_000);
+            List<Webhook> warm = checkout(http, signer, paymentsUrl, secret, warmup, users);
+            warm.forEach(webhook -> ids.add(webhook.paymentId()));
             // The first deliveries warm the JIT of every service on the path and are not measured (but checked).
-            LoadGenerator.eachOnce(concurrency, all.subList(0, warmup), webhook -> deliver(http, paymentsUrl, webhook));
-            List<Webhook> webhooks = all.subList(warmup, all.size());
-            Instant started = Instant.now();
-            LoadResult load = LoadGenerator.eachOnce(concurrency, webhooks, webhook -> {
-                CompletionStage<?> first = deliver(http, paymentsUrl, webhook);
-                // The duplicate leaves at the same moment as the original: both race for the same payment.
-                return webhook.twice() ? CompletableFuture.allOf(first.toCompletableFuture(),
-                        deliver(http, paymentsUrl, webhook).toCompletableFuture()) : first;
-            });
-            double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-            long sent = webhooks.size() + webhooks.stream().filter(Webhook::twice).count();
-            double perSecond = sent / seconds;
-            System.out.printf("%d webhooks (%d payments, %d sent twice) in %.1f s: %.0f/s, p99 %.1f ms%n", sent,
-                    webhooks.size(), sent - webhooks.size(), seconds, perSecond, load.percentileMillis(99));
+            LoadGenerator.eachOnce(concurrency, warm, webhook -> deliver(http, paymentsUrl, webhook));
 
-            List<String> ids = all.stream().map(Webhook::paymentId).toList();
+            List<Round> measured = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                List<Webhook> webhooks = checkout(http, signer, paymentsUrl, secret, count, users);
+                webhooks.forEach(webhook -> ids.add(webhook.paymentId()));
+                Round result = deliverAll(http, paymentsUrl, concurrency, webhooks);
+                System.out.printf("round %d: %d webhooks (%d payments, %d sent twice) in %.1f s: %.0f/s, p99 %.1f ms%n",
+                        round, result.sent(), webhooks.size(), result.sent() - webhooks.size(), result.seconds(),
+                        result.perSecond(), result.load().percentileMillis(99));
+                measured.add(result);
+            }
+
             PaymentEventCounter.Counts counts = counter.awaitAll(ids, Duration.ofMinutes(3));
             boolean exact = counts.exactlyOnce(ids);
             System.out.printf("confirmations: %s; grants: %s; exact=%s%n", counts.confirmationSummary(ids),
                     counts.grantSummary(ids), exact);
-            return new ScenarioResult(name(), perSecond, load.percentileMillis(50), load.percentileMillis(99),
-                    load.errors(), Map.of())
-                    .with("webhooks", sent)
-                    .with("payments", webhooks.size())
-                    .with("duplicates", sent - webhooks.size())
+            // The median round is the figure: one round can catch a checkpoint or an autovacuum pass.
+            Round median = measured.stream().sorted(Comparator.comparingDouble(Round::perSecond))
+                    .toList().get(measured.size() / 2);
+            return new ScenarioResult(name(), median.perSecond(), median.load().percentileMillis(50),
+                    median.load().percentileMillis(99), measured.stream().mapToLong(r -> r.load().errors()).sum(),
+                    Map.of())
+                    .with("rounds", measured.stream().map(r -> String.format("%.0f", r.perSecond()))
+                            .collect(Collectors.joining("/")))
+                    .with("webhooks", median.sent())
+                    .with("payments", count)
+                    .with("duplicates", median.sent() - count)
                     .with("warmup_payments", warmup)
                     .with("exact", exact)
                     .with("target_per_s", 2000);
         }
+    }
+
+    /** One measured round: what was sent, how long it took, and the latencies. */
+    private record Round(long sent, double seconds, LoadResult load) {
+        double perSecond() {
+            return sent / seconds;
+        }
+    }
+
+    private static Round deliverAll(Http http, String paymentsUrl, int concurrency, List<Webhook> webhooks) {
+        Instant started = Instant.now();
+        LoadResult load = LoadGenerator.eachOnce(concurrency, webhooks, webhook -> {
+            CompletionStage<?> first = deliver(http, paymentsUrl, webhook);
+            // The duplicate leaves at the same moment as the original: both race for the same payment.
+            return webhook.twice() ? CompletableFuture.allOf(first.toCompletableFuture(),
+                    deliver(http, paymentsUrl, webhook).toCompletableFuture()) : first;
+        });
+        double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        long sent = webhooks.size() + webhooks.stream().filter(Webhook::twice).count();
+        return new Round(sent, seconds, load);
     }
 
     private static CompletionStage<?> deliver(Http http, String paymentsUrl, Webhook webhook) {
