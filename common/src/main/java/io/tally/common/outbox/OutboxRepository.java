@@ -23,8 +23,9 @@ public class OutboxRepository {
             """;
 
     /*
-     * Many rows in one execution (one plan, one index pass per row instead of one statement per row). ORDER BY
-     * the position keeps the ids in append order, which is the order the relay publishes a key's events in.
+     * All of a transaction's rows in one execution (a batch of the single-row INSERT costs one execution, with its
+     * bind and executor start-up, per row). ORDER BY the position keeps the ids in append order, which is the
+     * order the relay publishes a key's events in.
      */
     private static final String INSERT_ALL = """
             INSERT INTO outbox (event_id, topic, event_key, event_type, payload, occurred_at)
