@@ -17,17 +17,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class OutboxRepository {
 
-    private static final String INSERT = """
-            INSERT INTO outbox (event_id, topic, event_key, event_type, payload, occurred_at)
-            VALUES ($1, $2, $3, $4, $5::text::json, $6)
-            """;
-
     /*
-     * All of a transaction's rows in one execution (a batch of the single-row INSERT costs one execution, with its
+     * All of a transaction's rows in one execution (a batch of a single-row INSERT costs one execution, with its
      * bind and executor start-up, per row). ORDER BY the position keeps the ids in append order, which is the
      * order the relay publishes a key's events in.
      */
-    private static final String INSERT_ALL = """
+    private static final String INSERT = """
             INSERT INTO outbox (event_id, topic, event_key, event_type, payload, occurred_at)
             SELECT e.event_id, e.topic, e.event_key, e.event_type, e.payload::json, e.occurred_at
               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
@@ -68,11 +63,6 @@ public class OutboxRepository {
             """;
 
     Uni<Void> insert(SqlClient client, List<NewRow> rows) {
-        if (rows.size() == 1) {
-            NewRow row = rows.get(0);
-            return client.preparedQuery(INSERT).execute(Tuple.tuple(List.of(row.eventId(), row.topic(), row.key(),
-                    row.type(), row.payload(), row.occurredAt()))).replaceWithVoid();
-        }
         int n = rows.size();
         UUID[] eventIds = new UUID[n];
         String[] topics = new String[n];
@@ -89,7 +79,7 @@ public class OutboxRepository {
             payloads[i] = row.payload();
             occurredAt[i] = row.occurredAt();
         }
-        return client.preparedQuery(INSERT_ALL)
+        return client.preparedQuery(INSERT)
                 .execute(Tuple.tuple(List.of(eventIds, topics, keys, types, payloads, occurredAt)))
                 .replaceWithVoid();
     }

@@ -66,11 +66,14 @@ public class BackboneResource {
                 .map(x -> Map.<String, Object>of("id", id)));
     }
 
+    public record SeriesRequest(@NotBlank String userId, @NotNull @Positive Long count) {
+    }
+
     /** Several events of one user appended together: costs 1..count, in that order, in one transaction. */
     @POST
     @Path("/notes/series")
-    public Uni<Map<String, Object>> createSeries(@Valid @NotNull NoteRequest request) {
-        List<JobRequested> events = LongStream.rangeClosed(1, request.amount())
+    public Uni<Map<String, Object>> createSeries(@Valid @NotNull SeriesRequest request) {
+        List<JobRequested> events = LongStream.rangeClosed(1, request.count())
                 .mapToObj(cost -> new JobRequested(UUID.randomUUID(), request.userId(), cost))
                 .toList();
         return transactions.write(conn -> outbox.appendAll(conn, events))

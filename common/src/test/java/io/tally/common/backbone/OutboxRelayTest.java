@@ -84,9 +84,8 @@ class OutboxRelayTest {
 
         try (TopicReader reader = new TopicReader(Topics.JOBS)) {
             for (String user : users) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> reader.withKey(user).size() >= 25);
-                List<Long> costs = reader.withKey(user).stream().map(r -> costOf(r.value())).toList();
-                assertThat(costs).containsExactlyElementsOf(IntStream.rangeClosed(1, 25).mapToObj(i -> (long) i).toList());
+                assertThat(publishedCosts(reader, user, 25))
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
             }
         }
     }
@@ -95,15 +94,20 @@ class OutboxRelayTest {
     void eventsAppendedTogetherArePublishedInTheirOrder() {
         String user = "series-" + UUID.randomUUID();
         given().contentType("application/json")
-                .body("{\"userId\":\"" + user + "\",\"amount\":40}")
+                .body("{\"userId\":\"" + user + "\",\"count\":40}")
                 .when().post("/test/notes/series")
                 .then().statusCode(200);
 
         try (TopicReader reader = new TopicReader(Topics.JOBS)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> reader.withKey(user).size() >= 40);
-            List<Long> costs = reader.withKey(user).stream().map(r -> costOf(r.value())).toList();
-            assertThat(costs).containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+            assertThat(publishedCosts(reader, user, 40))
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
         }
+    }
+
+    /** The costs of {@code user}'s events in the order the topic holds them, once at least {@code count} are there. */
+    private static List<Long> publishedCosts(TopicReader reader, String user, int count) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> reader.withKey(user).size() >= count);
+        return reader.withKey(user).stream().map(r -> costOf(r.value())).toList();
     }
 
     static String createNote(String user, long amount, boolean fail) {
