@@ -45,11 +45,11 @@ public final class JobsSubmitScenario implements Scenario {
                 Instant at = Instant.now();
                 return bench.submit(http).thenAccept(id -> sent.put(id, at));
             };
-            LoadGenerator.openLoop(rate, Duration.ofSeconds(context.intOption("warmup", 10)), submit);
+            LoadGenerator.openLoop(rate, Duration.ofSeconds(context.intOption("warmup", 10)), http.eventLoop(), submit);
             awaitSettled(bench, http, sent.keySet());
             sent.clear();
 
-            LoadResult open = LoadGenerator.openLoop(rate, duration, submit);
+            LoadResult open = LoadGenerator.openLoop(rate, duration, http.eventLoop(), submit);
             Map<String, Instant> settled = awaitSettled(bench, http, sent.keySet());
             Histogram toQueued = new Histogram(3);
             sent.forEach((id, at) -> {

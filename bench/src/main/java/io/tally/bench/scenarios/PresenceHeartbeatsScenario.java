@@ -64,8 +64,8 @@ public final class PresenceHeartbeatsScenario implements Scenario {
             // Open loop at the target rate: round-robin over 50,000 connections, each heartbeats every 2.5 s, inside
             // the 2 s minimum interval (the most any connection may send, so 25,000/s is the ceiling of legal load).
             int rate = context.intOption("rate", 20_000);
-            LoadGenerator.openLoop(rate / 4, Duration.ofSeconds(context.intOption("warmup", 5)), heartbeat);
-            LoadResult load = LoadGenerator.openLoop(rate, duration, heartbeat);
+            LoadGenerator.openLoop(rate / 4, Duration.ofSeconds(context.intOption("warmup", 5)), http.eventLoop(), heartbeat);
+            LoadResult load = LoadGenerator.openLoop(rate, duration, http.eventLoop(), heartbeat);
             double achieved = load.completed() / (double) duration.toSeconds();
             System.out.printf("heartbeats offered at %d/s: %.0f/s answered 200, p50 %.2f ms, p99 %.2f ms, errors %d%n",
                     rate, achieved, load.percentileMillis(50), load.percentileMillis(99), load.errors());

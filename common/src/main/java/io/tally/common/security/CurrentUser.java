@@ -28,6 +28,16 @@ public class CurrentUser {
         return subject;
     }
 
+    /** The bearer token this request was authenticated with, as the client sent it. */
+    public String bearerToken() {
+        return jwt.getRawToken();
+    }
+
+    /** When that token expires, epoch seconds (0 when it has no exp claim). */
+    public long tokenExpiresAtEpochSecond() {
+        return jwt.getExpirationTime();
+    }
+
     public boolean hasRole(String role) {
         return identity.hasRole(role);
     }

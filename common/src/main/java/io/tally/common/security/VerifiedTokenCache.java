@@ -10,10 +10,6 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.crypto.SecretKey;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,16 +31,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class VerifiedTokenCache implements JWTParser {
 
-    private record Entry(JsonWebToken token, long validUntilMillis) {
-    }
-
     private final DefaultJWTParser delegate;
     private final long ttlMillis;
-    private final int maxEntries;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicInteger insertions = new AtomicInteger();
-    /** When a full cache was last swept: with more distinct tokens than entries, not on every request. */
-    private final AtomicLong lastFullPurgeMillis = new AtomicLong();
+    private final ExpiringTokenMap<JsonWebToken> verified;
     private final LongSupplier clock;
 
     @Inject
@@ -60,47 +49,30 @@ public class VerifiedTokenCache implements JWTParser {
     VerifiedTokenCache(DefaultJWTParser delegate, java.time.Duration ttl, int maxEntries, LongSupplier clock) {
         this.delegate = delegate;
         this.ttlMillis = ttl.toMillis();
-        this.maxEntries = maxEntries;
+        this.verified = new ExpiringTokenMap<>(maxEntries);
         this.clock = clock;
     }
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
         long now = clock.getAsLong();
-        Entry cached = entries.get(token);
+        JsonWebToken cached = verified.get(token, now);
         if (cached != null) {
-            if (now < cached.validUntilMillis()) {
-                return cached.token();
-            }
-            entries.remove(token, cached);
+            return cached;
         }
-        JsonWebToken verified = delegate.parse(token);
-        remember(token, verified, now);
-        return verified;
-    }
-
-    private void remember(String token, JsonWebToken verified, long now) {
-        if (ttlMillis <= 0 || verified.getExpirationTime() <= 0) {
-            return;
+        JsonWebToken jwt = delegate.parse(token);
+        if (ttlMillis > 0 && jwt.getExpirationTime() > 0) {
+            verified.put(token, jwt, Math.min(jwt.getExpirationTime() * 1_000, now + ttlMillis), now);
         }
-        boolean full = entries.size() >= maxEntries;
-        if (insertions.incrementAndGet() % 1_000 == 0 || (full && claimFullPurge(now))) {
-            entries.values().removeIf(entry -> entry.validUntilMillis() <= now);
-        }
-        if (entries.size() < maxEntries) {
-            long validUntil = Math.min(verified.getExpirationTime() * 1_000, now + ttlMillis);
-            entries.put(token, new Entry(verified, validUntil));
-        }
+        return jwt;
     }
 
     /**
-     * A full cache is swept for expired entries at most once per second: sweeping on every request that brings an
-     * unremembered token would scan all entries per request once a replica sees more distinct tokens than it
-     * keeps (e.g. more viewers than {@code tally.auth.token-cache-size}).
+     * The token as verified earlier, while it is still remembered; null otherwise. Never verifies: for a fast path
+     * that falls back to the full authentication when this is null.
      */
-    private boolean claimFullPurge(long now) {
-        long last = lastFullPurgeMillis.get();
-        return now - last >= 1_000 && lastFullPurgeMillis.compareAndSet(last, now);
+    public JsonWebToken remembered(String token) {
+        return verified.get(token, clock.getAsLong());
     }
 
     @Override

@@ -157,7 +157,7 @@ class AuthAndProblemsTest {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Database")))
+                .body("checks.name", hasItem("Reactive PostgreSQL connections health check"))
                 .body("checks.name", hasItem(containsString("Kafka")));
     }
 }

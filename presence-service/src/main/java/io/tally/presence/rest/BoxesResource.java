@@ -45,12 +45,15 @@ public class BoxesResource {
     private final Viewers viewers;
     private final BoxStreams streams;
     private final CurrentUser currentUser;
+    private final HeartbeatFastPath fastPath;
 
-    public BoxesResource(Boxes boxes, Viewers viewers, BoxStreams streams, CurrentUser currentUser) {
+    public BoxesResource(Boxes boxes, Viewers viewers, BoxStreams streams, CurrentUser currentUser,
+                         HeartbeatFastPath fastPath) {
         this.boxes = boxes;
         this.viewers = viewers;
         this.streams = streams;
         this.currentUser = currentUser;
+        this.fastPath = fastPath;
     }
 
     public record CreateBox(@NotBlank @Size(max = 200) String title) {
@@ -100,10 +103,14 @@ public class BoxesResource {
         return viewers.join(id, currentUser.id()).map(joined -> Response.status(201).entity(joined).build());
     }
 
+    /** Most heartbeats are answered by {@link HeartbeatFastPath}; this one sees the first and the refused. */
     @PUT
     @Path("/{id}/viewers/{connectionId}")
     public Uni<Viewers.Joined> heartbeat(@PathParam("id") UUID id, @PathParam("connectionId") UUID connectionId) {
-        return viewers.heartbeat(id, connectionId, currentUser.id());
+        String viewerId = currentUser.id();
+        String token = currentUser.bearerToken();
+        long expiresAt = currentUser.tokenExpiresAtEpochSecond();
+        return viewers.heartbeat(id, connectionId, viewerId).invoke(() -> fastPath.permit(token, viewerId, expiresAt));
     }
 
     @DELETE

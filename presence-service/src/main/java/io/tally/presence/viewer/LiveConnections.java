@@ -29,6 +29,10 @@ public class LiveConnections {
             this.viewerId = viewerId;
             this.lastSeenMillis = lastSeenMillis;
         }
+
+        boolean belongsTo(UUID boxId, String viewerId) {
+            return this.boxId.equals(boxId) && this.viewerId.equals(viewerId);
+        }
     }
 
     /** Heartbeats to write: parallel lists for one UPDATE … FROM unnest. */

@@ -69,8 +69,7 @@ public class Viewers {
                     live.add(boxId, connectionId, viewerId, System.currentTimeMillis());
                     streams.changed(List.of(boxId));
                 })
-                .replaceWith(new Joined(connectionId, config.heartbeatInterval().toSeconds(),
-                        config.timeout().toSeconds(), config.minHeartbeatInterval().toSeconds()));
+                .replaceWith(() -> joined(connectionId));
     }
 
     /** A heartbeat on one's own connection: memory only, unless this replica has not seen the connection yet. */
@@ -80,7 +79,7 @@ public class Viewers {
                 : sessions.owner(pool, boxId, connectionId).map(owner -> owner
                         .map(v -> live.add(boxId, connectionId, v, 0L)).orElse(null));
         return connection.map(c -> {
-            if (c == null || !c.boxId.equals(boxId) || !c.viewerId.equals(viewerId)) {
+            if (c == null || !c.belongsTo(boxId, viewerId)) {
                 throw ProblemException.notFound("Connection " + connectionId);
             }
             long waitMillis = live.heartbeat(c, System.currentTimeMillis(), config.minHeartbeatInterval().toMillis());
@@ -90,9 +89,27 @@ public class Viewers {
                         "Heartbeat at most every " + config.minHeartbeatInterval().toSeconds() + " s"),
                         Map.of("Retry-After", Long.toString(seconds)));
             }
-            return new Joined(connectionId, config.heartbeatInterval().toSeconds(), config.timeout().toSeconds(),
-                    config.minHeartbeatInterval().toSeconds());
+            return joined(connectionId);
         });
+    }
+
+    /**
+     * The heartbeat's answer when memory alone can accept it — a connection this replica knows, of this box and
+     * viewer, heartbeating no faster than the minimum interval — else null and nothing is recorded: {@link
+     * #heartbeat} then decides, with its errors.
+     */
+    public Joined acceptHeartbeatFromMemory(UUID boxId, UUID connectionId, String viewerId) {
+        LiveConnections.Connection c = live.get(connectionId);
+        if (c == null || !c.belongsTo(boxId, viewerId)
+                || live.heartbeat(c, System.currentTimeMillis(), config.minHeartbeatInterval().toMillis()) > 0) {
+            return null;
+        }
+        return joined(connectionId);
+    }
+
+    private Joined joined(UUID connectionId) {
+        return new Joined(connectionId, config.heartbeatInterval().toSeconds(), config.timeout().toSeconds(),
+                config.minHeartbeatInterval().toSeconds());
     }
 
     public Uni<Void> leave(UUID boxId, UUID connectionId, String viewerId) {

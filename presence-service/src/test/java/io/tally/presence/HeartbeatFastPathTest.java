@@ -1,0 +1,93 @@
+package io.tally.presence;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.tally.common.testing.TestTokens;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Heartbeats repeated with a token the full stack already accepted are answered ahead of it (counted by
+ * tally.presence.heartbeats.fast) with the same answer; everything that is not plainly acceptable still gets
+ * the full stack's error. Minimum heartbeat interval in tests: 200 ms.
+ */
+@QuarkusTest
+class HeartbeatFastPathTest {
+
+    private static final PresenceApi api = PresenceApi.local();
+
+    @Inject
+    MeterRegistry registry;
+
+    private double fastAnswers() {
+        return registry.counter("tally.presence.heartbeats.fast").count();
+    }
+
+    private static Response heartbeat(String bearer, UUID box, UUID connection) {
+        return given().header("Authorization", bearer).when().put("/boxes/" + box + "/viewers/" + connection);
+    }
+
+    /** A heartbeat with this token once the minimum interval has passed since the connection's last one. */
+    private static Response heartbeatWhenAllowed(String bearer, UUID box, UUID connection) {
+        Response[] answer = new Response[1];
+        await().pollDelay(Duration.ofMillis(210)).atMost(Duration.ofSeconds(3)).until(() -> {
+            answer[0] = heartbeat(bearer, box, connection);
+            return answer[0].statusCode() != 429;
+        });
+        return answer[0];
+    }
+
+    @Test
+    void aRepeatedAcceptedTokenIsAnsweredAheadOfTheRestStackWithTheSameAnswer() {
+        UUID box = api.createBox(PresenceApi.newUser("streamer"));
+        String viewer = PresenceApi.newUser("viewer");
+        String bearer = TestTokens.bearer(viewer, "user");
+        UUID connection = api.joined(box, viewer);
+
+        double before = fastAnswers();
+        Response first = heartbeatWhenAllowed(bearer, box, connection);
+        first.then().statusCode(200).contentType("application/json");
+        assertThat(fastAnswers()).as("the first heartbeat of a token goes through the full stack").isEqualTo(before);
+
+        Response second = heartbeatWhenAllowed(bearer, box, connection);
+        second.then().statusCode(200).contentType("application/json");
+        assertThat(fastAnswers()).isEqualTo(before + 1);
+        assertThat(second.body().asString()).isEqualTo(first.body().asString());
+        assertThat(second.jsonPath().getString("connectionId")).isEqualTo(connection.toString());
+    }
+
+    @Test
+    void tooSoonForeignUnknownAndLeftConnectionsStillGetTheirErrors() {
+        UUID box = api.createBox(PresenceApi.newUser("streamer"));
+        String viewer = PresenceApi.newUser("viewer");
+        String bearer = TestTokens.bearer(viewer, "user");
+        UUID connection = api.joined(box, viewer);
+        String other = PresenceApi.newUser("other");
+        String otherBearer = TestTokens.bearer(other, "user");
+        UUID otherConnection = api.joined(box, other);
+        heartbeatWhenAllowed(otherBearer, box, otherConnection).then().statusCode(200);
+        heartbeatWhenAllowed(bearer, box, connection).then().statusCode(200);
+        double before = fastAnswers();
+
+        heartbeat(bearer, box, connection).then().statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", "1").body("type", equalTo("https://tally.dev/problems/heartbeat-too-fast"));
+        heartbeatWhenAllowed(otherBearer, box, connection).then().statusCode(404)
+                .contentType("application/problem+json");
+        heartbeat(bearer, UUID.randomUUID(), connection).then().statusCode(404);
+        heartbeat(bearer, box, UUID.randomUUID()).then().statusCode(404);
+        given().header("Authorization", bearer).when().put("/boxes/" + box + "/viewers/not-a-uuid")
+                .then().statusCode(404).contentType("application/problem+json");
+        api.leave(box, connection, viewer).then().statusCode(204);
+        heartbeatWhenAllowed(bearer, box, connection).then().statusCode(404);
+        heartbeat(bearer.replace("Bearer ", "Bearer x"), box, otherConnection).then().statusCode(401);
+        assertThat(fastAnswers()).as("none of these was answered ahead of the full stack").isEqualTo(before);
+    }
+}
