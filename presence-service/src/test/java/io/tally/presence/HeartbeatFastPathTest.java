@@ -35,6 +35,15 @@ class HeartbeatFastPathTest {
         return given().header("Authorization", bearer).when().put("/boxes/" + box + "/viewers/" + connection);
     }
 
+    /** A viewer of a box with one connection, calling with one token throughout (as a client does). */
+    private record Viewer(String id, String bearer, UUID connection) {
+    }
+
+    private static Viewer joined(UUID box, String prefix) {
+        String id = PresenceApi.newUser(prefix);
+        return new Viewer(id, TestTokens.bearer(id, "user"), api.joined(box, id));
+    }
+
     /** A heartbeat with this token once the minimum interval has passed since the connection's last one. */
     private static Response heartbeatWhenAllowed(String bearer, UUID box, UUID connection) {
         Response[] answer = new Response[1];
@@ -48,9 +57,9 @@ class HeartbeatFastPathTest {
     @Test
     void aRepeatedAcceptedTokenIsAnsweredAheadOfTheRestStackWithTheSameAnswer() {
         UUID box = api.createBox(PresenceApi.newUser("streamer"));
-        String viewer = PresenceApi.newUser("viewer");
-        String bearer = TestTokens.bearer(viewer, "user");
-        UUID connection = api.joined(box, viewer);
+        Viewer viewer = joined(box, "viewer");
+        String bearer = viewer.bearer();
+        UUID connection = viewer.connection();
 
         double before = fastAnswers();
         Response first = heartbeatWhenAllowed(bearer, box, connection);
@@ -67,12 +76,12 @@ class HeartbeatFastPathTest {
     @Test
     void tooSoonForeignUnknownAndLeftConnectionsStillGetTheirErrors() {
         UUID box = api.createBox(PresenceApi.newUser("streamer"));
-        String viewer = PresenceApi.newUser("viewer");
-        String bearer = TestTokens.bearer(viewer, "user");
-        UUID connection = api.joined(box, viewer);
-        String other = PresenceApi.newUser("other");
-        String otherBearer = TestTokens.bearer(other, "user");
-        UUID otherConnection = api.joined(box, other);
+        Viewer viewer = joined(box, "viewer");
+        String bearer = viewer.bearer();
+        UUID connection = viewer.connection();
+        Viewer other = joined(box, "other");
+        String otherBearer = other.bearer();
+        UUID otherConnection = other.connection();
         heartbeatWhenAllowed(otherBearer, box, otherConnection).then().statusCode(200);
         heartbeatWhenAllowed(bearer, box, connection).then().statusCode(200);
         double before = fastAnswers();
@@ -85,7 +94,7 @@ class HeartbeatFastPathTest {
         heartbeat(bearer, box, UUID.randomUUID()).then().statusCode(404);
         given().header("Authorization", bearer).when().put("/boxes/" + box + "/viewers/not-a-uuid")
                 .then().statusCode(404).contentType("application/problem+json");
-        api.leave(box, connection, viewer).then().statusCode(204);
+        api.leave(box, connection, viewer.id()).then().statusCode(204);
         heartbeatWhenAllowed(bearer, box, connection).then().statusCode(404);
         heartbeat(bearer.replace("Bearer ", "Bearer x"), box, otherConnection).then().statusCode(401);
         assertThat(fastAnswers()).as("none of these was answered ahead of the full stack").isEqualTo(before);

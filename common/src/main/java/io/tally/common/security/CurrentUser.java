@@ -33,11 +33,6 @@ public class CurrentUser {
         return jwt.getRawToken();
     }
 
-    /** When that token expires, epoch seconds (0 when it has no exp claim). */
-    public long tokenExpiresAtEpochSecond() {
-        return jwt.getExpirationTime();
-    }
-
     public boolean hasRole(String role) {
         return identity.hasRole(role);
     }

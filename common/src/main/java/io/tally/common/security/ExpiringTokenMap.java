@@ -29,12 +29,20 @@ public final class ExpiringTokenMap<V> {
 
     /** What was remembered for {@code token}, or null when nothing is or its deadline has passed. */
     public V get(String token, long nowMillis) {
+        Entry<V> entry = current(token, nowMillis);
+        return entry == null ? null : entry.value();
+    }
+
+    /** Until when (epoch ms) {@code token} is remembered, or 0 when it is not. */
+    public long validUntil(String token, long nowMillis) {
+        Entry<V> entry = current(token, nowMillis);
+        return entry == null ? 0 : entry.validUntilMillis();
+    }
+
+    private Entry<V> current(String token, long nowMillis) {
         Entry<V> entry = entries.get(token);
-        if (entry == null) {
-            return null;
-        }
-        if (nowMillis < entry.validUntilMillis()) {
-            return entry.value();
+        if (entry == null || nowMillis < entry.validUntilMillis()) {
+            return entry;
         }
         entries.remove(token, entry);
         return null;

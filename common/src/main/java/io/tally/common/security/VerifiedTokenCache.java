@@ -68,11 +68,11 @@ public class VerifiedTokenCache implements JWTParser {
     }
 
     /**
-     * The token as verified earlier, while it is still remembered; null otherwise. Never verifies: for a fast path
-     * that falls back to the full authentication when this is null.
+     * Until when (epoch ms) the token's verification is remembered, 0 when it is not. Never verifies: something
+     * that trusts a token on the strength of an earlier full authentication trusts it no longer than this.
      */
-    public JsonWebToken remembered(String token) {
-        return verified.get(token, clock.getAsLong());
+    public long rememberedUntil(String token) {
+        return verified.validUntil(token, clock.getAsLong());
     }
 
     @Override

@@ -109,8 +109,7 @@ public class BoxesResource {
     public Uni<Viewers.Joined> heartbeat(@PathParam("id") UUID id, @PathParam("connectionId") UUID connectionId) {
         String viewerId = currentUser.id();
         String token = currentUser.bearerToken();
-        long expiresAt = currentUser.tokenExpiresAtEpochSecond();
-        return viewers.heartbeat(id, connectionId, viewerId).invoke(() -> fastPath.permit(token, viewerId, expiresAt));
+        return viewers.heartbeat(id, connectionId, viewerId).invoke(() -> fastPath.permit(token, viewerId));
     }
 
     @DELETE

@@ -13,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,11 +24,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * several times the heartbeat itself.
  *
  * <p>Anything else is passed on unchanged to {@link BoxesResource#heartbeat}, which gives every error: a token
- * this replica has not seen accepted, one no longer remembered as verified ({@link VerifiedTokenCache}: at most
- * {@code tally.auth.token-cache-ttl} after its signature was checked, never past its expiry), an unknown or
- * foreign connection, a malformed id, a heartbeat too soon. A token is permitted here only after the full stack
- * authenticated it and let its subject heartbeat ({@link #permit}), so this path never accepts what that one
- * would refuse.
+ * this replica has not seen accepted, or whose permit lapsed, an unknown or foreign connection, a malformed id,
+ * a heartbeat too soon. A token is permitted here only after the full stack authenticated it and let its
+ * subject heartbeat ({@link #permit}), and only while {@link VerifiedTokenCache} remembers its verification (at
+ * most {@code tally.auth.token-cache-ttl} after its signature was checked, never past its expiry), so this path
+ * never accepts what that one would refuse.
  */
 @ApplicationScoped
 public class HeartbeatFastPath {
@@ -41,20 +40,16 @@ public class HeartbeatFastPath {
     private final VerifiedTokenCache verifiedTokens;
     private final ObjectMapper json;
     private final ExpiringTokenMap<String> permittedUsers;
-    private final long permitMillis;
     private final Counter answered;
 
     public HeartbeatFastPath(Viewers viewers, VerifiedTokenCache verifiedTokens, ObjectMapper json,
                              MeterRegistry registry,
-                             @ConfigProperty(name = "tally.auth.token-cache-ttl", defaultValue = "60s")
-                             Duration permitFor,
                              @ConfigProperty(name = "tally.auth.token-cache-size", defaultValue = "10000")
                              int maxTokens) {
         this.viewers = viewers;
         this.verifiedTokens = verifiedTokens;
         this.json = json;
         this.permittedUsers = new ExpiringTokenMap<>(maxTokens);
-        this.permitMillis = permitFor.toMillis();
         this.answered = Counter.builder("tally.presence.heartbeats.fast")
                 .description("Heartbeats answered from memory ahead of the REST stack").register(registry);
     }
@@ -64,13 +59,13 @@ public class HeartbeatFastPath {
     }
 
     /**
-     * The full stack accepted a heartbeat of {@code userId} with {@code token}: it may take this path for {@code
-     * tally.auth.token-cache-ttl}, never past its expiry. Permits lapse like verified tokens do, so a full map
-     * (more distinct viewers than {@code tally.auth.token-cache-size}) frees room within that time.
+     * The full stack accepted a heartbeat of {@code userId} with {@code token}: it may take this path for as long
+     * as its verification is remembered (nothing, when it is not). Permits lapse with verified tokens, so a full
+     * map (more distinct viewers than {@code tally.auth.token-cache-size}) frees room within the TTL, and one
+     * lookup per heartbeat covers both.
      */
-    void permit(String token, String userId, long expiresAtEpochSecond) {
-        long now = System.currentTimeMillis();
-        permittedUsers.put(token, userId, Math.min(expiresAtEpochSecond * 1_000, now + permitMillis), now);
+    void permit(String token, String userId) {
+        permittedUsers.put(token, userId, verifiedTokens.rememberedUntil(token), System.currentTimeMillis());
     }
 
     private void handle(RoutingContext context) {
@@ -97,7 +92,7 @@ public class HeartbeatFastPath {
         }
         String token = authorization.substring(BEARER.length()).trim();
         String userId = permittedUsers.get(token, System.currentTimeMillis());
-        if (userId == null || verifiedTokens.remembered(token) == null) {
+        if (userId == null) {
             return null;
         }
         UUID boxId = uuid(context.pathParam("boxId"));
