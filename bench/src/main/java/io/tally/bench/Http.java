@@ -3,6 +3,7 @@ package io.tally.bench;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -27,7 +28,7 @@ public final class Http implements AutoCloseable {
     private final HttpClient core;
 
     public Http(int connections) {
-        this.vertx = Vertx.vertx();
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.eventLoops = new Context[]{vertx.getOrCreateContext(), vertx.getOrCreateContext()};
         this.client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(connections)
                 .setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000));

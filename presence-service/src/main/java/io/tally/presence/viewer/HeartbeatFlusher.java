@@ -5,10 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.tally.common.db.ScheduledPasses;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,9 +38,7 @@ public class HeartbeatFlusher {
         if (dirty.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<OffsetDateTime> seen = dirty.seenMillis().stream()
-                .map(ms -> OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC)).toList();
-        return sessions.touch(pool, dirty.boxIds(), dirty.connectionIds(), seen)
+        return sessions.touch(pool, dirty)
                 .invoke(gone -> gone.forEach(live::remove))
                 .onFailure().invoke(e -> live.markDirty(dirty.connectionIds()))
                 .replaceWithVoid();

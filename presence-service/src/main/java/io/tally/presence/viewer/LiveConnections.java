@@ -35,10 +35,14 @@ public class LiveConnections {
         }
     }
 
-    /** Heartbeats to write: parallel lists for one UPDATE … FROM unnest. */
-    public record Flush(List<UUID> boxIds, List<UUID> connectionIds, List<Long> seenMillis) {
+    /**
+     * Heartbeats to write: parallel arrays for one UPDATE … FROM unnest. Arrays, not lists of boxed values or date
+     * objects: a flush holds one entry per heartbeating connection (20,000 at 20,000 heartbeats/s) for as long as
+     * its statement runs, long enough for young collections to promote whatever it holds.
+     */
+    public record Flush(UUID[] boxIds, UUID[] connectionIds, Long[] seenMillis) {
         public boolean isEmpty() {
-            return connectionIds.isEmpty();
+            return connectionIds.length == 0;
         }
     }
 
@@ -74,29 +78,34 @@ public class LiveConnections {
 
     /** The heartbeats received since the last flush; they are marked clean. */
     public Flush takeDirty() {
-        List<UUID> boxes = new ArrayList<>();
-        List<UUID> connections = new ArrayList<>();
-        List<Long> seen = new ArrayList<>();
+        List<Connection> dirty = new ArrayList<>();
         for (Connection connection : byId.values()) {
             if (connection.dirty) {
-                synchronized (connection) {
-                    connection.dirty = false;
-                    boxes.add(connection.boxId);
-                    connections.add(connection.connectionId);
-                    seen.add(connection.lastSeenMillis);
-                }
+                dirty.add(connection);
+            }
+        }
+        UUID[] boxes = new UUID[dirty.size()];
+        UUID[] connections = new UUID[dirty.size()];
+        Long[] seen = new Long[dirty.size()];
+        for (int i = 0; i < dirty.size(); i++) {
+            Connection connection = dirty.get(i);
+            synchronized (connection) {
+                connection.dirty = false;
+                boxes[i] = connection.boxId;
+                connections[i] = connection.connectionId;
+                seen[i] = connection.lastSeenMillis;
             }
         }
         return new Flush(boxes, connections, seen);
     }
 
     /** A flush failed: its heartbeats are written with the next one. */
-    public void markDirty(List<UUID> connectionIds) {
-        connectionIds.forEach(id -> {
+    public void markDirty(UUID[] connectionIds) {
+        for (UUID id : connectionIds) {
             Connection connection = byId.get(id);
             if (connection != null) {
                 connection.dirty = true;
             }
-        });
+        }
     }
 }

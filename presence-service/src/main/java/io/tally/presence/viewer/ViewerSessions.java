@@ -5,15 +5,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Viewer sessions (UNLOGGED: see V1__presence.sql) and the counts derived from them. */
@@ -30,12 +27,22 @@ public class ViewerSessions {
 
     private static final String FIND = "SELECT viewer_id FROM viewer_sessions WHERE box_id = $1 AND connection_id = $2";
 
-    /** Heartbeats gathered in memory, written at once; the rows returned are the connections that still exist. */
+    /**
+     * Heartbeats gathered in memory (times in epoch milliseconds), written at once; answers only the connections
+     * that no longer exist (swept, or left through another replica) — usually none, so a flush of 20,000 heartbeats
+     * does not bring 20,000 rows back.
+     */
     private static final String TOUCH = """
-            UPDATE viewer_sessions s SET last_seen_at = greatest(s.last_seen_at, t.seen)
-              FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS t (box_id, connection_id, seen)
-             WHERE s.box_id = t.box_id AND s.connection_id = t.connection_id
-            RETURNING s.connection_id""";
+            WITH heartbeat AS (
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS t (box_id, connection_id, seen_ms)),
+            touched AS (
+                UPDATE viewer_sessions s
+                   SET last_seen_at = greatest(s.last_seen_at, 'epoch'::timestamptz + h.seen_ms * interval '1 ms')
+                  FROM heartbeat h
+                 WHERE s.box_id = h.box_id AND s.connection_id = h.connection_id
+                RETURNING s.connection_id)
+            SELECT h.connection_id FROM heartbeat h
+             WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.connection_id = h.connection_id)""";
 
     private static final String EXPIRE = """
             DELETE FROM viewer_sessions WHERE last_seen_at < now() - make_interval(secs => $1)
@@ -73,13 +80,13 @@ public class ViewerSessions {
                 ? Optional.of(rows.iterator().next().getString("viewer_id")) : Optional.empty());
     }
 
-    /** Writes last-seen times; returns the connection ids that no longer exist (swept or left elsewhere). */
-    public Uni<Set<UUID>> touch(SqlClient client, List<UUID> boxIds, List<UUID> connectionIds,
-                                List<OffsetDateTime> seen) {
-        return client.preparedQuery(TOUCH).execute(Tuple.of(boxIds.toArray(UUID[]::new),
-                connectionIds.toArray(UUID[]::new), seen.toArray(OffsetDateTime[]::new))).map(rows -> {
-                    Set<UUID> gone = new HashSet<>(connectionIds);
-                    rows.forEach(row -> gone.remove(row.getUUID("connection_id")));
+    /** Writes the last-seen times of a flush; returns the connection ids that no longer exist. */
+    public Uni<List<UUID>> touch(SqlClient client, LiveConnections.Flush heartbeats) {
+        return client.preparedQuery(TOUCH)
+                .execute(Tuple.of(heartbeats.boxIds(), heartbeats.connectionIds(), heartbeats.seenMillis()))
+                .map(rows -> {
+                    List<UUID> gone = new ArrayList<>(rows.size());
+                    rows.forEach(row -> gone.add(row.getUUID("connection_id")));
                     return gone;
                 });
     }
