@@ -39,8 +39,18 @@ public interface CreditsConfig {
         @WithDefault("1m")
         Duration every();
 
-        /** How far back the periodic check looks for changed accounts and new transactions. */
+        /**
+         * How far back the first periodic check of a process looks for changed accounts and new transactions;
+         * later checks start where the previous one did, less {@link #overlap()}.
+         */
         @WithDefault("15m")
         Duration lookback();
+
+        /**
+         * How far before the previous check's start the next one begins: longer than any ledger transaction lasts
+         * (a transaction's rows carry the time it began, not when it committed) plus clock skew to the database.
+         */
+        @WithDefault("1m")
+        Duration overlap();
     }
 }
