@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * map is swept at most once a second, so a replica that sees more distinct tokens than it keeps does not scan
  * every entry on every request. Thread-safe.
  *
+ * <p>An expired entry stays (unanswered) until a purge, so a token learnt again is renewed in place: the map keeps
+ * the key it holds and, through {@link #lastKnown}, the caller may keep the value too. Entries live for minutes,
+ * long enough to be promoted to the old generation; replacing them wholesale on every renewal (thousands of
+ * ~700-character tokens a minute) was a steady source of the full collections that make a heartbeat's tail.
+ *
  * @param <V> what is remembered per token
  */
 public final class ExpiringTokenMap<V> {
@@ -39,26 +44,35 @@ public final class ExpiringTokenMap<V> {
         return entry == null ? 0 : entry.validUntilMillis();
     }
 
-    private Entry<V> current(String token, long nowMillis) {
+    /**
+     * What was last remembered for {@code token}, even past its deadline (until a purge drops it), or null. Only for
+     * a caller that has just learnt the same thing again and would rather keep the object it already has.
+     */
+    public V lastKnown(String token) {
         Entry<V> entry = entries.get(token);
-        if (entry == null || nowMillis < entry.validUntilMillis()) {
-            return entry;
-        }
-        entries.remove(token, entry);
-        return null;
+        return entry == null ? null : entry.value();
     }
 
-    /** Remembers {@code value} until {@code validUntilMillis} (epoch ms), unless the map is full. */
+    private Entry<V> current(String token, long nowMillis) {
+        Entry<V> entry = entries.get(token);
+        return entry == null || nowMillis >= entry.validUntilMillis() ? null : entry;
+    }
+
+    /** Remembers {@code value} until {@code validUntilMillis} (epoch ms): renews a token held, adds one unless full. */
     public void put(String token, V value, long validUntilMillis, long nowMillis) {
         if (validUntilMillis <= nowMillis) {
             return;
         }
+        Entry<V> entry = new Entry<>(value, validUntilMillis);
+        if (entries.replace(token, entry) != null) {
+            return;
+        }
         boolean full = entries.size() >= maxEntries;
         if (insertions.incrementAndGet() % 1_000 == 0 || (full && claimFullPurge(nowMillis))) {
-            entries.values().removeIf(entry -> entry.validUntilMillis() <= nowMillis);
+            entries.values().removeIf(held -> held.validUntilMillis() <= nowMillis);
         }
         if (entries.size() < maxEntries) {
-            entries.put(token, new Entry<>(value, validUntilMillis));
+            entries.putIfAbsent(token, entry);
         }
     }
 

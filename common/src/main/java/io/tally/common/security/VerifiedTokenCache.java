@@ -62,6 +62,10 @@ public class VerifiedTokenCache implements JWTParser {
         }
         JsonWebToken jwt = delegate.parse(token);
         if (ttlMillis > 0 && jwt.getExpirationTime() > 0) {
+            // Verified again: the same token text carries the same claims, so the principal remembered before (by
+            // now in the old generation) is kept rather than replaced by an equal one (see ExpiringTokenMap).
+            JsonWebToken earlier = verified.lastKnown(token);
+            jwt = earlier != null ? earlier : jwt;
             verified.put(token, jwt, Math.min(jwt.getExpirationTime() * 1_000, now + ttlMillis), now);
         }
         return jwt;

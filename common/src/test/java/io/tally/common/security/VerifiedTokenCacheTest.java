@@ -7,6 +7,7 @@ import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,11 +20,13 @@ class VerifiedTokenCacheTest {
     /** A verifier that counts its calls and answers tokens of the form "exp:<epoch seconds>" or fails. */
     static final class CountingVerifier extends DefaultJWTParser {
         final Map<String, Integer> calls = new HashMap<>();
+        /** Tokens whose signature no longer verifies (their key was removed). */
+        final Set<String> revoked = new HashSet<>();
 
         @Override
         public JsonWebToken parse(String token) throws ParseException {
             calls.merge(token, 1, Integer::sum);
-            if (!token.startsWith("exp:")) {
+            if (!token.startsWith("exp:") || revoked.contains(token)) {
                 throw new ParseException("bad signature");
             }
             return new Verified(Long.parseLong(token.substring(4)));
@@ -130,5 +133,38 @@ class VerifiedTokenCacheTest {
         cache.parse(token);
 
         assertThat(verifier.calls.get(token)).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenVerifiedAgainAfterItsTtlKeepsThePrincipalItHadBefore() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofMillis(50), 100, clock::get);
+        String token = "exp:" + inSeconds(3600);
+
+        JsonWebToken first = cache.parse(token);
+        clock.addAndGet(100); // past the TTL: the signature is checked again
+        JsonWebToken again = cache.parse(token);
+        JsonWebToken remembered = cache.parse(token);
+
+        assertThat(verifier.calls.get(token)).isEqualTo(2);
+        assertThat(again).isSameAs(first);
+        assertThat(remembered).isSameAs(first);
+    }
+
+    @Test
+    void aTokenThatNoLongerVerifiesIsNotAnsweredFromWhatWasRememberedBefore() throws Exception {
+        CountingVerifier verifier = new CountingVerifier();
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofMillis(50), 100, clock::get);
+        String token = "exp:" + inSeconds(3600);
+
+        cache.parse(token);
+        verifier.revoked.add(token);
+        clock.addAndGet(100);
+
+        assertThatThrownBy(() -> cache.parse(token)).isInstanceOf(ParseException.class);
+        assertThatThrownBy(() -> cache.parse(token)).isInstanceOf(ParseException.class);
+        assertThat(cache.rememberedUntil(token)).isZero();
     }
 }
