@@ -51,13 +51,21 @@ class VerifiedTokenCacheTest {
         }
     }
 
+    private final CountingVerifier verifier = new CountingVerifier();
+    /** The clock of {@link #withShortTtl} caches (epoch ms), moved by hand. */
+    private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+
+    /** A cache whose entries last 50 ms of {@link #clock}. */
+    private VerifiedTokenCache withShortTtl(int maxEntries) {
+        return new VerifiedTokenCache(verifier, Duration.ofMillis(50), maxEntries, clock::get);
+    }
+
     private static long inSeconds(long seconds) {
         return System.currentTimeMillis() / 1000 + seconds;
     }
 
     @Test
     void aVerifiedTokenIsVerifiedOnce() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
         VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 100);
         String token = "exp:" + inSeconds(3600);
 
@@ -70,7 +78,6 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aTokenPastItsExpiryIsVerifiedAgain() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
         VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 100);
         String token = "exp:" + inSeconds(-1);
 
@@ -82,7 +89,6 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aFailedVerificationIsNeverRemembered() {
-        CountingVerifier verifier = new CountingVerifier();
         VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 100);
 
         assertThatThrownBy(() -> cache.parse("forged")).isInstanceOf(ParseException.class);
@@ -93,7 +99,6 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aFullCacheStillVerifiesButRemembersNoMore() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
         VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofSeconds(60), 1);
         String first = "exp:" + inSeconds(3600);
         String second = "exp:" + (inSeconds(3600) + 1);
@@ -109,9 +114,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aFullCacheMakesRoomOnceItsEntriesHaveExpired() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
-        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
-        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofMillis(50), 1, clock::get);
+        VerifiedTokenCache cache = withShortTtl(1);
         String first = "exp:" + inSeconds(3600);
         String second = "exp:" + (inSeconds(3600) + 1);
 
@@ -125,7 +128,6 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aZeroTtlTurnsTheCacheOff() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
         VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ZERO, 100);
         String token = "exp:" + inSeconds(3600);
 
@@ -137,9 +139,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aTokenVerifiedAgainAfterItsTtlKeepsThePrincipalItHadBefore() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
-        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
-        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofMillis(50), 100, clock::get);
+        VerifiedTokenCache cache = withShortTtl(100);
         String token = "exp:" + inSeconds(3600);
 
         JsonWebToken first = cache.parse(token);
@@ -154,9 +154,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aTokenThatNoLongerVerifiesIsNotAnsweredFromWhatWasRememberedBefore() throws Exception {
-        CountingVerifier verifier = new CountingVerifier();
-        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
-        VerifiedTokenCache cache = new VerifiedTokenCache(verifier, Duration.ofMillis(50), 100, clock::get);
+        VerifiedTokenCache cache = withShortTtl(100);
         String token = "exp:" + inSeconds(3600);
 
         cache.parse(token);

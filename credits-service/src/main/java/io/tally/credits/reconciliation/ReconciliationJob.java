@@ -13,9 +13,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Periodically proves I1 and I2 for the accounts changed and the transactions written since the previous check
- * ({@link ReconciliationWindow}). Drift should never
- * happen; if it does, it is a bug or a manual edit, so it is logged at ERROR and exported as
- * {@code tally_credits_reconciliation_drift} for alerting. The check only reads, so every replica may run it.
+ * ({@link ReconciliationWindow}). Drift should never happen; if it does, it is a bug or a manual edit, so it is
+ * logged at ERROR and exported as {@code tally_credits_reconciliation_drift} for alerting. The check only reads, so
+ * every replica may run it.
  */
 @ApplicationScoped
 public class ReconciliationJob {
