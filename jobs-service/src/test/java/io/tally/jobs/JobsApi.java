@@ -113,14 +113,24 @@ final class JobsApi {
                 "retryable", retryable));
     }
 
-    /** Claims and completes whatever is runnable, so a test starts from an empty queue. */
+    /**
+     * Claims and completes whatever is runnable, so a test starts from an empty queue. It first waits until no job
+     * is waiting for its charge: an earlier test's submissions (the rate-limit test sends 80) may still be in the
+     * saga, and each would otherwise turn QUEUED in the middle of the next test, ahead of that test's own jobs.
+     */
     static void drainQueue() {
+        await().atMost(SAGA_WAIT).until(() -> jobsWaitingForTheirCharge() == 0);
         List<Map<String, Object>> claimed;
         do {
             claimed = claim("drainer", 100, 60, 0);
             claimed.forEach(c -> report("drainer", idOf(c), "complete",
                     Map.of("leaseToken", tokenOf(c), "resultUrl", "https://cdn.example.com/drained")));
         } while (!claimed.isEmpty());
+    }
+
+    private static long jobsWaitingForTheirCharge() {
+        return given().header("Authorization", TestTokens.bearer("ops", "admin")).when().get("/jobs/admin/queue")
+                .then().statusCode(200).extract().jsonPath().getLong("jobsByStatus.PENDING");
     }
 
     // --- credits-service (the real one, as a separate process) --------------------------------------------
