@@ -1,24 +1,44 @@
 package io.tally.payments;
 
+import static org.awaitility.Awaitility.await;
+
+import io.tally.common.events.CloudEventHeaders;
+import io.tally.common.events.EventType;
+import io.tally.common.events.EventTypes;
+import io.tally.common.events.Topics;
+import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TopicReader;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.util.UUID;
 
-/** Read-only looks into payments' own tables: what the outbox and the webhook log hold for a payment. */
+/** Read-only looks at what payments-service did about a payment: the events it published, its webhook log. */
 final class PaymentsTestSupport {
 
     private PaymentsTestSupport() {
     }
 
-    /** PaymentConfirmed events written for the payment (each becomes one grant in credits-service). */
+    /** PaymentConfirmed events published for the payment (each becomes one grant in credits-service). */
     static long confirmations(Pool pool, UUID paymentId) {
-        return TestSql.count(pool, "SELECT count(*) FROM outbox WHERE event_type = 'tally.payments.confirmed.v1' "
-                + "AND payload->>'paymentId' = $1", paymentId.toString());
+        return published(pool, EventTypes.PAYMENT_CONFIRMED, paymentId);
     }
 
     static long reversals(Pool pool, UUID paymentId) {
-        return TestSql.count(pool, "SELECT count(*) FROM outbox WHERE event_type = 'tally.payments.reversed.v1' "
-                + "AND payload->>'paymentId' = $1", paymentId.toString());
+        return published(pool, EventTypes.PAYMENT_REVERSED, paymentId);
+    }
+
+    /**
+     * The events of one type published about the payment, duplicates included. The relay deletes an outbox row
+     * once the broker has the event, so once the outbox is empty everything written so far is on the topic, and
+     * reading the topic to its end counts all of it.
+     */
+    private static long published(Pool pool, EventType<?> type, UUID paymentId) {
+        await().atMost(PaymentsApi.WAIT).until(() -> TestSql.count(pool, "SELECT count(*) FROM outbox") == 0);
+        String field = "\"paymentId\":\"" + paymentId + "\"";
+        try (TopicReader reader = new TopicReader(Topics.PAYMENTS)) {
+            return reader.allMatching(record -> type.name().equals(TestKafka.header(record, CloudEventHeaders.TYPE))
+                    && record.value().contains(field), PaymentsApi.WAIT).size();
+        }
     }
 
     static long deliveries(Pool pool, String provider, String outcome, String bodyFragment) {

@@ -8,42 +8,36 @@ import io.tally.common.ServiceConfig;
 import io.tally.common.idempotency.IdempotencyConfig;
 import io.tally.common.idempotency.IdempotencyRepository;
 import io.tally.common.inbox.InboxRepository;
-import io.tally.common.outbox.OutboxConfig;
-import io.tally.common.outbox.OutboxRepository;
 import io.tally.common.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Prunes what the backbone accumulates: published outbox rows, old inbox ids, expired idempotency keys and
- * rate-limit windows. One replica at a time, in bounded batches so no prune holds long locks.
+ * Prunes what the backbone accumulates: old inbox ids, expired idempotency keys and rate-limit windows (outbox
+ * rows leave as they are published). One replica at a time, in bounded batches so no prune holds long locks; a
+ * pass goes on batch after batch while there is a backlog, so pruning keeps up with any write rate.
  */
 @ApplicationScoped
 public class Housekeeping {
 
     private static final Logger LOG = Logger.getLogger(Housekeeping.class);
-    private static final int BATCH = 5_000;
 
     private final io.vertx.mutiny.sqlclient.Pool pool;
-    private final OutboxRepository outbox;
     private final InboxRepository inbox;
     private final IdempotencyRepository idempotency;
     private final RateLimiter rateLimiter;
-    private final OutboxConfig outboxConfig;
     private final IdempotencyConfig idempotencyConfig;
     private final Config config;
     private final String lockName;
 
-    public Housekeeping(io.vertx.mutiny.sqlclient.Pool pool, OutboxRepository outbox, InboxRepository inbox,
-                        IdempotencyRepository idempotency, RateLimiter rateLimiter, OutboxConfig outboxConfig,
-                        IdempotencyConfig idempotencyConfig, Config config, ServiceConfig service) {
+    public Housekeeping(io.vertx.mutiny.sqlclient.Pool pool, InboxRepository inbox, IdempotencyRepository idempotency,
+                        RateLimiter rateLimiter, IdempotencyConfig idempotencyConfig, Config config,
+                        ServiceConfig service) {
         this.pool = pool;
-        this.outbox = outbox;
         this.inbox = inbox;
         this.idempotency = idempotency;
         this.rateLimiter = rateLimiter;
-        this.outboxConfig = outboxConfig;
         this.idempotencyConfig = idempotencyConfig;
         this.config = config;
         this.lockName = "tally." + service.name() + ".housekeeping";
@@ -52,17 +46,36 @@ public class Housekeeping {
     @Scheduled(every = "${tally.housekeeping.every:10m}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return ScheduledPasses.logFailures(runOnce(), LOG, "Housekeeping");
+        return ScheduledPasses.logFailures(runOnce().replaceWithVoid(), LOG, "Housekeeping");
     }
 
-    /** One pass; returns the number of rows removed (0 when another replica holds the lock). */
+    /**
+     * One pass: rounds of bounded deletes, each in its own short transaction, until a round finds every table
+     * below a full batch or the pass has run {@code max-pass-duration}. Returns the rows removed (0 when another
+     * replica holds the lock).
+     */
     public Uni<Integer> runOnce() {
+        return roundsFrom(0, System.nanoTime() + config.maxPassDuration().toNanos());
+    }
+
+    private Uni<Integer> roundsFrom(int removedSoFar, long deadlineNanos) {
+        return oneRound().flatMap(round -> round.full() && System.nanoTime() < deadlineNanos
+                ? roundsFrom(removedSoFar + round.removed(), deadlineNanos)
+                : Uni.createFrom().item(removedSoFar + round.removed()));
+    }
+
+    private Uni<Round> oneRound() {
+        int batch = config.batchSize();
         return pool.withTransaction(conn -> AdvisoryLocks.tryLockForTransaction(conn, lockName)
-                .flatMap(acquired -> !acquired ? Uni.createFrom().item(0)
-                        : outbox.prunePublished(conn, outboxConfig.retention(), BATCH)
-                                .flatMap(a -> inbox.prune(conn, config.inboxRetention(), BATCH).map(b -> a + b))
-                                .flatMap(a -> idempotency.prune(conn, idempotencyConfig.ttl(), BATCH).map(b -> a + b))
-                                .flatMap(a -> rateLimiter.pruneExpired(conn).map(b -> a + b))));
+                .flatMap(acquired -> !acquired ? Uni.createFrom().item(new Round(0, false))
+                        : inbox.prune(conn, config.inboxRetention(), batch)
+                                .flatMap(a -> idempotency.prune(conn, idempotencyConfig.ttl(), batch)
+                                        .flatMap(b -> rateLimiter.pruneExpired(conn)
+                                                .map(c -> new Round(a + b + c, a == batch || b == batch))))));
+    }
+
+    /** @param full whether some table filled its batch, so more may be waiting */
+    private record Round(int removed, boolean full) {
     }
 
     @ConfigMapping(prefix = "tally.housekeeping")
@@ -74,5 +87,13 @@ public class Housekeeping {
          */
         @WithDefault("14d")
         Duration inboxRetention();
+
+        /** Rows deleted per table per round (one short transaction). */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** A pass stops after this long even with a backlog left; the next pass goes on with it. */
+        @WithDefault("2m")
+        Duration maxPassDuration();
     }
 }

@@ -26,10 +26,6 @@ public interface OutboxConfig {
     @WithDefault("5s")
     Duration orderingWait();
 
-    /** Published rows are kept this long for inspection, then pruned. */
-    @WithDefault("P3D")
-    Duration retention();
-
     /** Coalescing window of the NOTIFY a replica sends when another replica runs the relay. */
     @WithDefault("20ms")
     Duration notifyCoalesce();

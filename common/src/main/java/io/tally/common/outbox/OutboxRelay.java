@@ -157,7 +157,7 @@ public class OutboxRelay {
                 .flatMap(batch -> batch.isEmpty()
                         ? Uni.createFrom().item(Outcome.IDLE)
                         : sendAll(batch)
-                                .chain(() -> repository.markPublished(conn, batch))
+                                .chain(() -> repository.deletePublished(conn, batch))
                                 .invoke(() -> published.increment(batch.size()))
                                 .map(x -> batch.size() == config.batchSize() ? Outcome.FULL_BATCH : Outcome.PARTIAL));
     }

@@ -3,6 +3,7 @@ package io.tally.common.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -37,6 +38,23 @@ public final class TopicReader implements AutoCloseable {
     /** Polls once more and returns everything read so far that matches. */
     public synchronized List<ConsumerRecord<String, String>> matching(Predicate<ConsumerRecord<String, String>> filter) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        return records.stream().filter(filter).toList();
+    }
+
+    /**
+     * Reads on until every record the topic held when called has been read, then returns everything read that
+     * matches: an exact count of what is on the topic, with no waiting for records that may never come.
+     */
+    public synchronized List<ConsumerRecord<String, String>> allMatching(Predicate<ConsumerRecord<String, String>> filter,
+                                                                         Duration atMost) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("did not read to the end of the topic within " + atMost);
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
         return records.stream().filter(filter).toList();
     }
 
