@@ -45,6 +45,27 @@ public final class LoadGenerator {
         return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
     }
 
+    /**
+     * Unmeasured closed-loop warm-up until the rate is steady: windows of {@code window} run back to back, and it
+     * ends after at least {@code minimum} once a window's rate is within {@code tolerance} of the window before
+     * (the JIT has done its work), or at {@code maximum} whatever the rate does. Returns how long it ran.
+     */
+    public static Duration warmUpUntilSteady(int concurrency, Duration minimum, Duration maximum, Duration window,
+                                             double tolerance, Supplier<CompletionStage<?>> operation) {
+        long start = System.nanoTime();
+        double previous = -1;
+        while (true) {
+            double rate = closedLoop(concurrency, window, operation).throughputPerSecond();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            boolean steady = previous > 0 && Math.abs(rate - previous) <= tolerance * previous;
+            System.out.printf("warm-up %3ds: %.0f/s%n", elapsed.toSeconds(), rate);
+            if ((steady && elapsed.compareTo(minimum) >= 0) || elapsed.compareTo(maximum) >= 0) {
+                return elapsed;
+            }
+            previous = rate;
+        }
+    }
+
     /** Closed loop over a fixed list: {@code concurrency} callers take the items in order until none is left. */
     public static <T> LoadResult eachOnce(int concurrency, java.util.List<T> items,
                                           java.util.function.Function<T, CompletionStage<?>> call) {

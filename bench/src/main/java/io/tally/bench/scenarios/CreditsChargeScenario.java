@@ -70,9 +70,11 @@ public final class CreditsChargeScenario implements Scenario {
                         .put("userId", user).put("amount", AMOUNT);
                 return http.post(credits + "/credits/charges", serviceToken, body);
             };
-            // Unmeasured warm-up: the JIT is still compiling the charge path for a while after start-up.
-            Duration warmUp = Duration.ofSeconds(context.intOption("warmup", 10));
-            LoadGenerator.closedLoop(concurrency, warmUp, charge);
+            // Unmeasured warm-up: the JIT goes on compiling the charge path for a while after start-up (over a
+            // minute on a slow day), so the measurement starts once the rate has stopped climbing.
+            Duration warmUp = LoadGenerator.warmUpUntilSteady(concurrency,
+                    Duration.ofSeconds(context.intOption("warmup", 10)),
+                    Duration.ofSeconds(context.intOption("max-warmup", 90)), Duration.ofSeconds(5), 0.05, charge);
             LoadResult load = LoadGenerator.closedLoop(concurrency, duration, charge);
             double ratio = load.throughputPerSecond() / baseline.tps();
             return new ScenarioResult(name(), load.throughputPerSecond(), load.percentileMillis(50),
@@ -82,6 +84,7 @@ public final class CreditsChargeScenario implements Scenario {
                     .with("concurrency", concurrency)
                     .with("accounts", users)
                     .with("charges", load.completed())
+                    .with("warmup_s", warmUp.toSeconds())
                     .with("target_ratio", hot ? 5.0 : 1.0);
         }
     }
