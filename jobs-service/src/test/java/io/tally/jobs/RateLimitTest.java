@@ -5,17 +5,28 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.tally.common.testing.TestSql;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Submissions are limited per user and per client IP (test limits: 30 per user, 50 per IP, per minute). */
 @QuarkusTest
 class RateLimitTest {
+
+    @Inject
+    Pool pool;
 
     @Test
     void theUserLimitAnswers429WithRetryAfterAndRateLimitHeaders() {
@@ -50,6 +61,33 @@ class RateLimitTest {
         }
         assertThat(accepted).isEqualTo(50);
         assertThat(refused).isEqualTo(5);
+    }
+
+    @Test
+    void concurrentSubmissionsOfOneUserLetExactlyTheLimitThrough() throws Exception {
+        startWellInsideAWindow();
+        String user = JobsApi.newUser("burst");
+        ExecutorService callers = Executors.newFixedThreadPool(40);
+        try {
+            List<Future<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                calls.add(callers.submit(() -> JobsApi.submit(user, cheapImage())));
+            }
+            List<Response> responses = new ArrayList<>();
+            for (Future<Response> call : calls) {
+                responses.add(call.get(30, TimeUnit.SECONDS));
+            }
+
+            List<Response> accepted = responses.stream().filter(r -> r.statusCode() == 202).toList();
+            assertThat(accepted).hasSize(30);
+            assertThat(responses.stream().filter(r -> r.statusCode() == 429)).hasSize(10);
+            // Each accepted submission was counted on its own: remaining 29, 28, … 0, once each.
+            assertThat(accepted.stream().map(r -> Integer.parseInt(r.header("RateLimit-Remaining"))))
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 30).boxed().toList());
+            assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE user_id = $1", user)).isEqualTo(30);
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     /** Windows are aligned to the minute; starting in its last seconds could split the test over two windows. */

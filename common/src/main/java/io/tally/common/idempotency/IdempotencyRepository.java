@@ -7,30 +7,44 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** SQL of the idempotency_keys table. */
+/** SQL of the idempotency_keys table; every statement takes a batch of keys (a request alone is a batch of one). */
 @ApplicationScoped
 public class IdempotencyRepository {
 
     private static final String FORGET_EXPIRED = """
-            DELETE FROM idempotency_keys
-             WHERE owner_id = $1 AND idempotency_key = $2 AND created_at < now() - make_interval(secs => $3)
+            DELETE FROM idempotency_keys k
+             USING unnest($1::text[], $2::text[]) AS c(owner_id, idempotency_key)
+             WHERE k.owner_id = c.owner_id AND k.idempotency_key = c.idempotency_key
+               AND k.created_at < now() - make_interval(secs => $3)
             """;
 
+    /** Keys are claimed in sorted order, so two batches claiming some of the same keys never deadlock. */
     private static final String CLAIM = """
-            INSERT INTO idempotency_keys (owner_id, idempotency_key, request_hash) VALUES ($1, $2, $3)
+            INSERT INTO idempotency_keys (owner_id, idempotency_key, request_hash)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(owner_id, idempotency_key, request_hash)
+             ORDER BY owner_id, idempotency_key
             ON CONFLICT (owner_id, idempotency_key) DO NOTHING
+            RETURNING owner_id, idempotency_key
             """;
 
     private static final String FIND = """
-            SELECT request_hash, response_status, response_body
-              FROM idempotency_keys
-             WHERE owner_id = $1 AND idempotency_key = $2
+            SELECT k.owner_id, k.idempotency_key, k.request_hash, k.response_status, k.response_body
+              FROM idempotency_keys k
+              JOIN unnest($1::text[], $2::text[]) AS c(owner_id, idempotency_key)
+                ON k.owner_id = c.owner_id AND k.idempotency_key = c.idempotency_key
             """;
 
     private static final String COMPLETE = """
-            UPDATE idempotency_keys SET response_status = $3, response_body = $4
-             WHERE owner_id = $1 AND idempotency_key = $2
+            UPDATE idempotency_keys k SET response_status = c.status, response_body = c.body
+              FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS c(owner_id, idempotency_key, status, body)
+             WHERE k.owner_id = c.owner_id AND k.idempotency_key = c.idempotency_key
             """;
 
     private static final String PRUNE = """
@@ -40,27 +54,57 @@ public class IdempotencyRepository {
                              LIMIT $2)
             """;
 
+    /** A key in its owner's key space. */
+    record KeyId(String owner, String key) {
+    }
+
+    /** A key to claim for the request with this fingerprint. */
+    record Claim(KeyId id, String requestHash) {
+    }
+
     /**
-     * Claims the key for this transaction. A concurrent request with the same key blocks on the primary key
-     * until this transaction ends; it then sees the stored response (commit) or claims the key itself
+     * Claims the keys for this transaction and returns those it got; a key older than {@code ttl} is forgotten
+     * first, so it starts a new request. A concurrent transaction claiming one of the same keys blocks on the
+     * primary key until this one ends; it then sees the stored response (commit) or claims the key itself
      * (rollback).
      */
-    Uni<Boolean> claim(SqlClient client, String owner, String key, String requestHash, Duration ttl) {
-        return client.preparedQuery(FORGET_EXPIRED).execute(Tuple.of(owner, key, (double) ttl.toSeconds()))
-                .chain(() -> client.preparedQuery(CLAIM).execute(Tuple.of(owner, key, requestHash)))
-                .map(rows -> rows.rowCount() == 1);
+    Uni<Set<KeyId>> claim(SqlClient client, List<Claim> claims, Duration ttl) {
+        String[] owners = claims.stream().map(c -> c.id().owner()).toArray(String[]::new);
+        String[] keys = claims.stream().map(c -> c.id().key()).toArray(String[]::new);
+        String[] hashes = claims.stream().map(Claim::requestHash).toArray(String[]::new);
+        return client.preparedQuery(FORGET_EXPIRED).execute(Tuple.of(owners, keys, (double) ttl.toSeconds()))
+                .chain(() -> client.preparedQuery(CLAIM).execute(Tuple.of(owners, keys, hashes)))
+                .map(rows -> {
+                    Set<KeyId> claimed = new HashSet<>();
+                    rows.forEach(row -> claimed.add(new KeyId(row.getString("owner_id"),
+                            row.getString("idempotency_key"))));
+                    return claimed;
+                });
     }
 
-    Uni<Previous> find(SqlClient client, String owner, String key) {
-        return client.preparedQuery(FIND).execute(Tuple.of(owner, key)).map(rows -> {
-            Row row = rows.iterator().next();
-            return new Previous(row.getString("request_hash"), row.getInteger("response_status"),
-                    row.getString("response_body"));
-        });
+    Uni<Map<KeyId, FirstResponse>> find(SqlClient client, Collection<KeyId> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery(FIND).execute(Tuple.of(ids.stream().map(KeyId::owner).toArray(String[]::new),
+                ids.stream().map(KeyId::key).toArray(String[]::new))).map(rows -> {
+                    Map<KeyId, FirstResponse> found = new HashMap<>();
+                    rows.forEach(row -> found.put(new KeyId(row.getString("owner_id"),
+                            row.getString("idempotency_key")), firstResponse(row)));
+                    return found;
+                });
     }
 
-    Uni<Void> complete(SqlClient client, String owner, String key, int status, String body) {
-        return client.preparedQuery(COMPLETE).execute(Tuple.of(owner, key, status, body)).replaceWithVoid();
+    /** Stores each claimed key's response (ids and responses in the same order). */
+    Uni<Void> complete(SqlClient client, List<KeyId> ids, List<FirstResponse> responses) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(COMPLETE).execute(Tuple.of(ids.stream().map(KeyId::owner).toArray(String[]::new),
+                        ids.stream().map(KeyId::key).toArray(String[]::new),
+                        responses.stream().map(FirstResponse::status).toArray(Integer[]::new),
+                        responses.stream().map(FirstResponse::body).toArray(String[]::new)))
+                .replaceWithVoid();
     }
 
     public Uni<Integer> prune(SqlClient client, Duration ttl, int limit) {
@@ -68,6 +112,11 @@ public class IdempotencyRepository {
                 .map(RowSet::rowCount);
     }
 
-    record Previous(String requestHash, Integer status, String body) {
+    private static FirstResponse firstResponse(Row row) {
+        return new FirstResponse(row.getString("request_hash"), row.getInteger("response_status"),
+                row.getString("response_body"));
+    }
+
+    record FirstResponse(String requestHash, Integer status, String body) {
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.Transactions;
+import io.tally.common.idempotency.IdempotencyRepository.Claim;
+import io.tally.common.idempotency.IdempotencyRepository.KeyId;
+import io.tally.common.idempotency.IdempotencyRepository.FirstResponse;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -13,7 +16,14 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -46,6 +56,28 @@ public class IdempotentRequests {
     }
 
     /**
+     * One request of a batch: whose key space, the key (already checked by {@link #requireValidKey}), what
+     * identifies the request (route and body, a record serialised canonically), and what its work needs.
+     */
+    public record Call<T>(String owner, String key, Object request, T input) {
+    }
+
+    /** What a call gets: the response to send, or the refusal to fail with (a key reused for another request). */
+    public record Outcome(Response response, RuntimeException refusal) {
+
+        public static Outcome refused(RuntimeException refusal) {
+            return new Outcome(null, refusal);
+        }
+
+        public Response orThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return response;
+        }
+    }
+
+    /**
      * @param owner   whose key space the key lives in (the caller's user id)
      * @param key     the header value; required
      * @param request what identifies the request: route and body (a record, serialised canonically)
@@ -53,22 +85,96 @@ public class IdempotentRequests {
      */
     public Uni<Response> execute(String owner, String key, Object request,
                                  Function<SqlConnection, Uni<StoredResponse>> work) {
-        String validKey = requireValidKey(key, MAX_KEY_LENGTH);
-        String fingerprint = fingerprint(request);
-        return transactions.write(conn -> repository.claim(conn, owner, validKey, fingerprint, config.ttl())
-                .flatMap(claimed -> claimed
-                        ? work.apply(conn).call(stored ->
-                                repository.complete(conn, owner, validKey, stored.status(), toJson(stored.body())))
-                                .map(stored -> respond(stored.status(), toJson(stored.body()), false))
-                        : repository.find(conn, owner, validKey).map(previous -> replay(previous, fingerprint))));
+        Call<Void> call = new Call<>(owner, requireValidKey(key, MAX_KEY_LENGTH), request, null);
+        return transactions.write(conn -> executeAll(conn, List.of(call),
+                        (c, inputs) -> work.apply(c).map(List::of)))
+                .map(outcomes -> outcomes.get(0).orThrow());
     }
 
-    private Response replay(IdempotencyRepository.Previous previous, String fingerprint) {
-        if (!previous.requestHash().equals(fingerprint)) {
-            throw new ProblemException(Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
-                    "This Idempotency-Key was already used with a different request; use a new key"));
+    /**
+     * {@link #execute} for a batch of calls inside the caller's transaction: claims every key with one statement,
+     * runs {@code work} once for the calls whose key was new (their inputs in call order; it answers one stored
+     * response each, in the same order), stores those responses, and answers every call in order: its new
+     * response, or the replay of the key's first one. A key named twice in the batch is claimed by its first call;
+     * the later ones replay it, exactly as if they had come one after the other.
+     */
+    public <T> Uni<List<Outcome>> executeAll(SqlConnection conn, List<Call<T>> calls,
+                                             BiFunction<SqlConnection, List<T>, Uni<List<StoredResponse>>> work) {
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(List.of());
         }
-        return respond(previous.status(), previous.body(), true);
+        KeyedBatch<T> batch = new KeyedBatch<>(calls, calls.stream().map(call -> fingerprint(call.request())).toList());
+        return repository.claim(conn, batch.claims(), config.ttl()).flatMap(claimed -> {
+            List<KeyId> newKeys = batch.keys().stream().filter(claimed::contains).toList();
+            List<KeyId> usedKeys = batch.keys().stream().filter(id -> !claimed.contains(id)).toList();
+            List<T> inputs = newKeys.stream().map(id -> batch.firstCall(id).input()).toList();
+            return repository.find(conn, usedKeys)
+                    .flatMap(previous -> (inputs.isEmpty() ? Uni.createFrom().item(List.<StoredResponse>of())
+                            : work.apply(conn, inputs))
+                            .flatMap(stored -> {
+                                Map<KeyId, FirstResponse> first = new HashMap<>(previous);
+                                for (int i = 0; i < newKeys.size(); i++) {
+                                    KeyId id = newKeys.get(i);
+                                    first.put(id, new FirstResponse(batch.firstFingerprint(id), stored.get(i).status(),
+                                            toJson(stored.get(i).body())));
+                                }
+                                List<FirstResponse> responses = newKeys.stream().map(first::get).toList();
+                                return repository.complete(conn, newKeys, responses)
+                                        .map(done -> batch.answer(claimed, first));
+                            }));
+        });
+    }
+
+    /** A batch's calls with their fingerprints, and the first call naming each key (the one that may claim it). */
+    private record KeyedBatch<T>(List<Call<T>> calls, List<String> fingerprints, Map<KeyId, Integer> firstCallOf) {
+
+        KeyedBatch(List<Call<T>> calls, List<String> fingerprints) {
+            this(calls, fingerprints, new LinkedHashMap<>());
+            for (int i = 0; i < calls.size(); i++) {
+                firstCallOf.putIfAbsent(keyOf(i), i);
+            }
+        }
+
+        KeyId keyOf(int call) {
+            return new KeyId(calls.get(call).owner(), calls.get(call).key());
+        }
+
+        List<KeyId> keys() {
+            return List.copyOf(firstCallOf.keySet());
+        }
+
+        Call<T> firstCall(KeyId id) {
+            return calls.get(firstCallOf.get(id));
+        }
+
+        String firstFingerprint(KeyId id) {
+            return fingerprints.get(firstCallOf.get(id));
+        }
+
+        List<Claim> claims() {
+            return keys().stream().map(id -> new Claim(id, firstFingerprint(id))).toList();
+        }
+
+        /** Each call's outcome: the new response for a key's claiming call, otherwise a replay of its first. */
+        List<Outcome> answer(Set<KeyId> claimed, Map<KeyId, FirstResponse> first) {
+            List<Outcome> outcomes = new ArrayList<>(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                KeyId id = keyOf(i);
+                outcomes.add(claimed.contains(id) && firstCallOf.get(id) == i
+                        ? new Outcome(respond(first.get(id).status(), first.get(id).body(), false), null)
+                        : replay(first.get(id), fingerprints.get(i)));
+            }
+            return outcomes;
+        }
+    }
+
+    private static Outcome replay(FirstResponse previous, String fingerprint) {
+        if (!previous.requestHash().equals(fingerprint)) {
+            return Outcome.refused(new ProblemException(Problem.of(409, "idempotency-key-reused",
+                    "Idempotency key reused",
+                    "This Idempotency-Key was already used with a different request; use a new key")));
+        }
+        return new Outcome(respond(previous.status(), previous.body(), true), null);
     }
 
     private static Response respond(int status, String body, boolean replayed) {

@@ -6,13 +6,24 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
+import io.tally.common.idempotency.IdempotentRequests;
+import io.tally.common.idempotency.IdempotentRequests.Call;
+import io.tally.common.idempotency.IdempotentRequests.Outcome;
+import io.tally.common.idempotency.StoredResponse;
+import io.tally.common.problem.ProblemException;
 import io.tally.common.testing.TestSql;
 import io.tally.common.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +32,8 @@ class IdempotencyKeyTest {
 
     @Inject
     Pool pool;
+    @Inject
+    IdempotentRequests idempotent;
 
     @Test
     void sameKeyAndBodyReplaysTheFirstResponse() {
@@ -69,6 +82,34 @@ class IdempotencyKeyTest {
     }
 
     @Test
+    void aBatchClaimsEachKeyOnce_laterCallsWithItReplay_andAnotherBodyIsAConflict() {
+        String user = "idem-batch-" + UUID.randomUUID();
+        List<String> worked = new CopyOnWriteArrayList<>();
+        BiFunction<SqlConnection, List<String>, Uni<List<StoredResponse>>> work = (conn, notes) -> {
+            worked.addAll(notes);
+            return Uni.createFrom().item(notes.stream().map(note -> new StoredResponse(201, Map.of("note", note)))
+                    .toList());
+        };
+        inOneTransaction(List.of(call(user, "k0", "zero")), work);
+
+        List<Outcome> outcomes = inOneTransaction(List.of(call(user, "k1", "one"), call(user, "k1", "one"),
+                call(user, "k1", "another"), call(user, "k2", "two"), call(user, "k0", "zero")), work);
+
+        assertThat(worked).containsExactly("zero", "one", "two");
+        assertThat(outcomes.get(0).response().getHeaderString(IdempotentRequests.REPLAYED_HEADER)).isNull();
+        assertThat(outcomes.get(0).response().getEntity()).isEqualTo("{\"note\":\"one\"}");
+        assertThat(outcomes.get(1).response().getHeaderString(IdempotentRequests.REPLAYED_HEADER)).isEqualTo("true");
+        assertThat(outcomes.get(1).response().getEntity()).isEqualTo("{\"note\":\"one\"}");
+        assertThat(outcomes.get(2).refusal()).isInstanceOfSatisfying(ProblemException.class,
+                refusal -> assertThat(refusal.problem().status()).isEqualTo(409));
+        assertThat(outcomes.get(3).response().getEntity()).isEqualTo("{\"note\":\"two\"}");
+        assertThat(outcomes.get(4).response().getHeaderString(IdempotentRequests.REPLAYED_HEADER)).isEqualTo("true");
+        assertThat(outcomes.get(4).response().getEntity()).isEqualTo("{\"note\":\"zero\"}");
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM idempotency_keys WHERE owner_id = $1 "
+                + "AND response_status = 201", user)).isEqualTo(3);
+    }
+
+    @Test
     void missingOrInvalidKeyIsRefused() {
         String user = "idem-" + UUID.randomUUID();
         given().header("Authorization", TestTokens.bearer(user, "user")).contentType("application/json")
@@ -78,6 +119,17 @@ class IdempotencyKeyTest {
         pay(user, "has spaces in it", 5).then().statusCode(400)
                 .body("type", equalTo("https://tally.dev/problems/idempotency-key-invalid"));
         assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isZero();
+    }
+
+    private List<Outcome> inOneTransaction(List<Call<String>> calls,
+                                           BiFunction<SqlConnection, List<String>, Uni<List<StoredResponse>>> work) {
+        return pool.withTransaction(conn -> idempotent.executeAll(conn, calls, work))
+                .await().atMost(Duration.ofSeconds(10));
+    }
+
+    /** A call whose request and input are both its note. */
+    private static Call<String> call(String user, String key, String note) {
+        return new Call<>(user, key, note, note);
     }
 
     private static Response pay(String user, String key, long amount) {

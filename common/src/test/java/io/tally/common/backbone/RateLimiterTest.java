@@ -67,6 +67,20 @@ class RateLimiterTest {
     }
 
     @Test
+    void aBatchOfHitsIsDecidedAsIfTheyCameOneAfterTheOther() {
+        String a = "batch-a-" + UUID.randomUUID();
+        String b = "batch-b-" + UUID.randomUUID();
+        limiter.hit(a, 3, Duration.ofDays(1)).await().indefinitely();
+
+        List<RateLimitDecision> decisions = limiter.hitAll(pool, List.of(a, b, a, a, b), 3, Duration.ofDays(1))
+                .await().indefinitely();
+
+        assertThat(decisions).extracting(RateLimitDecision::allowed).containsExactly(true, true, true, false, true);
+        assertThat(decisions).extracting(RateLimitDecision::remaining).containsExactly(1, 2, 0, 0, 1);
+        assertThat(TestSql.count(pool, "SELECT hits FROM rate_limit_windows WHERE bucket = $1", a)).isEqualTo(4);
+    }
+
+    @Test
     void theWindowLengthIsHonoured() {
         String bucket = "window-" + UUID.randomUUID();
         Duration window = Duration.ofSeconds(2);

@@ -24,6 +24,8 @@ public interface JobsConfig {
 
     RateLimit rateLimit();
 
+    Submissions submissions();
+
     interface Retry {
         /** Delay before the second attempt; each later one doubles it, up to {@link #maxDelay}. */
         @WithDefault("2s")
@@ -80,6 +82,16 @@ public interface JobsConfig {
          */
         @WithDefault("2")
         int reportConcurrentBatches();
+    }
+
+    interface Submissions {
+        /** Submissions (POST /jobs) stored together in one transaction, at most. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** Submission batches committing at the same time; more submissions wait and join the next batch. */
+        @WithDefault("2")
+        int concurrentBatches();
     }
 
     interface RateLimit {

@@ -28,11 +28,17 @@ public class JobRepository {
             provider_name, provider_job_id, provider_cost, created_at, saga_requested_at, queued_at, started_at,
             finished_at, deleted_at, updated_at""";
 
+    /** New jobs, set-wise: the saga timestamps and updated_at start at the submission time. */
     private static final String INSERT = """
             INSERT INTO jobs (id, user_id, status, type, prompt, image_url, duration_seconds, resolution,
                               aspect_ratio, quality, model, cost, priority, max_attempts, created_at,
                               saga_requested_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $15)
+            SELECT j.*, j.created_at, j.created_at
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+                          $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[], $14::int[],
+                          $15::timestamptz[])
+                   AS j(id, user_id, status, type, prompt, image_url, duration_seconds, resolution, aspect_ratio,
+                        quality, model, cost, priority, max_attempts, created_at)
             """;
 
     private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
@@ -140,12 +146,23 @@ public class JobRepository {
                      WHERE status = 'COMPLETED' AND finished_at > now() - interval '1 hour') AS completed_last_hour
             """;
 
-    public Uni<Void> insert(SqlClient client, Job job) {
-        return client.preparedQuery(INSERT).execute(Tuple.from(new Object[]{job.getId(), job.getUserId(),
-                        job.status.name(), job.getType(), job.getPrompt(), job.getImageUrl(), job.getDurationSeconds(),
-                        job.getResolution(), job.getAspectRatio(), job.getQuality(), job.getModel(), job.getCost(),
-                        job.getPriority(), job.getMaxAttempts(), job.getCreatedAt()}))
-                .replaceWithVoid();
+    public Uni<Void> insert(SqlClient client, List<Job> jobs) {
+        Object[] columns = {new UUID[jobs.size()], new String[jobs.size()], new String[jobs.size()],
+                new String[jobs.size()], new String[jobs.size()], new String[jobs.size()], new Integer[jobs.size()],
+                new String[jobs.size()], new String[jobs.size()], new String[jobs.size()], new String[jobs.size()],
+                new Long[jobs.size()], new Integer[jobs.size()], new Integer[jobs.size()],
+                new OffsetDateTime[jobs.size()]};
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            Object[] values = {job.getId(), job.getUserId(), job.status.name(), job.getType(), job.getPrompt(),
+                    job.getImageUrl(), job.getDurationSeconds(), job.getResolution(), job.getAspectRatio(),
+                    job.getQuality(), job.getModel(), job.getCost(), job.getPriority(), job.getMaxAttempts(),
+                    job.getCreatedAt()};
+            for (int c = 0; c < values.length; c++) {
+                ((Object[]) columns[c])[i] = values[c];
+            }
+        }
+        return client.preparedQuery(INSERT).execute(Tuple.from(columns)).replaceWithVoid();
     }
 
     /** Locks and loads the given jobs (missing ids are simply absent from the map). */

@@ -47,11 +47,11 @@ public class JobTransactions {
             return conn;
         }
 
-        public Uni<Void> insert(Job job) {
-            changed.add(job.getId());
-            return repository.insert(conn, job)
-                    .chain(() -> repository.appendHistory(conn, List.of(job)))
-                    .chain(() -> flushEvents(List.of(job)));
+        public Uni<Void> insert(List<Job> jobs) {
+            jobs.forEach(job -> changed.add(job.getId()));
+            return repository.insert(conn, jobs)
+                    .chain(() -> repository.appendHistory(conn, jobs))
+                    .chain(() -> flushEvents(jobs));
         }
 
         public Uni<Void> save(Collection<Job> jobs) {
@@ -76,14 +76,6 @@ public class JobTransactions {
             });
             return outbox.appendAll(conn, events);
         }
-    }
-
-    /**
-     * A unit on a transaction somebody else opened (an idempotent request). Nothing is signalled after its
-     * commit, so use it only for changes no worker or stream waits for.
-     */
-    public Unit unitOn(SqlConnection conn) {
-        return new Unit(conn);
     }
 
     public <T> Uni<T> write(BiFunction<Unit, SqlConnection, Uni<T>> work) {
