@@ -113,12 +113,13 @@ public class IdempotentRequests {
                             : work.apply(conn, inputs))
                             .flatMap(stored -> {
                                 Map<KeyId, FirstResponse> first = new HashMap<>(previous);
+                                List<FirstResponse> responses = new ArrayList<>(newKeys.size());
                                 for (int i = 0; i < newKeys.size(); i++) {
-                                    KeyId id = newKeys.get(i);
-                                    first.put(id, new FirstResponse(batch.firstFingerprint(id), stored.get(i).status(),
-                                            toJson(stored.get(i).body())));
+                                    FirstResponse response = new FirstResponse(batch.firstFingerprint(newKeys.get(i)),
+                                            stored.get(i).status(), toJson(stored.get(i).body()));
+                                    responses.add(response);
+                                    first.put(newKeys.get(i), response);
                                 }
-                                List<FirstResponse> responses = newKeys.stream().map(first::get).toList();
                                 return repository.complete(conn, newKeys, responses)
                                         .map(done -> batch.answer(claimed, first));
                             }));
