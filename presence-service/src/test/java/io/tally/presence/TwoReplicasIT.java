@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,14 +58,23 @@ class TwoReplicasIT {
             for (int i = 0; i < 20; i++) {
                 boxes.add(a.createBox(PresenceApi.newUser("streamer")));
             }
-            // Both replicas race to publish every box.
-            List<CompletableFuture<UUID>> joins = new ArrayList<>();
-            for (UUID box : boxes) {
-                joins.add(CompletableFuture.supplyAsync(() -> a.joined(box, PresenceApi.newUser("viewer-a"))));
-                joins.add(CompletableFuture.supplyAsync(() -> b.joined(box, PresenceApi.newUser("viewer-b"))));
+            // Both replicas race to publish every box, on threads of their own (the common pool has one thread on
+            // a 2-core machine, which would queue the joins instead of racing them). Each box is read as soon as its
+            // two joins are answered: its viewers never heartbeat, so 3 s later the sweeps may rightly drop them.
+            ExecutorService clients = Executors.newFixedThreadPool(2 * boxes.size());
+            try {
+                List<CompletableFuture<Boolean>> publishedAfterJoins = new ArrayList<>();
+                for (UUID box : boxes) {
+                    CompletableFuture<UUID> viaA = CompletableFuture.supplyAsync(
+                            () -> a.joined(box, PresenceApi.newUser("viewer-a")), clients);
+                    CompletableFuture<UUID> viaB = CompletableFuture.supplyAsync(
+                            () -> b.joined(box, PresenceApi.newUser("viewer-b")), clients);
+                    publishedAfterJoins.add(viaA.thenCombineAsync(viaB, (x, y) -> b.published(box), clients));
+                }
+                publishedAfterJoins.forEach(published -> assertThat(published.join()).isTrue());
+            } finally {
+                clients.shutdown();
             }
-            joins.forEach(CompletableFuture::join);
-            boxes.forEach(box -> assertThat(b.published(box)).isTrue());
 
             // Nobody heartbeats: both replicas' sweeps find the same silent connections.
             await().atMost(Duration.ofSeconds(15)).until(() -> boxes.stream().noneMatch(a::published));
