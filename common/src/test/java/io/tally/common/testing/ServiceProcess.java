@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,14 @@ public final class ServiceProcess implements AutoCloseable {
             int port = freePort();
             Path log = Path.of("target", module + "-" + port + "-process.log").toAbsolutePath();
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                    "-jar", jar.toString())
+            ClassDataArchive classData = ClassDataArchive.of(jar);
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+            List<String> classDataOptions = classData.jvmOptions();
+            command.addAll(classDataOptions);
+            // from the jar's directory, as ./dev runs it: the archive checks the class path exactly as given
+            command.addAll(List.of("-jar", jar.getFileName().toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(jar.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
@@ -68,6 +75,7 @@ public final class ServiceProcess implements AutoCloseable {
             env.putAll(extraEnv);
             ServiceProcess started = new ServiceProcess(module, port, log, builder.start());
             started.awaitHealthy(healthPath);
+            classData.writeFrom(started.process, classDataOptions);
             return started;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + module, e);
