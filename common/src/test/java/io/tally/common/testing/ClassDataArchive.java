@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
  * in ./dev and docs/operations.md), used the same way here: the first start after a build records the classes it
  * loads and, once healthy, writes them out with {@code jcmd VM.cds dynamic_dump}; later starts map the archive and
  * skip parsing and verifying those classes. A start without an archive is only slower, never wrong: the JVM checks
- * the archive against itself and the jar and ignores one that does not match.
+ * the archive against itself and the jar and ignores one that does not match. Unlike ./dev, the process that wrote
+ * the archive goes on serving its test: it keeps the memory the dump used, which no test measures.
  */
 final class ClassDataArchive {
 
