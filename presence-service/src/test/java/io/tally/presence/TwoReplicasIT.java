@@ -58,9 +58,10 @@ class TwoReplicasIT {
             for (int i = 0; i < 20; i++) {
                 boxes.add(a.createBox(PresenceApi.newUser("streamer")));
             }
-            // Both replicas race to publish every box, on threads of their own (the common pool has one thread on
-            // a 2-core machine, which would queue the joins instead of racing them). Each box is read as soon as its
-            // two joins are answered: its viewers never heartbeat, so 3 s later the sweeps may rightly drop them.
+            // Both replicas race to publish every box, one thread per join whatever the core count. Each box is read
+            // as soon as its two joins are answered: its viewers never heartbeat, so once the 3 s timeout has passed
+            // the sweeps may rightly drop them, and reading every box only after the slowest of the 40 joins (seconds,
+            // on freshly started replicas) could find the first ones unpublished already.
             ExecutorService clients = Executors.newFixedThreadPool(2 * boxes.size());
             try {
                 List<CompletableFuture<Boolean>> publishedAfterJoins = new ArrayList<>();
