@@ -22,10 +22,13 @@ final class ClassDataArchive {
 
     private final Path jar;
     private final Path archive;
+    /** Decided once, before the start: whether that start records its classes for {@link #writeFrom}. */
+    private final boolean recording;
 
     private ClassDataArchive(Path jar, Path archive) {
         this.jar = jar;
         this.archive = archive;
+        this.recording = !fresh();
     }
 
     /** The archive for this JVM (named after its installation, as ./dev names it) of the jar's service. */
@@ -33,16 +36,20 @@ final class ClassDataArchive {
         return new ClassDataArchive(jar, jar.resolveSibling("tally-cds-" + jdkName() + ".jsa"));
     }
 
-    /** Options for a start: map the archive when it is fresh, otherwise record for {@link #writeFrom}. */
+    /** Options for the start: map the archive when it is fresh, otherwise record for {@link #writeFrom}. */
     List<String> jvmOptions() {
-        return fresh() ? List.of("-XX:SharedArchiveFile=" + archive)
+        return recording
                 // the dump warns of every class it skips; those lines would bury the service's own log
-                : List.of("-XX:+RecordDynamicDumpInfo", "-Xlog:cds=error");
+                ? List.of("-XX:+RecordDynamicDumpInfo", "-Xlog:cds=error")
+                : List.of("-XX:SharedArchiveFile=" + archive);
     }
 
-    /** Writes the archive from a healthy process started with {@link #jvmOptions()} while it was not fresh. */
-    void writeFrom(Process process, List<String> optionsItStartedWith) {
-        if (!optionsItStartedWith.contains("-XX:+RecordDynamicDumpInfo") || fresh()) {
+    /**
+     * Writes the archive from the healthy process started with {@link #jvmOptions()}, if that start recorded and no
+     * other process (a replica started alongside) has written it meanwhile.
+     */
+    void writeFrom(Process process) {
+        if (!recording || fresh()) {
             return;
         }
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");

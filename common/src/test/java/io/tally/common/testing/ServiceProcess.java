@@ -62,8 +62,7 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             ClassDataArchive classData = ClassDataArchive.of(jar);
             List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
-            List<String> classDataOptions = classData.jvmOptions();
-            command.addAll(classDataOptions);
+            command.addAll(classData.jvmOptions());
             // from the jar's directory, as ./dev runs it: the archive checks the class path exactly as given
             command.addAll(List.of("-jar", jar.getFileName().toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -75,7 +74,7 @@ public final class ServiceProcess implements AutoCloseable {
             env.putAll(extraEnv);
             ServiceProcess started = new ServiceProcess(module, port, log, builder.start());
             started.awaitHealthy(healthPath);
-            classData.writeFrom(started.process, classDataOptions);
+            classData.writeFrom(started.process);
             return started;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + module, e);
