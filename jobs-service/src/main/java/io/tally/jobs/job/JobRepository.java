@@ -90,14 +90,17 @@ public class JobRepository {
 
     /**
      * Runnable jobs in claim order — priority, then the fair queue key — skipping users already at their bound of
-     * running jobs and rows another transaction holds. {@code running} is the owner's count of PROCESSING jobs.
+     * running jobs and rows another transaction holds. {@code running} is the owner's count of PROCESSING jobs,
+     * one lookup in {@code jobs_running} per candidate (LATERAL keeps it a probe: as a join against an aggregate of
+     * all running jobs the planner, misled by statistics that rarely see them, compared every pair).
      */
     private static final String CLAIM_CANDIDATES = """
-            WITH running AS (SELECT user_id, count(*)::int AS n FROM jobs WHERE status = 'PROCESSING' GROUP BY user_id)
-            SELECT %s, coalesce(r.n, 0) AS running
-              FROM jobs j LEFT JOIN running r ON r.user_id = j.user_id
+            SELECT %s, r.n AS running
+              FROM jobs j
+             CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM jobs p
+                                  WHERE p.status = 'PROCESSING' AND p.user_id = j.user_id) r
              WHERE j.status IN (%s) AND j.next_run_at <= now() AND j.type = ANY($1::text[])
-               AND coalesce(r.n, 0) < $2
+               AND r.n < $2
              ORDER BY j.priority DESC, j.queue_key, j.id
              LIMIT $3
              FOR UPDATE OF j SKIP LOCKED

@@ -87,7 +87,10 @@ public class WorkQueue {
 
     private Uni<List<ClaimedJob>> claimOnce(String workerId, List<String> types, int limit, Duration lease) {
         int maxPerUser = config.queue().maxRunningPerUser();
-        int window = Math.min(1_000, Math.max(50, limit * 10));
+        // Owners already at their bound are filtered by the query; the spare candidates stand in for jobs of owners
+        // this batch itself brings to the bound. Few spares: every candidate stays row-locked until the claim commits,
+        // and claims run one at a time.
+        int window = limit * 2;
         return transactions.write((unit, conn) -> conn.query(CLAIM_LOCK).execute()
                 .chain(() -> jobs.claimCandidates(conn, types, maxPerUser, window))
                 .flatMap(candidates -> {
