@@ -5,15 +5,26 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.util.concurrent.TimeUnit;
 
-/** Runs SQL as the bench role in its own schema (baseline set-up). */
+/** Runs SQL as the bench role in its own schema (baseline set-up, catalogue reads). */
 public final class Psql {
 
     private Psql() {
     }
 
     public static void execute(BenchContext context, String sql) throws Exception {
+        run(context, sql);
+    }
+
+    /** The first column of the first row of {@code sql}'s answer, as a number. */
+    public static long queryLong(BenchContext context, String sql) throws Exception {
+        return run(context, sql).iterator().next().getLong(0);
+    }
+
+    private static RowSet<Row> run(BenchContext context, String sql) throws Exception {
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
                 .connectingTo(new PgConnectOptions().setHost(context.dbHost()).setPort(context.dbPort())
@@ -21,8 +32,8 @@ public final class Psql {
                         .addProperty("search_path", "bench"))
                 .using(vertx).build();
         try {
-            // Simple-query protocol: the script holds several statements.
-            pool.query(sql).execute().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            // Simple-query protocol: a set-up script holds several statements.
+            return pool.query(sql).execute().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } finally {
             pool.close();
             vertx.close();
