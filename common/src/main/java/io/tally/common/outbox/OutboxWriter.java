@@ -3,6 +3,7 @@ package io.tally.common.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.TimeOrderedUuid;
 import io.tally.common.events.EventType;
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.TallyEvent;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Records events in the outbox on the caller's connection, so they commit or roll back with the business
@@ -48,7 +48,7 @@ public class OutboxWriter {
 
     private OutboxRepository.NewRow row(TallyEvent event) {
         EventType<?> type = EventTypes.of(event);
-        return new OutboxRepository.NewRow(UUID.randomUUID(), type.topic(), event.key(), type.name(), toJson(event),
+        return new OutboxRepository.NewRow(TimeOrderedUuid.next(), type.topic(), event.key(), type.name(), toJson(event),
                 OffsetDateTime.now(clock));
     }
 

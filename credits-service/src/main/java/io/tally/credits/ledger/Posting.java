@@ -1,5 +1,6 @@
 package io.tally.credits.ledger;
 
+import io.tally.common.db.TimeOrderedUuid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.UUID;
 /** A ledger transaction about to be written: its header and entries, which sum to zero. */
 final class Posting {
 
-    final UUID id = UUID.randomUUID();
+    final UUID id = TimeOrderedUuid.next();
     final String kind;
     final String key;
     final String reference;

@@ -2,6 +2,7 @@ package io.tally.jobs.job;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.GroupCommit;
+import io.tally.common.db.TimeOrderedUuid;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.IdempotentRequests.Call;
 import io.tally.common.idempotency.IdempotentRequests.Outcome;
@@ -18,7 +19,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Saga step 1: a submitted job is stored PENDING with its {@code JobRequested} in the outbox, under the caller's
@@ -110,7 +110,7 @@ public class JobSubmissions {
         }
         return idempotent.executeAll(conn, allowed, (c, submissions) -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            List<Job> jobs = submissions.stream().map(s -> Job.submitted(UUID.randomUUID(), s.userId(), s.spec(),
+            List<Job> jobs = submissions.stream().map(s -> Job.submitted(TimeOrderedUuid.next(), s.userId(), s.spec(),
                     s.cost(), config.maxAttempts(), now)).toList();
             return unit.insert(jobs).replaceWith(jobs.stream().map(job -> new StoredResponse(202, job)).toList());
         }).map(stored -> {

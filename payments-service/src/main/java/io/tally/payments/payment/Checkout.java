@@ -2,6 +2,7 @@ package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.ConstraintViolations;
+import io.tally.common.db.TimeOrderedUuid;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.problem.ProblemException;
@@ -59,7 +60,7 @@ public class Checkout {
         }
         String chargedBy = creditPackage.isFree() ? Providers.FREE : requirePayable(provider, creditPackage);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        Payment pending = new Payment(UUID.randomUUID(), UUID.randomUUID(), userId, creditPackage.code(), chargedBy,
+        Payment pending = new Payment(TimeOrderedUuid.next(), UUID.randomUUID(), userId, creditPackage.code(), chargedBy,
                 PaymentStatus.PENDING, creditPackage.totalCredits(), creditPackage.priceMinor(),
                 creditPackage.currency(), null, 0, 0, null, now, now, now.plus(config.pendingTimeout()), null, null,
                 null);
