@@ -27,6 +27,8 @@ import org.HdrHistogram.Recorder;
 public final class LoadGenerator {
 
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(5);
+    /** Consecutive warm-up windows whose rates must agree before the rate counts as steady. */
+    private static final int STEADY_WINDOWS = 3;
 
     private LoadGenerator() {
     }
@@ -46,9 +48,6 @@ public final class LoadGenerator {
         CompletableFuture.allOf(callers).join();
         return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
     }
-
-    /** Consecutive warm-up windows whose rates must agree before the rate counts as steady. */
-    private static final int STEADY_WINDOWS = 3;
 
     /**
      * Unmeasured closed-loop warm-up until the rate is steady: windows of {@code window} run back to back, and it
