@@ -27,6 +27,10 @@ public record BenchContext(Map<String, String> env, Map<String, String> options)
         return value == null ? fallback : Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
     }
 
+    public String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
     public int intOption(String name, int fallback) {
         String value = options.get(name);
         return value == null ? fallback : Integer.parseInt(value);

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,32 @@ import java.util.concurrent.CompletionStage;
 /** A pooled keep-alive HTTP client for scenarios; a non-2xx answer fails the operation. */
 public final class Http implements AutoCloseable {
 
+    /**
+     * How the core client's requests (see {@link #put}) reach the service. Over HTTP/1.1 every request is its own
+     * round trip on one of the pooled connections; over HTTP/2 (cleartext, prior knowledge) the requests in flight
+     * share a few connections, as they do behind an HTTP/2 proxy or from HTTP/2 clients, and the frames of several
+     * requests travel in one system call.
+     */
+    public enum Transport {
+        HTTP_1_1, HTTP_2;
+
+        /** {@code --http=1.1} or {@code --http=2}. */
+        public static Transport of(String option) {
+            return switch (option) {
+                case "1.1" -> HTTP_1_1;
+                case "2" -> HTTP_2;
+                default -> throw new IllegalArgumentException("--http must be 1.1 or 2, not " + option);
+            };
+        }
+
+        public String label() {
+            return this == HTTP_1_1 ? "1.1" : "2";
+        }
+    }
+
+    /** Streams in flight per HTTP/2 connection: 64 requests in flight travel over 4 connections. */
+    private static final int HTTP2_STREAMS_PER_CONNECTION = 16;
+
     private final Vertx vertx;
     private final Context[] eventLoops;
     private final java.util.concurrent.atomic.AtomicInteger nextLoop = new java.util.concurrent.atomic.AtomicInteger();
@@ -27,13 +54,26 @@ public final class Http implements AutoCloseable {
     /** The core client under {@link #client}, for the bodiless requests open loops send most. */
     private final HttpClient core;
 
+    /** Up to {@code connections} requests in flight over as many HTTP/1.1 connections. */
     public Http(int connections) {
+        this(connections, Transport.HTTP_1_1);
+    }
+
+    /** Up to {@code inFlight} core requests in flight over {@code transport}; the web client stays on HTTP/1.1. */
+    public Http(int inFlight, Transport transport) {
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.eventLoops = new Context[]{vertx.getOrCreateContext(), vertx.getOrCreateContext()};
-        this.client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(connections)
+        this.client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(inFlight)
                 .setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000));
-        this.core = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setConnectTimeout(5_000), new PoolOptions().setHttp1MaxSize(connections));
+        HttpClientOptions coreOptions = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setConnectTimeout(5_000);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(inFlight);
+        if (transport == Transport.HTTP_2) {
+            coreOptions.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION);
+            pool.setHttp2MaxSize(Math.max(1, (inFlight + HTTP2_STREAMS_PER_CONNECTION - 1) / HTTP2_STREAMS_PER_CONNECTION));
+        }
+        this.core = vertx.createHttpClient(coreOptions, pool);
     }
 
     public CompletionStage<HttpResponse<Buffer>> post(String url, String token, JsonObject body) {

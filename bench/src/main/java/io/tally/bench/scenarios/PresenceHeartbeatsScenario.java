@@ -28,6 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * heartbeat into a viewers table, via pgbench at the same concurrency, as fast as it goes — and {@code ratio} =
  * Tally's answered rate ÷ baseline (a lower bound when Tally keeps up with the offered rate). Target (BRIEF §9):
  * ≥ 20,000 heartbeats/s with p99 ≤ 25 ms.
+ *
+ * <p>{@code --http} is how the heartbeats travel: {@code 2} (the default) multiplexes the {@code --concurrency}
+ * requests in flight over a few HTTP/2 connections, as an HTTP/2 proxy or HTTP/2 clients do; {@code 1.1} sends each
+ * one as its own round trip on one of {@code --concurrency} keep-alive connections. The service does the same work
+ * either way; on this machine the load generator shares the two cores, and every loopback round trip costs both
+ * sides system calls (docs/presence.md, "Performance").
  */
 public final class PresenceHeartbeatsScenario implements Scenario {
 
@@ -53,8 +59,9 @@ public final class PresenceHeartbeatsScenario implements Scenario {
         int boxCount = context.intOption("boxes", 1_000);
         int concurrency = context.intOption("concurrency", 64);
         Duration duration = context.duration(Duration.ofSeconds(20));
+        Http.Transport transport = Http.Transport.of(context.option("http", "2"));
         Tokens.Signer signer = Tokens.signer(context);
-        try (Http http = new Http(concurrency)) {
+        try (Http http = new Http(concurrency, transport)) {
             List<Connection> connections = join(http, signer, presenceUrl, boxCount, connectionCount);
             AtomicInteger next = new AtomicInteger();
             java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> heartbeat = () -> {
@@ -67,8 +74,8 @@ public final class PresenceHeartbeatsScenario implements Scenario {
             LoadGenerator.openLoop(rate / 4, Duration.ofSeconds(context.intOption("warmup", 5)), http.eventLoop(), heartbeat);
             LoadResult load = LoadGenerator.openLoop(rate, duration, http.eventLoop(), heartbeat);
             double achieved = load.completed() / (double) duration.toSeconds();
-            System.out.printf("heartbeats offered at %d/s: %.0f/s answered 200, p50 %.2f ms, p99 %.2f ms, errors %d%n",
-                    rate, achieved, load.percentileMillis(50), load.percentileMillis(99), load.errors());
+            System.out.printf("heartbeats offered at %d/s over HTTP/%s: %.0f/s answered 200, p50 %.2f ms, p99 %.2f ms, "
+                    + "errors %d%n", rate, transport.label(), achieved, load.percentileMillis(50), load.percentileMillis(99), load.errors());
 
             Psql.execute(context, resource("/baseline/presence_baseline.sql"));
             String script = "\\set conn random(1, " + connectionCount + ")\n"
@@ -84,6 +91,7 @@ public final class PresenceHeartbeatsScenario implements Scenario {
                     .with("connections", connections.size())
                     .with("boxes", boxCount)
                     .with("concurrency", concurrency)
+                    .with("http", transport.label())
                     .with("rate_per_s", rate)
                     .with("baseline_per_s", baseline.tps())
                     .with("ratio", ratio)
