@@ -6,12 +6,22 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.tally.common.testing.TestTokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +36,12 @@ class HeartbeatFastPathTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Vertx vertx;
+
+    @TestHTTPResource("/")
+    URL root;
 
     private double fastAnswers() {
         return registry.counter("tally.presence.heartbeats.fast").count();
@@ -71,6 +87,49 @@ class HeartbeatFastPathTest {
         assertThat(fastAnswers()).isEqualTo(before + 1);
         assertThat(second.body().asString()).isEqualTo(first.body().asString());
         assertThat(second.jsonPath().getString("connectionId")).isEqualTo(connection.toString());
+    }
+
+    /** What an HTTP/2 heartbeat was answered with. */
+    private record Http2Answer(HttpVersion version, int status, String body) {
+    }
+
+    /** Cleartext HTTP/2 with prior knowledge, as an HTTP/2 proxy (and the bench's default transport) sends it. */
+    private Http2Answer heartbeatOverHttp2(HttpClient client, String bearer, UUID box, UUID connection)
+            throws Exception {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.PUT)
+                .setAbsoluteURI(root + "boxes/" + box + "/viewers/" + connection)
+                .putHeader(HttpHeaders.AUTHORIZATION, bearer);
+        return client.request(request).compose(r -> r.send()).compose(response -> response.body()
+                        .map(body -> new Http2Answer(response.version(), response.statusCode(), body.toString())))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void heartbeatsOverHttp2AreAnsweredByBothPaths() throws Exception {
+        UUID box = api.createBox(PresenceApi.newUser("streamer"));
+        Viewer viewer = joined(box, "viewer");
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        try {
+            double before = fastAnswers();
+            Http2Answer[] answers = new Http2Answer[2];
+            for (int i = 0; i < answers.length; i++) {
+                int attempt = i;
+                await().pollDelay(Duration.ofMillis(210)).atMost(Duration.ofSeconds(3)).until(() -> {
+                    answers[attempt] = heartbeatOverHttp2(client, viewer.bearer(), box, viewer.connection());
+                    return answers[attempt].status() != 429;
+                });
+            }
+            for (Http2Answer answer : answers) {
+                assertThat(answer.version()).isEqualTo(HttpVersion.HTTP_2);
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.body()).contains(viewer.connection().toString());
+            }
+            assertThat(fastAnswers()).as("the second one was answered ahead of the full stack").isEqualTo(before + 1);
+            assertThat(answers[1].body()).isEqualTo(answers[0].body());
+        } finally {
+            client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
