@@ -59,21 +59,30 @@ public final class Http implements AutoCloseable {
         this(connections, Transport.HTTP_1_1);
     }
 
-    /** Up to {@code inFlight} core requests in flight over {@code transport}; the web client stays on HTTP/1.1. */
+    /** Up to {@code inFlight} requests in flight (per client: web and core) over {@code transport}. */
     public Http(int inFlight, Transport transport) {
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.eventLoops = new Context[]{vertx.getOrCreateContext(), vertx.getOrCreateContext()};
-        this.client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(inFlight)
-                .setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000));
+        int http2Connections = Math.max(1, (inFlight + HTTP2_STREAMS_PER_CONNECTION - 1) / HTTP2_STREAMS_PER_CONNECTION);
+        WebClientOptions webOptions = new WebClientOptions().setMaxPoolSize(inFlight).setKeepAlive(true)
+                .setTcpNoDelay(true).setConnectTimeout(5_000);
         HttpClientOptions coreOptions = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout(5_000);
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(inFlight);
         if (transport == Transport.HTTP_2) {
-            coreOptions.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                    .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION);
-            pool.setHttp2MaxSize(Math.max(1, (inFlight + HTTP2_STREAMS_PER_CONNECTION - 1) / HTTP2_STREAMS_PER_CONNECTION));
+            multiplexed(webOptions).setHttp2MaxPoolSize(http2Connections);
+            multiplexed(coreOptions);
+            pool.setHttp2MaxSize(http2Connections);
         }
+        this.client = WebClient.create(vertx, webOptions);
         this.core = vertx.createHttpClient(coreOptions, pool);
+    }
+
+    /** Cleartext HTTP/2 with prior knowledge (no upgrade round trip), a bounded number of streams per connection. */
+    private static <T extends HttpClientOptions> T multiplexed(T options) {
+        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION);
+        return options;
     }
 
     public CompletionStage<HttpResponse<Buffer>> post(String url, String token, JsonObject body) {

@@ -39,7 +39,8 @@ public final class JobsClaimScenario implements Scenario {
         JobsBench bench = new JobsBench(context, context.intOption("users", 5_000));
         String workerToken = bench.signer.issue("bench-worker", "worker");
         String adminToken = bench.signer.issue("bench-admin", "admin");
-        try (Http http = new Http(64)) {
+        Http.Transport transport = Http.Transport.of(context.option("http", "1.1"));
+        try (Http http = new Http(64, transport)) {
             bench.fund(http);
             bench.submitMany(http, jobs, 64);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -67,6 +68,7 @@ public final class JobsClaimScenario implements Scenario {
                     .with("jobs", completed.get())
                     .with("workers", workers)
                     .with("claim_batch", batch)
+                    .with("http", transport.label())
                     .with("target_per_s", 5000);
         }
     }

@@ -38,7 +38,8 @@ public final class JobsSubmitScenario implements Scenario {
         int rate = context.intOption("rate", 500);
         int concurrency = context.intOption("concurrency", 64);
         JobsBench bench = new JobsBench(context, context.intOption("users", 5_000));
-        try (Http http = new Http(concurrency)) {
+        Http.Transport transport = Http.Transport.of(context.option("http", "1.1"));
+        try (Http http = new Http(concurrency, transport)) {
             bench.fund(http);
             Map<String, Instant> sent = new ConcurrentHashMap<>();
             Supplier<CompletionStage<?>> submit = () -> {
@@ -75,6 +76,7 @@ public final class JobsSubmitScenario implements Scenario {
             return new ScenarioResult(name(), sustained, toQueued.getValueAtPercentile(50) / 1000.0,
                     toQueued.getValueAtPercentile(99) / 1000.0, open.errors() + closed.errors(), Map.of())
                     .with("rate_per_s", rate)
+                    .with("http", transport.label())
                     .with("jobs_phase1", toQueued.getTotalCount())
                     .with("post_p99_ms", open.percentileMillis(99))
                     .with("submitted_per_s", closed.throughputPerSecond())
