@@ -22,25 +22,32 @@ import java.util.concurrent.CompletionStage;
 public final class Http implements AutoCloseable {
 
     /**
-     * How the core client's requests (see {@link #put}) reach the service. Over HTTP/1.1 every request is its own
-     * round trip on one of the pooled connections; over HTTP/2 (cleartext, prior knowledge) the requests in flight
-     * share a few connections, as they do behind an HTTP/2 proxy or from HTTP/2 clients, and the frames of several
-     * requests travel in one system call.
+     * How requests reach the service. Over HTTP/1.1 every request is its own round trip on one of the pooled
+     * connections; over HTTP/2 (cleartext, prior knowledge) the requests in flight share a few connections, as they
+     * do behind an HTTP/2 proxy or from HTTP/2 clients, and the frames of several requests travel in one system call.
      */
     public enum Transport {
-        HTTP_1_1, HTTP_2;
+        HTTP_1_1("1.1"), HTTP_2("2");
 
-        /** {@code --http=1.1} or {@code --http=2}. */
-        public static Transport of(String option) {
-            return switch (option) {
-                case "1.1" -> HTTP_1_1;
-                case "2" -> HTTP_2;
-                default -> throw new IllegalArgumentException("--http must be 1.1 or 2, not " + option);
-            };
+        private final String label;
+
+        Transport(String label) {
+            this.label = label;
         }
 
+        /** The transport named by {@code --http=1.1} or {@code --http=2}. */
+        public static Transport of(String label) {
+            for (Transport transport : values()) {
+                if (transport.label.equals(label)) {
+                    return transport;
+                }
+            }
+            throw new IllegalArgumentException("--http must be 1.1 or 2, not " + label);
+        }
+
+        /** What {@code --http} and the RESULT line call it. */
         public String label() {
-            return this == HTTP_1_1 ? "1.1" : "2";
+            return label;
         }
     }
 
