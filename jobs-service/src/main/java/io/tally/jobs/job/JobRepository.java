@@ -249,10 +249,10 @@ public class JobRepository {
             finishedAt[i] = j.finishedAt;
             deletedAt[i] = j.deletedAt;
         }
-        return client.preparedQuery(SAVE).execute(Tuple.from(new Object[]{ids, status, charge, rejection, attempts,
-                        queueKey, nextRun, leaseOwner, leaseToken, leaseExpires, cancel, progress, result, error,
-                        providerName, providerJob, providerCost, sagaAt, queuedAt, startedAt, finishedAt, deletedAt}))
-                .chain(() -> appendHistory(client, dirty));
+        Uni<?> update = client.preparedQuery(SAVE).execute(Tuple.from(new Object[]{ids, status, charge, rejection,
+                attempts, queueKey, nextRun, leaseOwner, leaseToken, leaseExpires, cancel, progress, result, error,
+                providerName, providerJob, providerCost, sagaAt, queuedAt, startedAt, finishedAt, deletedAt}));
+        return Pipelined.inOrder(update, appendHistory(client, dirty));
     }
 
     /** Inserts a new job's first history entries (the row itself comes from {@link #insert}). */

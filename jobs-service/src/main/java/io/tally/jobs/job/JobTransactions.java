@@ -49,9 +49,8 @@ public class JobTransactions {
 
         public Uni<Void> insert(List<Job> jobs) {
             jobs.forEach(job -> changed.add(job.getId()));
-            return repository.insert(conn, jobs)
-                    .chain(() -> repository.appendHistory(conn, jobs))
-                    .chain(() -> flushEvents(jobs));
+            return Pipelined.inOrder(repository.insert(conn, jobs), repository.appendHistory(conn, jobs),
+                    flushEvents(jobs));
         }
 
         public Uni<Void> save(Collection<Job> jobs) {
@@ -61,7 +60,7 @@ public class JobTransactions {
                     runnable |= job.getStatus().isRunnable();
                 }
             }
-            return repository.save(conn, jobs).chain(() -> flushEvents(jobs));
+            return Pipelined.inOrder(repository.save(conn, jobs), flushEvents(jobs));
         }
 
         public Uni<Void> save(Job job) {

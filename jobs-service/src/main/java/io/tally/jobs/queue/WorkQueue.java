@@ -91,8 +91,11 @@ public class WorkQueue {
         // this batch itself brings to the bound. Few spares: every candidate stays row-locked until the claim commits,
         // and claims run one at a time.
         int window = limit * 2;
-        return transactions.write((unit, conn) -> conn.query(CLAIM_LOCK).execute()
-                .chain(() -> jobs.claimCandidates(conn, types, maxPerUser, window))
+        // The lock and the candidates' query are sent together; PostgreSQL runs the query once the lock is held, so
+        // its snapshot sees every claim committed before this one.
+        return transactions.write((unit, conn) -> Uni.combine().all()
+                .unis(conn.query(CLAIM_LOCK).execute(), jobs.claimCandidates(conn, types, maxPerUser, window))
+                .with((locked, candidates) -> candidates)
                 .flatMap(candidates -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                     List<ClaimedJob> claimed = new ArrayList<>();
