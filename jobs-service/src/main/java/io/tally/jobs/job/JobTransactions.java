@@ -15,7 +15,7 @@ import java.util.function.BiFunction;
 
 /**
  * The write path of every job change: one transaction in which the changed jobs, their history and their events
- * (outbox) are saved together; after the commit, workers and SSE streams are woken.
+ * (outbox) are saved together, their statements {@link Pipelined}; after the commit, workers and SSE streams are woken.
  */
 @ApplicationScoped
 public class JobTransactions {
