@@ -67,13 +67,16 @@ public class JobTransactions {
             return save(List.of(job));
         }
 
+        /** Deferred: the events are taken (and serialised) when the statement is sent, a failure fails the Uni. */
         private Uni<Void> flushEvents(Collection<Job> jobs) {
-            List<io.tally.common.events.TallyEvent> events = new ArrayList<>();
-            jobs.forEach(job -> {
-                events.addAll(job.pendingEvents());
-                job.pendingEvents().clear();
+            return Uni.createFrom().deferred(() -> {
+                List<io.tally.common.events.TallyEvent> events = new ArrayList<>();
+                jobs.forEach(job -> {
+                    events.addAll(job.pendingEvents());
+                    job.pendingEvents().clear();
+                });
+                return outbox.appendAll(conn, events);
             });
-            return outbox.appendAll(conn, events);
         }
     }
 
