@@ -21,7 +21,10 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,12 +65,17 @@ class HeartbeatFastPathTest {
 
     /** A heartbeat with this token once the minimum interval has passed since the connection's last one. */
     private static Response heartbeatWhenAllowed(String bearer, UUID box, UUID connection) {
-        Response[] answer = new Response[1];
+        return onceAllowed(() -> heartbeat(bearer, box, connection), Response::statusCode);
+    }
+
+    /** Repeats {@code heartbeat} (at most every 210 ms) until its answer is not a 429. */
+    private static <T> T onceAllowed(Callable<T> heartbeat, ToIntFunction<T> status) {
+        AtomicReference<T> answer = new AtomicReference<>();
         await().pollDelay(Duration.ofMillis(210)).atMost(Duration.ofSeconds(3)).until(() -> {
-            answer[0] = heartbeat(bearer, box, connection);
-            return answer[0].statusCode() != 429;
+            answer.set(heartbeat.call());
+            return status.applyAsInt(answer.get()) != 429;
         });
-        return answer[0];
+        return answer.get();
     }
 
     @Test
@@ -114,11 +122,8 @@ class HeartbeatFastPathTest {
             double before = fastAnswers();
             Http2Answer[] answers = new Http2Answer[2];
             for (int i = 0; i < answers.length; i++) {
-                int attempt = i;
-                await().pollDelay(Duration.ofMillis(210)).atMost(Duration.ofSeconds(3)).until(() -> {
-                    answers[attempt] = heartbeatOverHttp2(client, viewer.bearer(), box, viewer.connection());
-                    return answers[attempt].status() != 429;
-                });
+                answers[i] = onceAllowed(() -> heartbeatOverHttp2(client, viewer.bearer(), box, viewer.connection()),
+                        Http2Answer::status);
             }
             for (Http2Answer answer : answers) {
                 assertThat(answer.version()).isEqualTo(HttpVersion.HTTP_2);

@@ -75,7 +75,8 @@ public final class PresenceHeartbeatsScenario implements Scenario {
             LoadResult load = LoadGenerator.openLoop(rate, duration, http.eventLoop(), heartbeat);
             double achieved = load.completed() / (double) duration.toSeconds();
             System.out.printf("heartbeats offered at %d/s over HTTP/%s: %.0f/s answered 200, p50 %.2f ms, p99 %.2f ms, "
-                    + "errors %d%n", rate, transport.label(), achieved, load.percentileMillis(50), load.percentileMillis(99), load.errors());
+                    + "errors %d%n", rate, transport.label(), achieved, load.percentileMillis(50),
+                    load.percentileMillis(99), load.errors());
 
             Psql.execute(context, resource("/baseline/presence_baseline.sql"));
             String script = "\\set conn random(1, " + connectionCount + ")\n"

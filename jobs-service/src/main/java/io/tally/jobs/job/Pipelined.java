@@ -12,8 +12,9 @@ public final class Pipelined {
     private Pipelined() {
     }
 
-    public static Uni<Void> inOrder(Uni<?> first, Uni<?> second) {
-        return Uni.combine().all().unis(first, second).discardItems();
+    /** Both statements, answering the second's result (a lock, then the query that needs it held). */
+    public static <T> Uni<T> inOrder(Uni<?> first, Uni<T> second) {
+        return Uni.combine().all().unis(first, second).with((ignored, result) -> result);
     }
 
     public static Uni<Void> inOrder(Uni<?> first, Uni<?> second, Uni<?> third) {

@@ -8,6 +8,7 @@ import io.tally.jobs.job.JobRepository;
 import io.tally.jobs.job.JobRepository.Candidate;
 import io.tally.jobs.job.JobSignals;
 import io.tally.jobs.job.JobTransactions;
+import io.tally.jobs.job.Pipelined;
 import io.tally.jobs.job.RetryPolicy;
 import io.tally.jobs.pricing.JobSpec;
 import io.tally.jobs.rest.JobRequests;
@@ -91,11 +92,10 @@ public class WorkQueue {
         // this batch itself brings to the bound. Few spares: every candidate stays row-locked until the claim commits,
         // and claims run one at a time.
         int window = limit * 2;
-        // The lock and the candidates' query are sent together; PostgreSQL runs the query once the lock is held, so
-        // its snapshot sees every claim committed before this one.
-        return transactions.write((unit, conn) -> Uni.combine().all()
-                .unis(conn.query(CLAIM_LOCK).execute(), jobs.claimCandidates(conn, types, maxPerUser, window))
-                .with((locked, candidates) -> candidates)
+        // Pipelined, the candidates' query still runs once the lock is held, so its snapshot sees every claim
+        // committed before this one.
+        return transactions.write((unit, conn) -> Pipelined.inOrder(conn.query(CLAIM_LOCK).execute(),
+                        jobs.claimCandidates(conn, types, maxPerUser, window))
                 .flatMap(candidates -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                     List<ClaimedJob> claimed = new ArrayList<>();
