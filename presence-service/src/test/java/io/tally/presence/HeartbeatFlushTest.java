@@ -59,14 +59,15 @@ class HeartbeatFlushTest {
     }
 
     @Test
-    void aConnectionSweptByAnotherReplicaIsForgottenAtTheNextFlush() {
+    void aConnectionSweptByAnotherReplicaIsForgottenWhenItsHeartbeatIsWritten() {
         UUID box = api.createBox(PresenceApi.newUser("streamer"));
         String viewer = PresenceApi.newUser("viewer");
         UUID connection = api.joined(box, viewer);
         pool.preparedQuery("DELETE FROM viewer_sessions WHERE connection_id = $1").execute(Tuple.of(connection))
                 .await().atMost(PATIENCE);
 
-        // This replica still holds the connection in memory and accepts heartbeats until a flush finds it gone.
+        // This replica still holds the connection in memory and accepts heartbeats until one is written (at most
+        // heartbeat-write-every + flush-every after the join) and the database answers that it is gone.
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300))
                 .until(() -> api.heartbeat(box, connection, viewer).statusCode() == 404);
     }

@@ -28,9 +28,16 @@ public interface PresenceConfig {
     @WithDefault("0s")
     Duration grace();
 
-    /** Heartbeats are kept in memory and written in one statement this often. */
+    /** Heartbeats are kept in memory and the due ones written in one statement this often. */
     @WithDefault("1s")
     Duration flushEvery();
+
+    /**
+     * A connection's latest heartbeat is written once the time the database has for it is this old; faster
+     * heartbeats only update memory. Plus {@link #flushEvery()}, at most half of {@link #timeout()}.
+     */
+    @WithDefault("10s")
+    Duration heartbeatWriteEvery();
 
     /** ViewerCountChanged is emitted at most this often per box. */
     @WithDefault("1s")

@@ -2,15 +2,18 @@ package io.tally.presence.viewer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The connections this replica has seen, with their last heartbeat kept in memory between flushes: a heartbeat
- * is a map update, not a database write. Connections created on another replica are learnt on their first
- * heartbeat here.
+ * The connections this replica has seen, with their last heartbeat kept in memory: a heartbeat is a map update,
+ * not a database write. A connection's latest heartbeat is written once the time the database has for it is
+ * {@code tally.presence.heartbeat-write-every} old ({@link #takeDue}), so a client heartbeating faster than that
+ * costs the database one row update per interval, not one per heartbeat. Connections created on another replica
+ * are learnt on their first heartbeat here.
  */
 @ApplicationScoped
 public class LiveConnections {
@@ -21,6 +24,9 @@ public class LiveConnections {
         final UUID connectionId;
         final String viewerId;
         volatile long lastSeenMillis;
+        /** The last heartbeat this replica wrote (or the join's time); 0 when it does not know what is written. */
+        volatile long writtenMillis;
+        /** A heartbeat newer than {@link #writtenMillis} waits in memory. */
         volatile boolean dirty;
 
         Connection(UUID boxId, UUID connectionId, String viewerId, long lastSeenMillis) {
@@ -28,6 +34,7 @@ public class LiveConnections {
             this.connectionId = connectionId;
             this.viewerId = viewerId;
             this.lastSeenMillis = lastSeenMillis;
+            this.writtenMillis = lastSeenMillis;
         }
 
         boolean belongsTo(UUID boxId, String viewerId) {
@@ -36,7 +43,7 @@ public class LiveConnections {
     }
 
     /**
-     * Heartbeats to write: parallel arrays for one UPDATE … FROM unnest. Arrays, not lists of boxed values or date
+     * Heartbeats due to be written: parallel arrays for one UPDATE … FROM unnest. Arrays, not lists of boxed values or date
      * objects: a flush holds one entry per heartbeating connection (20,000 at 20,000 heartbeats/s) for as long as
      * its statement runs, long enough for young collections to promote whatever it holds.
      */
@@ -52,8 +59,12 @@ public class LiveConnections {
         return byId.get(connectionId);
     }
 
-    public Connection add(UUID boxId, UUID connectionId, String viewerId, long nowMillis) {
-        return byId.computeIfAbsent(connectionId, id -> new Connection(boxId, id, viewerId, nowMillis));
+    /**
+     * Remembers a connection: just joined ({@code lastSeenMillis} = the join's time, which the database has), or
+     * learnt from the database on a first heartbeat here (0: its next heartbeat is accepted and written at once).
+     */
+    public Connection add(UUID boxId, UUID connectionId, String viewerId, long lastSeenMillis) {
+        return byId.computeIfAbsent(connectionId, id -> new Connection(boxId, id, viewerId, lastSeenMillis));
     }
 
     public void remove(UUID connectionId) {
@@ -76,21 +87,32 @@ public class LiveConnections {
         }
     }
 
-    /** The heartbeats received since the last flush; they are marked clean. */
-    public Flush takeDirty() {
-        List<Connection> dirty = new ArrayList<>();
-        for (Connection connection : byId.values()) {
+    /**
+     * The heartbeats to write now — those waiting in memory whose connection's written time is at least {@code
+     * writeEveryMillis} old — marked written. Connections silent for longer than {@code forgetAfterMillis} are
+     * dropped from memory on the way (another replica's sweep removed them from the database; a later heartbeat
+     * asks the database again).
+     */
+    public Flush takeDue(long nowMillis, long writeEveryMillis, long forgetAfterMillis) {
+        List<Connection> due = new ArrayList<>();
+        for (Iterator<Connection> it = byId.values().iterator(); it.hasNext(); ) {
+            Connection connection = it.next();
             if (connection.dirty) {
-                dirty.add(connection);
+                if (nowMillis - connection.writtenMillis >= writeEveryMillis) {
+                    due.add(connection);
+                }
+            } else if (connection.lastSeenMillis != 0 && nowMillis - connection.lastSeenMillis > forgetAfterMillis) {
+                it.remove();
             }
         }
-        UUID[] boxes = new UUID[dirty.size()];
-        UUID[] connections = new UUID[dirty.size()];
-        Long[] seen = new Long[dirty.size()];
-        for (int i = 0; i < dirty.size(); i++) {
-            Connection connection = dirty.get(i);
+        UUID[] boxes = new UUID[due.size()];
+        UUID[] connections = new UUID[due.size()];
+        Long[] seen = new Long[due.size()];
+        for (int i = 0; i < due.size(); i++) {
+            Connection connection = due.get(i);
             synchronized (connection) {
                 connection.dirty = false;
+                connection.writtenMillis = connection.lastSeenMillis;
                 boxes[i] = connection.boxId;
                 connections[i] = connection.connectionId;
                 seen[i] = connection.lastSeenMillis;
@@ -99,12 +121,15 @@ public class LiveConnections {
         return new Flush(boxes, connections, seen);
     }
 
-    /** A flush failed: its heartbeats are written with the next one. */
-    public void markDirty(UUID[] connectionIds) {
+    /** A flush failed: its heartbeats are due again at the next one. */
+    public void writeFailed(UUID[] connectionIds) {
         for (UUID id : connectionIds) {
             Connection connection = byId.get(id);
             if (connection != null) {
-                connection.dirty = true;
+                synchronized (connection) {
+                    connection.dirty = true;
+                    connection.writtenMillis = 0;
+                }
             }
         }
     }
