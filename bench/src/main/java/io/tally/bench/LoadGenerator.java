@@ -3,6 +3,7 @@ package io.tally.bench;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -46,7 +47,8 @@ public final class LoadGenerator {
             next(operation, recorder, completed, errors, deadline, done);
         }
         CompletableFuture.allOf(callers).join();
-        return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
+        return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram(),
+                List.of());
     }
 
     /**
@@ -92,7 +94,8 @@ public final class LoadGenerator {
             nextItem(items, call, cursor, recorder, completed, errors, done);
         }
         CompletableFuture.allOf(callers).join();
-        return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram());
+        return new LoadResult(completed.get(), errors.get(), System.nanoTime() - start, recorder.getIntervalHistogram(),
+                List.of());
     }
 
     private static <T> void nextItem(java.util.List<T> items, java.util.function.Function<T, CompletionStage<?>> call,
@@ -130,6 +133,17 @@ public final class LoadGenerator {
      */
     public static LoadResult openLoop(int ratePerSecond, Duration duration, Executor issuer,
                                       Supplier<CompletionStage<?>> operation) {
+        return openLoop(ratePerSecond, duration, issuer, operation, new Timeline(duration, Duration.ofDays(1)));
+    }
+
+    /** The same, also counting per second of intended start the operations that took longer than {@code slow}. */
+    public static LoadResult openLoop(int ratePerSecond, Duration duration, Executor issuer,
+                                      Supplier<CompletionStage<?>> operation, Duration slow) {
+        return openLoop(ratePerSecond, duration, issuer, operation, new Timeline(duration, slow));
+    }
+
+    private static LoadResult openLoop(int ratePerSecond, Duration duration, Executor issuer,
+                                       Supplier<CompletionStage<?>> operation, Timeline timeline) {
         Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
         AtomicLong completed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -150,7 +164,8 @@ public final class LoadGenerator {
                     for (long i = from; i < to; i++) {
                         long intended = start + (long) (i * intervalNanos);
                         start(operation).whenComplete((ok, failure) -> {
-                            record(recorder, intended, failure == null ? completed : errors);
+                            long micros = record(recorder, intended, failure == null ? completed : errors);
+                            timeline.record(intended - start, micros);
                             allDone.countDown();
                         });
                     }
@@ -168,7 +183,7 @@ public final class LoadGenerator {
             Thread.currentThread().interrupt();
         }
         return new LoadResult(completed.get(), errors.get() + (total - completed.get() - errors.get()),
-                System.nanoTime() - start, recorder.getIntervalHistogram());
+                System.nanoTime() - start, recorder.getIntervalHistogram(), timeline.seconds());
     }
 
     private static CompletionStage<?> start(Supplier<CompletionStage<?>> operation) {
@@ -179,9 +194,10 @@ public final class LoadGenerator {
         }
     }
 
-    private static void record(Recorder recorder, long startedNanos, AtomicLong counter) {
+    private static long record(Recorder recorder, long startedNanos, AtomicLong counter) {
         long micros = Math.max(1, (System.nanoTime() - startedNanos) / 1000);
         recorder.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
         counter.incrementAndGet();
+        return micros;
     }
 }

@@ -1,9 +1,14 @@
 package io.tally.bench;
 
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
-/** What a load run measured: completed operations, failures, wall time and the latency histogram (µs). */
-public record LoadResult(long completed, long errors, long elapsedNanos, Histogram latencyMicros) {
+/**
+ * What a load run measured: completed operations, failures, wall time, the latency histogram (µs) and, for an
+ * open loop, the run second by second of intended start (empty otherwise).
+ */
+public record LoadResult(long completed, long errors, long elapsedNanos, Histogram latencyMicros,
+                         List<Timeline.Second> seconds) {
 
     public double throughputPerSecond() {
         return completed / (elapsedNanos / 1e9);

@@ -8,6 +8,7 @@ import io.tally.bench.PgBench;
 import io.tally.bench.Psql;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.Timeline;
 import io.tally.bench.Tokens;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -33,9 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests in flight over a few HTTP/2 connections, as an HTTP/2 proxy or HTTP/2 clients do; {@code 1.1} sends each
  * one as its own round trip on one of {@code --concurrency} keep-alive connections. The service does the same work
  * either way; on this machine the load generator shares the two cores, and every loopback round trip costs both
- * sides system calls (docs/presence.md, "Performance").
+ * sides system calls (docs/presence.md, "Performance"). {@code --timeline=true} prints the measured phase second by
+ * second: heartbeats, how many took over 25 ms, the slowest.
  */
 public final class PresenceHeartbeatsScenario implements Scenario {
+
+    private static final Duration TARGET_P99 = Duration.ofMillis(25);
 
     @Override
     public String name() {
@@ -72,7 +76,10 @@ public final class PresenceHeartbeatsScenario implements Scenario {
             // the 2 s minimum interval (the most any connection may send, so 25,000/s is the ceiling of legal load).
             int rate = context.intOption("rate", 20_000);
             LoadGenerator.openLoop(rate / 4, Duration.ofSeconds(context.intOption("warmup", 5)), http.eventLoop(), heartbeat);
-            LoadResult load = LoadGenerator.openLoop(rate, duration, http.eventLoop(), heartbeat);
+            LoadResult load = LoadGenerator.openLoop(rate, duration, http.eventLoop(), heartbeat, TARGET_P99);
+            if (Boolean.parseBoolean(context.option("timeline", "false"))) {
+                Timeline.print(load.seconds(), TARGET_P99);
+            }
             double achieved = load.completed() / (double) duration.toSeconds();
             System.out.printf("heartbeats offered at %d/s over HTTP/%s: %.0f/s answered 200, p50 %.2f ms, p99 %.2f ms, "
                     + "errors %d%n", rate, transport.label(), achieved, load.percentileMillis(50),
@@ -97,7 +104,7 @@ public final class PresenceHeartbeatsScenario implements Scenario {
                     .with("baseline_per_s", baseline.tps())
                     .with("ratio", ratio)
                     .with("target_per_s", 20_000)
-                    .with("target_p99_ms", 25);
+                    .with("target_p99_ms", TARGET_P99.toMillis());
         }
     }
 
