@@ -30,7 +30,7 @@ final class Stack implements AutoCloseable {
             "payments", Map.of("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET, "TALLY_PAYMENTS_DEMO_CATALOGUE", "true"),
             "presence", Map.of("TALLY_PRESENCE_TIMEOUT", PRESENCE_TIMEOUT_SECONDS + "s",
                     "TALLY_PRESENCE_SWEEP_EVERY", "500ms", "TALLY_PRESENCE_FLUSH_EVERY", "200ms",
-                    "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms"));
+                    "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms", "TALLY_PRESENCE_HEARTBEAT_WRITE_EVERY", "1s"));
 
     private final Map<String, ServiceProcess> running = new ConcurrentHashMap<>();
     /** Every process this stack started, killed ones too: their logs still count. */

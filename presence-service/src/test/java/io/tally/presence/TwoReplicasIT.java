@@ -29,7 +29,7 @@ class TwoReplicasIT {
 
     private static final Map<String, String> FAST_TIMING = Map.of("TALLY_PRESENCE_TIMEOUT", "3s",
             "TALLY_PRESENCE_SWEEP_EVERY", "500ms", "TALLY_PRESENCE_FLUSH_EVERY", "200ms",
-            "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms");
+            "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms", "TALLY_PRESENCE_HEARTBEAT_WRITE_EVERY", "1s");
     private static ServiceProcess first;
     private static ServiceProcess second;
 

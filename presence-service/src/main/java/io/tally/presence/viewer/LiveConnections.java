@@ -43,8 +43,8 @@ public class LiveConnections {
     }
 
     /**
-     * Heartbeats due to be written: parallel arrays for one UPDATE … FROM unnest. Arrays, not lists of boxed values or date
-     * objects: a flush holds one entry per heartbeating connection (20,000 at 20,000 heartbeats/s) for as long as
+     * Heartbeats due to be written: parallel arrays for one UPDATE … FROM unnest. Arrays, not lists of boxed values
+     * or date objects: a flush holds one entry per connection due (thousands at 20,000 heartbeats/s) for as long as
      * its statement runs, long enough for young collections to promote whatever it holds.
      */
     public record Flush(UUID[] boxIds, UUID[] connectionIds, Long[] seenMillis) {
