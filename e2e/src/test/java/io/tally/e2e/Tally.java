@@ -20,7 +20,8 @@ final class Tally {
     record Purchase(String paymentId, String reference, String intentId, long amountMinor, String currency, long credits) {
     }
 
-    record Claimed(String jobId, String leaseToken, String type) {
+    /** A claimed job, with the lease length its worker asked for (its heartbeats ask for the same again). */
+    record Claimed(String jobId, String leaseToken, String type, int leaseSeconds) {
     }
 
     private final Api api;
@@ -139,13 +140,18 @@ final class Tally {
                 Map.of("limit", limit, "leaseSeconds", leaseSeconds, "waitSeconds", waitSeconds), Map.of()));
         return StreamSupport.stream(answer.get("jobs").spliterator(), false)
                 .map(item -> new Claimed(item.get("job").get("id").asText(), item.get("leaseToken").asText(),
-                        item.get("job").get("type").asText()))
+                        item.get("job").get("type").asText(), leaseSeconds))
                 .toList();
     }
 
+    /**
+     * Reports progress and extends the lease by what the claim asked for: a heartbeat without {@code leaseSeconds}
+     * gets the service's default lease (300 s), and a worker killed with it would hold the job that long.
+     */
     Api.Answer heartbeat(String worker, Claimed job, int progress) {
         return api.post("jobs", "/worker/jobs/" + job.jobId() + "/heartbeat", Api.bearer(worker, "worker"),
-                Map.of("leaseToken", job.leaseToken(), "progress", progress), Map.of());
+                Map.of("leaseToken", job.leaseToken(), "progress", progress, "leaseSeconds", job.leaseSeconds()),
+                Map.of());
     }
 
     Api.Answer complete(String worker, Claimed job) {
