@@ -26,8 +26,6 @@ public class LiveConnections {
         volatile long lastSeenMillis;
         /** The last heartbeat this replica wrote (or the join's time); 0 when it does not know what is written. */
         volatile long writtenMillis;
-        /** A heartbeat newer than {@link #writtenMillis} waits in memory. */
-        volatile boolean dirty;
 
         Connection(UUID boxId, UUID connectionId, String viewerId, long lastSeenMillis) {
             this.boxId = boxId;
@@ -35,6 +33,11 @@ public class LiveConnections {
             this.viewerId = viewerId;
             this.lastSeenMillis = lastSeenMillis;
             this.writtenMillis = lastSeenMillis;
+        }
+
+        /** A heartbeat newer than the one written waits in memory. */
+        boolean waitsToBeWritten() {
+            return lastSeenMillis > writtenMillis;
         }
 
         boolean belongsTo(UUID boxId, String viewerId) {
@@ -82,7 +85,6 @@ public class LiveConnections {
                 return wait;
             }
             connection.lastSeenMillis = nowMillis;
-            connection.dirty = true;
             return 0;
         }
     }
@@ -97,7 +99,7 @@ public class LiveConnections {
         List<Connection> due = new ArrayList<>();
         for (Iterator<Connection> it = byId.values().iterator(); it.hasNext(); ) {
             Connection connection = it.next();
-            if (connection.dirty) {
+            if (connection.waitsToBeWritten()) {
                 if (nowMillis - connection.writtenMillis >= writeEveryMillis) {
                     due.add(connection);
                 }
@@ -111,7 +113,6 @@ public class LiveConnections {
         for (int i = 0; i < due.size(); i++) {
             Connection connection = due.get(i);
             synchronized (connection) {
-                connection.dirty = false;
                 connection.writtenMillis = connection.lastSeenMillis;
                 boxes[i] = connection.boxId;
                 connections[i] = connection.connectionId;
@@ -126,10 +127,7 @@ public class LiveConnections {
         for (UUID id : connectionIds) {
             Connection connection = byId.get(id);
             if (connection != null) {
-                synchronized (connection) {
-                    connection.dirty = true;
-                    connection.writtenMillis = 0;
-                }
+                connection.writtenMillis = 0;
             }
         }
     }

@@ -17,8 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Every {@code tally.presence.sweep-every} (5 s): drops connections silent for longer than the timeout and
- * recomputes the boxes they were in, plus the boxes waiting out their grace period. This replica's heartbeats are
- * flushed first. One replica sweeps at a time (advisory lock); even if two did, the transitions are decided under
+ * recomputes the boxes they were in, plus the boxes waiting out their grace period. This replica's heartbeats that
+ * are due are flushed first (the others are recent enough in the database: {@link HeartbeatFlusher}). One replica
+ * sweeps at a time (advisory lock); even if two did, the transitions are decided under
  * the boxes' row locks, so each is emitted once.
  */
 @ApplicationScoped
