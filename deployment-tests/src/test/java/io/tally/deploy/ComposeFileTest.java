@@ -112,7 +112,7 @@ class ComposeFileTest {
             Map<String, Object> build = YamlDocuments.map(service(name), "build");
             if (!build.isEmpty()) {
                 Path context = RepositoryRoot.resolve(build.get("context").toString());
-                assertThat(context.resolve(build.get("dockerfile").toString())).as("Dockerfile of %s", name)
+                assertThat(context.resolve(build.get("dockerfile").toString()).normalize()).as("Dockerfile of %s", name)
                         .isRegularFile();
             }
             for (String volume : volumes(name)) {
@@ -170,7 +170,8 @@ class ComposeFileTest {
                 .append(value.isEmpty() ? "test-value" : value).append('\n'));
         env.append("TALLY_JWT_PUBLIC_KEY_FILE=").append(key).append('\n');
         Files.writeString(project.resolve(".env"), env);
-        for (String dir : List.of("credits-service", "jobs-service", "payments-service", "presence-service",
+        for (String dir : List.of("credits-service/target/quarkus-app", "jobs-service/target/quarkus-app",
+                "payments-service/target/quarkus-app", "presence-service/target/quarkus-app", "docker",
                 "gateway/templates", "compose/postgres-init", "dev-support/kafka")) {
             Files.createDirectories(project.resolve(dir));
         }
