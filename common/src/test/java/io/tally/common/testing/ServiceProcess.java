@@ -46,9 +46,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start(String, Map)}, waiting for the given health path: {@code /q/health/live} for a process
-     * started while Kafka is down on purpose (until it has reached the broker once, neither readiness nor the
-     * started check report UP).
+     * Like {@link #start(String, Map)}, waiting for the given health path (readiness needs the database only;
+     * {@code /q/health/started} also waits for a first connection to the broker).
      */
     public static ServiceProcess start(String module, Map<String, String> extraEnv, String healthPath) {
         Path jar = RepositoryRoot.find().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");

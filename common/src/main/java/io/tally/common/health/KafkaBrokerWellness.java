@@ -10,23 +10,25 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.smallrye.health.api.Wellness;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only while the broker answers: a service that cannot reach Kafka still accepts writes (the outbox
- * holds them), but it should not receive traffic from a load balancer that has healthier replicas.
+ * Whether the broker answers, on {@code /q/health/well}: for dashboards and alerts, deliberately not for readiness.
+ * A service that cannot reach Kafka still serves reads and accepts writes (their events wait in the outbox), and
+ * every replica shares the same broker, so taking replicas out of their Service during an outage would turn a
+ * partial outage into a total one. The outbox's age (tally_outbox_oldest_age_seconds) says how long events wait.
  */
-@Readiness
+@Wellness
 @ApplicationScoped
-public class KafkaBrokerReadiness implements AsyncHealthCheck {
+public class KafkaBrokerWellness implements AsyncHealthCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final String bootstrapServers;
     private volatile Admin admin;
 
-    public KafkaBrokerReadiness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public KafkaBrokerWellness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -46,7 +48,7 @@ public class KafkaBrokerReadiness implements AsyncHealthCheck {
                 if (admin == null) {
                     admin = Admin.create(Map.of(
                             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            AdminClientConfig.CLIENT_ID_CONFIG, "tally-readiness",
+                            AdminClientConfig.CLIENT_ID_CONFIG, "tally-wellness",
                             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
                 }
