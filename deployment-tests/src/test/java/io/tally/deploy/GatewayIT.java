@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.common.testing.ServiceProcess;
-import io.tally.common.testing.StripeSignatures;
 import io.tally.common.testing.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,6 +45,7 @@ class GatewayIT {
 
     private static final Map<String, ServiceProcess> SERVICES = new LinkedHashMap<>();
     private static LocalNginx gateway;
+    private static TallyClient client;
 
     @BeforeAll
     static void startServicesAndGateway() throws IOException {
@@ -69,6 +69,7 @@ class GatewayIT {
         Map<String, Integer> upstreams = new HashMap<>();
         SERVICES.forEach((name, process) -> upstreams.put(name, process.port()));
         gateway = LocalNginx.start(upstreams, 20, 20);
+        client = new TallyClient(gateway.baseUrl());
     }
 
     @AfterAll
@@ -107,30 +108,7 @@ class GatewayIT {
     void aSignedWebhookSurvivesTheProxyAndCreditsTheBuyer() throws Exception {
         String buyer = user("buyer");
         long before = balance(buyer);
-        JsonNode packages = JSON.readTree(get("/payments/packages", null).body()).get("packages");
-        JsonNode popular = null;
-        for (JsonNode candidate : packages) {
-            if (candidate.get("code").asText().equals("thb-popular")) {
-                popular = candidate;
-            }
-        }
-        assertThat(popular).isNotNull();
-        HttpResponse<String> checkout = post("/payments/checkout", buyer, Map.of("Idempotency-Key", UUID.randomUUID().toString()),
-                "{\"packageCode\":\"thb-popular\",\"provider\":\"stripe\"}");
-        assertThat(checkout.statusCode()).as(checkout.body()).isEqualTo(201);
-        JsonNode payment = JSON.readTree(checkout.body());
-
-        // Whitespace and key order a JSON re-encoder would change: the signature covers these exact bytes.
-        String body = "{\"id\": \"evt_gw_" + UUID.randomUUID() + "\", \"type\": \"payment_intent.succeeded\",\n"
-                + "  \"data\": {\"object\": {\"id\": \"pi_gw_" + UUID.randomUUID() + "\", \"amount_received\": "
-                + popular.get("priceMinor").asLong() + ", \"currency\": \"thb\",\n"
-                + "    \"metadata\": {\"tally_reference\": \"" + payment.get("reference").asText() + "\"}}}}";
-        HttpResponse<String> delivered = post("/webhooks/stripe", null,
-                Map.of("Stripe-Signature", StripeSignatures.header(STRIPE_SECRET, body)), body);
-        assertThat(delivered.statusCode()).as(delivered.body()).isEqualTo(200);
-        assertThat(JSON.readTree(delivered.body()).get("outcome").asText()).isEqualTo("applied");
-
-        long credits = popular.get("credits").asLong() + popular.get("bonusCredits").asLong();
+        long credits = client.buyWithStripe(buyer, STRIPE_SECRET);
         await().atMost(Duration.ofSeconds(30)).until(() -> balance(buyer) == before + credits);
     }
 
@@ -263,7 +241,7 @@ class GatewayIT {
     }
 
     private static long balance(String user) throws Exception {
-        return JSON.readTree(get("/credits/me", user).body()).get("balance").asLong();
+        return client.balance(user);
     }
 
     private static String user(String prefix) {
@@ -271,27 +249,14 @@ class GatewayIT {
     }
 
     private static HttpResponse<String> get(String path, String user) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(15));
-        if (user != null) {
-            request.header("Authorization", TestTokens.bearer(user, "user"));
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client.get(path, user);
     }
 
     private static HttpResponse<String> post(String path, String user, Map<String, String> headers, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
-                .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (user != null) {
-            request.header("Authorization", TestTokens.bearer(user, "user"));
-        }
-        headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client.post(path, user, headers, body);
     }
 
     private static HttpResponse<String> postWithToken(String path, String token, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.postWithToken(path, token, body);
     }
 }

@@ -175,8 +175,9 @@ public final class ServiceProcess implements AutoCloseable {
         return env;
     }
 
+    /** The public key of {@link TestTokens}, as a file (for a process or a container to read). */
     // Synchronized: services started in parallel would race on the same file (REPLACE_EXISTING is not atomic).
-    private static synchronized Path testPublicKey() throws IOException {
+    public static synchronized Path testPublicKey() throws IOException {
         Path key = Path.of("target", "test-jwt-public.pem").toAbsolutePath();
         Files.createDirectories(key.getParent());
         try (InputStream in = ServiceProcess.class.getClassLoader().getResourceAsStream("test-jwt/public.pem")) {
@@ -192,7 +193,7 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

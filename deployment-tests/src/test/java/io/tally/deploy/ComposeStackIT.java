@@ -1,0 +1,144 @@
+package io.tally.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.common.testing.RepositoryRoot;
+import io.tally.common.testing.ServiceProcess;
+import io.tally.common.testing.TestTokens;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml for real: PostgreSQL, Kafka, the topics job, the four service images and the gateway, brought
+ * up with the environment file a user writes from .env.example (its own project name and free host ports, so it
+ * runs beside anything else), then a client's journey through the gateway: an account, a purchase whose grant
+ * crosses Kafka, a job charged through the saga.
+ */
+class ComposeStackIT {
+
+    private static final String PROJECT = "tally-it";
+    private static final String STRIPE_SECRET = "whsec_compose_it_" + UUID.randomUUID();
+    private static List<String> compose;
+    private static int gatewayPort;
+    private static TallyClient client;
+
+    @BeforeAll
+    static void composeUp() throws IOException {
+        Docker.requireEngine();
+        compose = new ArrayList<>(Docker.composeCommand());
+        compose.addAll(List.of("--project-name", PROJECT, "--project-directory", RepositoryRoot.find().toString(),
+                "--file", RepositoryRoot.resolve("docker-compose.yml").toString(), "--env-file", envFile().toString()));
+        composeDown();
+        Docker.run(command("up", "-d", "--build"), Duration.ofMinutes(10)).orFail("compose up");
+        client = new TallyClient("http://127.0.0.1:" + gatewayPort);
+        try {
+            await("the gateway").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> client.get("/healthz", null).statusCode() == 200);
+        } catch (RuntimeException e) {
+            throw new AssertionError("the compose gateway never answered:\n" + logs(), e);
+        }
+    }
+
+    @AfterAll
+    static void composeDownAfterwards() {
+        if (compose != null) {
+            composeDown();
+        }
+    }
+
+    @Test
+    void aClientJourneyGoesThroughTheComposeGateway() throws Exception {
+        try {
+            String buyer = "compose-buyer-" + UUID.randomUUID();
+            assertThat(client.balance(buyer)).as("signup bonus").isEqualTo(100);
+
+            long credits = client.buyWithStripe(buyer, STRIPE_SECRET);
+            await("the purchase's grant (payments → Kafka → credits)").atMost(Duration.ofSeconds(60))
+                    .until(() -> client.balance(buyer) == 100 + credits);
+
+            HttpResponse<String> submitted = client.post("/jobs", buyer,
+                    Map.of("Idempotency-Key", UUID.randomUUID().toString()),
+                    "{\"type\":\"text_to_image\",\"prompt\":\"a lighthouse at dusk\",\"quality\":\"high\"}");
+            assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+            JsonNode job = TallyClient.JSON.readTree(submitted.body());
+            String jobId = job.get("id").asText();
+            await("the job charged through the saga (jobs → Kafka → credits → Kafka → jobs)")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> TallyClient.JSON.readTree(client.get("/jobs/" + jobId, buyer).body())
+                            .get("status").asText().equals("QUEUED"));
+            assertThat(client.balance(buyer)).isEqualTo(100 + credits - job.get("cost").asLong());
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\ncompose logs:\n" + logs(), e);
+        }
+    }
+
+    /** .env.example with generated secrets, the test token key and free host ports, as ./dev compose-env writes it. */
+    private static Path envFile() throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(RepositoryRoot.resolve(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int equals = line.indexOf('=');
+                values.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+            }
+        }
+        for (String password : List.of("POSTGRES_PASSWORD", "CREDITS_DB_PASSWORD", "JOBS_DB_PASSWORD",
+                "PAYMENTS_DB_PASSWORD", "PRESENCE_DB_PASSWORD")) {
+            values.put(password, randomHex());
+        }
+        gatewayPort = ServiceProcess.freePort();
+        values.put("COMPOSE_PROJECT_NAME", PROJECT);
+        values.put("TALLY_GATEWAY_PORT", Integer.toString(gatewayPort));
+        for (String service : List.of("CREDITS", "JOBS", "PAYMENTS", "PRESENCE")) {
+            values.put("TALLY_" + service + "_PORT", Integer.toString(ServiceProcess.freePort()));
+        }
+        values.put("TALLY_JWT_ISSUER", TestTokens.ISSUER);
+        values.put("TALLY_JWT_PUBLIC_KEY_FILE", ServiceProcess.testPublicKey().toString());
+        values.put("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET);
+        values.put("TALLY_PAYMENTS_DEMO_CATALOGUE", "true");
+        values.put("TALLY_IMAGE_TAG", "it");
+        // The images ./dev test chose (built here where no registry is reachable); the shell wins over the file anyway.
+        for (String image : List.of("TALLY_BASE_IMAGE", "TALLY_POSTGRES_IMAGE", "TALLY_KAFKA_IMAGE", "TALLY_NGINX_IMAGE")) {
+            values.put(image, Docker.env(image, values.get(image)));
+        }
+        StringBuilder text = new StringBuilder();
+        values.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        Path file = Path.of("target", "compose-it.env").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    private static List<String> command(String... arguments) {
+        List<String> command = new ArrayList<>(compose);
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    private static void composeDown() {
+        Docker.run(command("down", "--volumes", "--remove-orphans", "--timeout", "30"), Duration.ofMinutes(3));
+    }
+
+    private static String logs() {
+        return Docker.tail(Docker.run(command("logs", "--no-color", "--tail", "40"), Duration.ofMinutes(1)).output(), 200);
+    }
+
+    private static String randomHex() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
