@@ -44,7 +44,7 @@ class ComposeStackIT {
         compose.addAll(List.of("--project-name", PROJECT, "--project-directory", RepositoryRoot.find().toString(),
                 "--file", RepositoryRoot.resolve("docker-compose.yml").toString(), "--env-file", envFile().toString()));
         composeDown();
-        Docker.run(command("up", "-d", "--build"), Duration.ofMinutes(10)).orFail("compose up");
+        Commands.run(command("up", "-d", "--build"), Duration.ofMinutes(10)).orFail("compose up");
         client = new TallyClient("http://127.0.0.1:" + gatewayPort);
         try {
             await("the gateway").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -129,11 +129,11 @@ class ComposeStackIT {
     }
 
     private static void composeDown() {
-        Docker.run(command("down", "--volumes", "--remove-orphans", "--timeout", "30"), Duration.ofMinutes(3));
+        Commands.run(command("down", "--volumes", "--remove-orphans", "--timeout", "30"), Duration.ofMinutes(3));
     }
 
     private static String logs() {
-        return Docker.tail(Docker.run(command("logs", "--no-color", "--tail", "40"), Duration.ofMinutes(1)).output(), 200);
+        return Commands.tail(Commands.run(command("logs", "--no-color", "--tail", "40"), Duration.ofMinutes(1)).output(), 200);
     }
 
     private static String randomHex() {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * overlay generates Secrets from files ./dev k8s-secrets writes (never committed), so rendering happens on a copy
  * of k8s/ with files `./dev k8s-secrets` generated for it.
  */
-record KustomizeRender(String overlay, List<Map<String, Object>> objects) {
+record KustomizeRender(String overlay, String rendered, List<Map<String, Object>> objects) {
 
     static final Path K8S = RepositoryRoot.resolve("k8s");
 
@@ -30,7 +30,7 @@ record KustomizeRender(String overlay, List<Map<String, Object>> objects) {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new AssertionError("kubectl kustomize k8s/overlays/" + overlay + " failed (see stderr)");
             }
-            return new KustomizeRender(overlay, YamlDocuments.parseAll(rendered));
+            return new KustomizeRender(overlay, rendered, YamlDocuments.parseAll(rendered));
         } catch (IOException e) {
             throw new IllegalStateException("kubectl is needed to render k8s/ (it ships kustomize): install it, e.g. "
                     + "from https://kubernetes.io/docs/tasks/tools/", e);

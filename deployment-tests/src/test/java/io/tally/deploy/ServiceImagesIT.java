@@ -94,7 +94,7 @@ class ServiceImagesIT {
 
             assertThat(docker(Duration.ofSeconds(30), "exec", container, "id", "-u").orFail("id").output().strip())
                     .as("uid of the service's process").isEqualTo("185");
-            Docker.Result write = docker(Duration.ofSeconds(30), "exec", container, "touch", "/deployments/written");
+            Commands.Result write = docker(Duration.ofSeconds(30), "exec", container, "touch", "/deployments/written");
             assertThat(write.exitCode()).as("writing outside /tmp").isNotZero();
             assertThat(write.output()).contains("Read-only file system");
 
@@ -130,6 +130,6 @@ class ServiceImagesIT {
     }
 
     private static String logs(String container) {
-        return Docker.tail(docker(Duration.ofSeconds(30), "logs", container).output(), 80);
+        return Commands.tail(docker(Duration.ofSeconds(30), "logs", container).output(), 80);
     }
 }

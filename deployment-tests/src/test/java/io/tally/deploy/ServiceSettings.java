@@ -67,6 +67,20 @@ record ServiceSettings(String service, int httpPort, Set<String> requiredEnviron
         return service + "-service";
     }
 
+    /** The topics the service's incoming channels consume (mp.messaging.incoming.*.topic or .topics). */
+    Set<String> consumedTopics() {
+        Properties own = load(RepositoryRoot.resolve(module() + "/src/main/resources/application.properties"));
+        Set<String> topics = new TreeSet<>();
+        for (String key : own.stringPropertyNames()) {
+            if (key.startsWith("mp.messaging.incoming.") && (key.endsWith(".topic") || key.endsWith(".topics"))) {
+                for (String topic : own.getProperty(key).split(",")) {
+                    topics.add(topic.strip());
+                }
+            }
+        }
+        return topics;
+    }
+
     /** MicroProfile Config's environment form of a property name. */
     static String environmentName(String property) {
         return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
