@@ -102,8 +102,8 @@ class ComposeFileTest {
             assertThat(upstream).isEqualTo(settings.module() + ":" + settings.httpPort());
             assertThat(services).containsKey(settings.module());
         }
-        List<String> mounts = volumes("gateway");
-        assertThat(mounts).contains("./gateway/templates:/etc/nginx/templates:ro");
+        assertThat(YamlDocuments.map(service("gateway"), "build").get("context")).isEqualTo("./gateway");
+        assertThat(RepositoryRoot.resolve("gateway/Dockerfile")).content().contains("COPY templates/ /etc/nginx/templates/");
     }
 
     @Test
@@ -112,7 +112,8 @@ class ComposeFileTest {
             Map<String, Object> build = YamlDocuments.map(service(name), "build");
             if (!build.isEmpty()) {
                 Path context = RepositoryRoot.resolve(build.get("context").toString());
-                assertThat(context.resolve(build.get("dockerfile").toString()).normalize()).as("Dockerfile of %s", name)
+                String dockerfile = build.getOrDefault("dockerfile", "Dockerfile").toString();
+                assertThat(context.resolve(dockerfile).normalize()).as("Dockerfile of %s", name)
                         .isRegularFile();
             }
             for (String volume : volumes(name)) {
@@ -168,7 +169,7 @@ class ComposeFileTest {
         Files.writeString(project.resolve(".env"), env);
         for (String dir : List.of("credits-service/target/quarkus-app", "jobs-service/target/quarkus-app",
                 "payments-service/target/quarkus-app", "presence-service/target/quarkus-app", "docker",
-                "gateway/templates", "compose/postgres-init", "dev-support/kafka")) {
+                "gateway", "compose/postgres-init", "dev-support/kafka")) {
             Files.createDirectories(project.resolve(dir));
         }
         List<String> full = new ArrayList<>(command);

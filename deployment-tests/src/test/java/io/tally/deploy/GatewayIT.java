@@ -39,6 +39,8 @@ class GatewayIT {
     private static final String STRIPE_SECRET = "whsec_gateway_it_" + UUID.randomUUID();
     /** Small enough for the per-address test to reach it; the other tests submit fewer jobs from one address. */
     private static final int JOBS_PER_IP = 5;
+    /** Plays a Kubernetes Gateway's pod in front of the gateway: its X-Forwarded-For is believed. */
+    private static final String TRUSTED_PROXY = "127.0.0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,7 +70,7 @@ class GatewayIT {
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         Map<String, Integer> upstreams = new HashMap<>();
         SERVICES.forEach((name, process) -> upstreams.put(name, process.port()));
-        gateway = LocalNginx.start(upstreams, 20, 20);
+        gateway = LocalNginx.start(upstreams, 20, 20, TRUSTED_PROXY + "/32");
         client = new TallyClient(gateway.baseUrl());
     }
 
@@ -156,6 +158,17 @@ class GatewayIT {
     }
 
     @Test
+    void behindATrustedProxyEachClientIsTheAddressTheProxySaw() throws Exception {
+        LoopbackHttp proxy = new LoopbackHttp(TRUSTED_PROXY, gateway.port());
+        for (int i = 0; i < JOBS_PER_IP; i++) {
+            assertThat(submitFrom(proxy, user("proxied-" + i), "203.0.113.7").status()).isEqualTo(202);
+        }
+        // The client behind the proxy has spent its budget; another client behind the same proxy has its own.
+        assertThat(submitFrom(proxy, user("proxied-over"), "203.0.113.7").status()).isEqualTo(429);
+        assertThat(submitFrom(proxy, user("proxied-other"), "203.0.113.8").status()).isEqualTo(202);
+    }
+
+    @Test
     void aBodyOverOneMegabyteIsRefusedAtTheEdgeAsProblemJson() throws Exception {
         String huge = "{\"prompt\":\"" + "x".repeat(1_100_000) + "\"}";
         HttpResponse<String> answer = post("/jobs", user("huge"), Map.of("Idempotency-Key", UUID.randomUUID().toString()), huge);
@@ -183,16 +196,18 @@ class GatewayIT {
         assertThat(limited.body()).contains("\"status\":429");
     }
 
-    /** The paths the Kubernetes probes ask (k8s/base/service-pod-defaults.yaml) answer on every running service. */
+    /** The paths the Kubernetes probes ask answer on every running service and on the gateway. */
     @Test
-    void theProbePathsOfTheManifestsAnswerOnEveryService() throws Exception {
+    void theProbePathsOfTheManifestsAnswerOnEveryServiceAndTheGateway() throws Exception {
         KustomizeRender prod = KustomizeRender.of("prod");
         for (Map<String, Object> deployment : prod.ofKind("Deployment")) {
             Map<String, Object> container = KubernetesManifestsTest.firstContainer(deployment);
-            ServiceProcess service = SERVICES.get(KustomizeRender.name(deployment).replace("-service", ""));
+            String name = KustomizeRender.name(deployment);
+            String baseUrl = name.equals("tally-gateway") ? gateway.baseUrl()
+                    : SERVICES.get(name.replace("-service", "")).baseUrl();
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                 String path = YamlDocuments.string(container, probe, "httpGet", "path");
-                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).build(),
+                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as("%s %s of %s", probe, path, KustomizeRender.name(deployment)).isEqualTo(200);
             }

@@ -13,6 +13,7 @@ import io.tally.common.testing.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,7 +58,7 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void servicesSelectExistingPodsOnNamedPorts(String overlay) {
         KustomizeRender render = render(overlay);
-        assertThat(render.ofKind("Service")).hasSize(4);
+        assertThat(render.ofKind("Service")).hasSize(5);
         for (Map<String, Object> service : render.ofKind("Service")) {
             Map<String, Object> pod = podSelectedBy(render, map(service, "spec", "selector"));
             assertThat(pod).as("pods selected by Service %s", name(service)).isNotNull();
@@ -74,23 +75,40 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void ingressesRouteLikeTheGatewayToExistingServicePorts(String overlay) {
+    void theEdgeRoutesEveryGatewayPathToTallyGatewayWhichReachesEveryService(String overlay) {
         KustomizeRender render = render(overlay);
-        Map<String, String> routes = new TreeMap<>();
-        for (Map<String, Object> ingress : render.ofKind("Ingress")) {
-            for (Map<String, Object> rule : maps(ingress, "spec", "rules")) {
-                for (Map<String, Object> path : maps(rule, "http", "paths")) {
-                    String serviceName = string(path, "backend", "service", "name");
-                    Map<String, Object> service = render.named("Service", serviceName);
-                    assertThat(service).as("Service %s behind Ingress %s", serviceName, name(ingress)).isNotNull();
-                    String portName = string(path, "backend", "service", "port", "name");
-                    assertThat(maps(service, "spec", "ports")).extracting(p -> p.get("name")).contains(portName);
-                    assertThat(string(path, "pathType")).isEqualTo("Prefix");
-                    routes.put(string(path, "path"), serviceName.replace("-service", ""));
-                }
+        Map<String, Object> route = render.named("HTTPRoute", "tally");
+        assertThat(maps(route, "spec", "parentRefs")).extracting(p -> p.get("name"))
+                .containsExactly(name(render.ofKind("Gateway").get(0)));
+        List<String> prefixes = new ArrayList<>();
+        for (Map<String, Object> rule : maps(route, "spec", "rules")) {
+            for (Map<String, Object> match : maps(rule, "matches")) {
+                assertThat(string(match, "path", "type")).isEqualTo("PathPrefix");
+                prefixes.add(string(match, "path", "value"));
             }
+            assertThat(maps(rule, "backendRefs")).singleElement().satisfies(backend -> {
+                Map<String, Object> service = render.named("Service", string(backend, "name"));
+                assertThat(service).as("Service %s behind the route", string(backend, "name")).isNotNull();
+                assertThat(maps(service, "spec", "ports")).extracting(p -> p.get("port")).contains(backend.get("port"));
+            });
         }
-        assertThat(routes).isEqualTo(GatewayTemplate.read().routes());
+        GatewayTemplate template = GatewayTemplate.read();
+        assertThat(prefixes).containsExactlyInAnyOrderElementsOf(template.routes().keySet());
+
+        Map<String, Object> gateway = firstContainer(render.named("Deployment", "tally-gateway"));
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(string(gateway, probe, "httpGet", "path")).as("%s of tally-gateway", probe).isEqualTo("/healthz");
+        }
+        Map<String, String> environment = new HashMap<>();
+        maps(gateway, "env").forEach(variable -> environment.put(string(variable, "name"), string(variable, "value")));
+        assertThat(environment.keySet()).containsAll(template.variables());
+        for (String service : ServiceSettings.SERVICES) {
+            ServiceSettings settings = ServiceSettings.of(service);
+            assertThat(environment.get("TALLY_" + service.toUpperCase() + "_UPSTREAM"))
+                    .isEqualTo(settings.module() + ":" + settings.httpPort());
+            assertThat(maps(render.named("Service", settings.module()), "spec", "ports")).extracting(p -> p.get("port"))
+                    .contains(settings.httpPort());
+        }
     }
 
     @ParameterizedTest
@@ -100,7 +118,7 @@ class KubernetesManifestsTest {
         // liveness probe kills the pod: during a broker outage every pod would crash-loop.
         Map<String, String> paths = Map.of("startupProbe", "/q/health/live", "livenessProbe", "/q/health/live",
                 "readinessProbe", "/q/health/ready");
-        for (Map<String, Object> deployment : render(overlay).ofKind("Deployment")) {
+        for (Map<String, Object> deployment : apiDeployments(render(overlay))) {
             Map<String, Object> container = firstContainer(deployment);
             for (Map.Entry<String, String> probe : paths.entrySet()) {
                 assertThat(string(container, probe.getKey(), "httpGet", "path")).as("%s of %s", probe.getKey(),
@@ -231,16 +249,27 @@ class KubernetesManifestsTest {
         assertThat(map(defaultDeny, "spec", "podSelector")).isEmpty();
         assertThat(defaultDeny.get("spec").toString()).doesNotContain("ingress=");
 
+        Map<String, Object> gatewayPod = podLabels(render.named("Deployment", "tally-gateway"));
+        Map<String, Object> edge = render.named("NetworkPolicy", "edge-to-gateway");
+        assertThat(selects(map(edge, "spec", "podSelector", "matchLabels"), gatewayPod)).isTrue();
+        assertThat(maps(edge, "spec", "ingress")).singleElement().satisfies(rule -> assertThat(maps(rule, "from"))
+                .singleElement().satisfies(from -> assertThat(string(from, "namespaceSelector", "matchLabels",
+                        "kubernetes.io/metadata.name")).isEqualTo("envoy-gateway-system")));
+
         Map<String, Object> gateway = render.named("NetworkPolicy", "gateway-to-services");
-        for (Map<String, Object> deployment : render.ofKind("Deployment")) {
+        for (Map<String, Object> deployment : apiDeployments(render)) {
             assertThat(selects(map(gateway, "spec", "podSelector", "matchLabels"), podLabels(deployment)))
                     .as("gateway-to-services covers %s", name(deployment)).isTrue();
         }
-        assertThat(maps(gateway, "spec", "ingress")).singleElement().satisfies(rule -> assertThat(maps(rule, "from"))
-                .singleElement().satisfies(from -> assertThat(string(from, "namespaceSelector", "matchLabels",
-                        "kubernetes.io/metadata.name")).isEqualTo("ingress-nginx")));
+        assertThat(selects(map(gateway, "spec", "podSelector", "matchLabels"), gatewayPod)).isFalse();
+        List<Map<String, Object>> sources = maps(gateway, "spec", "ingress").stream()
+                .flatMap(rule -> maps(rule, "from").stream()).toList();
+        assertThat(sources).hasSize(2);
+        assertThat(selects(map(sources.get(0), "podSelector", "matchLabels"), gatewayPod)).as("the gateway's pods").isTrue();
+        assertThat(string(sources.get(1), "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"))
+                .as("Prometheus' namespace").isEqualTo("monitoring");
 
-        Map<String, Object> anyServicePod = podLabels(render.ofKind("Deployment").get(0));
+        Map<String, Object> anyServicePod = podLabels(apiDeployments(render).get(0));
         Map<String, Object> postgresPods = Map.of("cnpg.io/cluster", name(render.ofKind("Cluster").get(0)));
         Map<String, Object> kafkaPods = Map.of("strimzi.io/cluster", name(render.ofKind("Kafka").get(0)));
         for (Map.Entry<String, Map<String, Object>> store : Map.of("services-to-postgres", postgresPods,
@@ -278,6 +307,11 @@ class KubernetesManifestsTest {
             assertThat(rolesToSecrets).containsEntry("tally_" + service, secret);
             assertThat(cluster.toString()).contains("CREATE SCHEMA " + service + " AUTHORIZATION tally_" + service);
         }
+    }
+
+    static List<Map<String, Object>> apiDeployments(KustomizeRender render) {
+        return render.ofKind("Deployment").stream()
+                .filter(d -> "api".equals(string(d, "metadata", "labels", "app.kubernetes.io/component"))).toList();
     }
 
     private static Map<String, Object> podSelectedBy(KustomizeRender render, Map<String, Object> selector) {

@@ -28,8 +28,12 @@ final class LocalNginx implements AutoCloseable {
         this.process = process;
     }
 
-    /** upstreams: service name (credits, jobs, payments, presence) → port on 127.0.0.1. */
-    static LocalNginx start(Map<String, Integer> upstreams, int edgeRatePerSecond, int edgeBurst) throws IOException {
+    /**
+     * upstreams: service name (credits, jobs, payments, presence) → port on 127.0.0.1; trustedProxies: the CIDR whose
+     * X-Forwarded-For the gateway believes.
+     */
+    static LocalNginx start(Map<String, Integer> upstreams, int edgeRatePerSecond, int edgeBurst, String trustedProxies)
+            throws IOException {
         Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "gateway");
         Files.createDirectories(directory.resolve("logs"));
         Files.createDirectories(directory.resolve("temp"));
@@ -37,7 +41,8 @@ final class LocalNginx implements AutoCloseable {
         Map<String, String> values = new HashMap<>(Map.of(
                 "TALLY_GATEWAY_PORT", "127.0.0.1:" + port,
                 "TALLY_EDGE_RATE_PER_SECOND", Integer.toString(edgeRatePerSecond),
-                "TALLY_EDGE_BURST", Integer.toString(edgeBurst)));
+                "TALLY_EDGE_BURST", Integer.toString(edgeBurst),
+                "TALLY_GATEWAY_TRUSTED_PROXIES", trustedProxies));
         upstreams.forEach((service, upstreamPort) ->
                 values.put("TALLY_" + service.toUpperCase() + "_UPSTREAM", "127.0.0.1:" + upstreamPort));
         Files.writeString(directory.resolve("tally.conf"), GatewayTemplate.read().render(values));

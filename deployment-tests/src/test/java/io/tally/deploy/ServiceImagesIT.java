@@ -107,7 +107,11 @@ class ServiceImagesIT {
             // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks; 137 would mean the engine had to SIGKILL it.
             assertThat(state).as("exit code and OOM kill of %s", service).isEqualTo("143 false");
             assertThat(stoppedIn).as("time to stop %s", service).isLessThan(Duration.ofSeconds(GRACE_SECONDS));
-            assertThat(logs(container)).as("log of %s", service).containsPattern(service + " stopped in \\d");
+            // JSON lines in a container, one object per line, for a log collector.
+            assertThat(logs(container).lines().filter(line -> line.contains(service + " stopped in")))
+                    .as("log of %s", service).singleElement()
+                    .satisfies(line -> assertThat(TallyClient.JSON.readTree(line).get("message").asText())
+                            .containsPattern(service + " stopped in \\d"));
         } finally {
             docker(Duration.ofSeconds(60), "rm", "-f", container);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.tally.common.http.RequestIds;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -104,9 +105,11 @@ public class ProblemMappers {
         }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s on %s", errorId, path(uri));
-        return Problem.of(500, "internal", "Internal error",
+        Problem problem = Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side; quote error id " + errorId + " when reporting it")
-                .with("errorId", errorId).atInstance(path(uri)).toResponse();
+                .with("errorId", errorId);
+        String requestId = RequestIds.current();
+        return (requestId == null ? problem : problem.with("requestId", requestId)).atInstance(path(uri)).toResponse();
     }
 
     private static Response unauthorized(UriInfo uri) {

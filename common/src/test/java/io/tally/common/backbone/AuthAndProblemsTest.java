@@ -1,6 +1,7 @@
 package io.tally.common.backbone;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -141,6 +142,27 @@ class AuthAndProblemsTest {
         given().contentType("text/plain").body("hello")
                 .when().post("/test/notes")
                 .then().statusCode(415).contentType(PROBLEM);
+    }
+
+    @Test
+    void everyAnswerCarriesTheRequestIdTheGatewayGaveOrANewOne() {
+        given().header("X-Request-Id", "3f2a9c0e5b7d4e21a8c6f0b1d2e3a4b5")
+                .when().get("/q/health/live")
+                .then().header("X-Request-Id", "3f2a9c0e5b7d4e21a8c6f0b1d2e3a4b5");
+        String made = given().when().get("/q/health/live").then().extract().header("X-Request-Id");
+        assertThat(made).matches("[0-9a-f-]{36}");
+        // Something that could forge a log line is not copied anywhere.
+        String replaced = given().header("X-Request-Id", "x\" injected=\"1").when().get("/q/health/live")
+                .then().extract().header("X-Request-Id");
+        assertThat(replaced).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void anUnexpectedErrorNamesItsRequestId() {
+        given().header("X-Request-Id", "req-boom-1")
+                .when().get("/test/boom")
+                .then().statusCode(500).header("X-Request-Id", "req-boom-1")
+                .body("requestId", equalTo("req-boom-1"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.tally.jobs.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.tally.common.http.StreamShutdown;
 import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
 import io.tally.jobs.job.JobRepository.HistoryRow;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Follows one job's history for an SSE client: replays what it has not seen (after Last-Event-ID), then sends
  * each new entry as it is committed — woken at once by changes made in this replica and polling every
- * {@link #POLL_MS} ms for changes made elsewhere — and completes once the job is settled.
+ * {@link #POLL_MS} ms for changes made elsewhere — and completes once the job is settled, or with a
+ * {@code reconnect} event when this replica shuts down (the client resumes from its Last-Event-ID elsewhere).
  */
 @ApplicationScoped
 public class JobEventStream {
@@ -36,13 +38,16 @@ public class JobEventStream {
     private final Pool pool;
     private final JobSignals signals;
     private final Vertx vertx;
+    private final StreamShutdown streamShutdown;
 
-    public JobEventStream(UserJobs userJobs, JobRepository jobs, Pool pool, JobSignals signals, Vertx vertx) {
+    public JobEventStream(UserJobs userJobs, JobRepository jobs, Pool pool, JobSignals signals, Vertx vertx,
+                          StreamShutdown streamShutdown) {
         this.userJobs = userJobs;
         this.jobs = jobs;
         this.pool = pool;
         this.signals = signals;
         this.vertx = vertx;
+        this.streamShutdown = streamShutdown;
     }
 
     /** One SSE event's data: the job's status and progress after the change. */
@@ -53,7 +58,8 @@ public class JobEventStream {
         // Ownership is checked before the response starts (the caller runs on a worker thread for this one
         // lookup), so another user's job is a plain 404 problem rather than a stream that breaks off.
         userJobs.find(userId, jobId).await().atMost(OWNERSHIP_CHECK_TIMEOUT);
-        return Multi.createFrom().emitter(emitter -> new Follower(userId, jobId, afterEventId, sse, emitter).start());
+        return streamShutdown.untilShutdown(
+                Multi.createFrom().emitter(emitter -> new Follower(userId, jobId, afterEventId, sse, emitter).start()), sse);
     }
 
     private final class Follower {

@@ -3,6 +3,7 @@ package io.tally.presence.rest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.http.StreamShutdown;
 import io.tally.common.problem.ProblemException;
 import io.tally.common.security.CurrentUser;
 import io.tally.common.security.Roles;
@@ -46,14 +47,16 @@ public class BoxesResource {
     private final BoxStreams streams;
     private final CurrentUser currentUser;
     private final HeartbeatFastPath fastPath;
+    private final StreamShutdown streamShutdown;
 
     public BoxesResource(Boxes boxes, Viewers viewers, BoxStreams streams, CurrentUser currentUser,
-                         HeartbeatFastPath fastPath) {
+                         HeartbeatFastPath fastPath, StreamShutdown streamShutdown) {
         this.boxes = boxes;
         this.viewers = viewers;
         this.streams = streams;
         this.currentUser = currentUser;
         this.fastPath = fastPath;
+        this.streamShutdown = streamShutdown;
     }
 
     public record CreateBox(@NotBlank @Size(max = 200) String title) {
@@ -121,7 +124,7 @@ public class BoxesResource {
     /**
      * Server-Sent Events: {@code snapshot} first, then {@code published}, {@code unpublished} and {@code viewers}
      * as they change, and {@code ended} last. The box is looked up before the stream starts (an unknown box is a
-     * plain 404, not a broken stream).
+     * plain 404, not a broken stream). A replica that shuts down ends the stream with {@code reconnect}.
      */
     @GET
     @Path("/{id}/stream")
@@ -130,7 +133,7 @@ public class BoxesResource {
     public Multi<OutboundSseEvent> stream(@PathParam("id") UUID id, @Context Sse sse) {
         Box box = boxes.get(id).await().atMost(Duration.ofSeconds(10));
         BoxStreams.Snapshot[] previous = {null};
-        return streams.follow(box).onItem().transformToIterable(snapshot -> {
+        return streamShutdown.untilShutdown(streams.follow(box).onItem().transformToIterable(snapshot -> {
             List<OutboundSseEvent> events = new ArrayList<>();
             BoxStreams.Snapshot before = previous[0];
             previous[0] = snapshot;
@@ -149,7 +152,7 @@ public class BoxesResource {
                 }
             }
             return events;
-        });
+        }), sse);
     }
 
     private static OutboundSseEvent event(Sse sse, String name, BoxStreams.Snapshot snapshot) {

@@ -1,0 +1,49 @@
+package io.tally.common.http;
+
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.MDC;
+
+/**
+ * Every request carries an id: the gateway's {@code X-Request-Id}, or one made here for a request that did not
+ * come through it. The id is in the logging context for the whole request ({@code requestId}: a field of every
+ * JSON log line in containers), on the response, and in a 5xx problem, so the id a client quotes leads to the
+ * log lines.
+ */
+@ApplicationScoped
+public class RequestIds {
+
+    public static final String HEADER = "X-Request-Id";
+    public static final String MDC_KEY = "requestId";
+    /** Before every other handler, so that refusals made before the REST layer carry the id too. */
+    private static final int FIRST = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 10;
+    /** What is copied into logs and answers: nginx's 32 hex digits, a UUID, or alike; anything else is replaced. */
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    void register(@Observes Router router) {
+        router.route().order(FIRST).handler(this::tag);
+    }
+
+    private void tag(RoutingContext context) {
+        String id = context.request().getHeader(HEADER);
+        if (id == null || !SAFE.matcher(id).matches()) {
+            id = UUID.randomUUID().toString();
+        }
+        // Quarkus keeps the MDC in the request's own (duplicated) Vert.x context, so it follows the request onto
+        // worker threads and never leaks into another request.
+        MDC.put(MDC_KEY, id);
+        context.response().putHeader(HEADER, id);
+        context.next();
+    }
+
+    /** The current request's id, or null outside a request. */
+    public static String current() {
+        Object id = MDC.get(MDC_KEY);
+        return id == null ? null : id.toString();
+    }
+}
