@@ -10,7 +10,8 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
   printf "listen_addresses = '*'\n" >> "$PGDATA/postgresql.conf"
   printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
-  pg_ctl -D "$PGDATA" -w -o "-c listen_addresses=''" start >/dev/null
+  # The temporary server logs to stdout, as the official image's does ("ready to accept connections" twice in all).
+  pg_ctl -D "$PGDATA" -w -o "-c listen_addresses=''" start
   if [[ "$POSTGRES_DB" != postgres ]]; then
     psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -c "CREATE DATABASE \"$POSTGRES_DB\"" >/dev/null
   fi

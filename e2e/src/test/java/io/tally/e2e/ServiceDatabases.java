@@ -1,5 +1,6 @@
 package io.tally.e2e;
 
+import io.tally.common.testing.TestInfrastructure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,9 +24,9 @@ final class ServiceDatabases {
     }
 
     static Connection connect(String service) throws SQLException {
-        String host = envOr("TALLY_DB_HOST", "127.0.0.1");
-        String port = envOr("TALLY_DB_PORT", "5432");
-        String database = envOr("TALLY_TEST_DB_NAME", "tally_test");
+        String host = TestInfrastructure.dbHost();
+        String port = TestInfrastructure.dbPort();
+        String database = TestInfrastructure.testDbName();
         String role = "tally_" + service; // ./dev test's roles: password = role name, local only
         Connection connection = DriverManager.getConnection(
                 "jdbc:postgresql://" + host + ":" + port + "/" + database + "?currentSchema=" + service, role, role);
@@ -52,10 +53,5 @@ final class ServiceDatabases {
 
     static long count(String service, String sql, Object... parameters) {
         return query(service, sql, row -> row.getLong(1), parameters).get(0);
-    }
-
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -165,9 +165,9 @@ public final class ServiceProcess implements AutoCloseable {
     private static Map<String, String> testEnvironment(int port) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("TALLY_DB_HOST", envOr("TALLY_DB_HOST", "127.0.0.1"));
-        env.put("TALLY_DB_PORT", envOr("TALLY_DB_PORT", "5432"));
-        env.put("TALLY_DB_NAME", envOr("TALLY_TEST_DB_NAME", "tally_test"));
+        env.put("TALLY_DB_HOST", TestInfrastructure.dbHost());
+        env.put("TALLY_DB_PORT", TestInfrastructure.dbPort());
+        env.put("TALLY_DB_NAME", TestInfrastructure.testDbName());
         env.put("KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
         env.put("TALLY_JWT_KEY_LOCATION", "file:" + testPublicKey());
         env.put("TALLY_JWT_ISSUER", TestTokens.ISSUER);
@@ -197,10 +197,5 @@ public final class ServiceProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -19,10 +19,9 @@ public final class TestKafka {
     private TestKafka() {
     }
 
-    /** The broker `./dev test` started (it exports KAFKA_BOOTSTRAP_SERVERS). */
+    /** The test broker (see {@link TestInfrastructure}). */
     public static String bootstrapServers() {
-        String configured = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        return configured == null || configured.isBlank() ? "127.0.0.1:19092" : configured;
+        return TestInfrastructure.kafkaBootstrapServers();
     }
 
     /** Sends one record and waits for the broker's acknowledgement. */
