@@ -66,7 +66,7 @@ class ServiceImagesIT {
         int port = ServiceProcess.freePort();
         String container = "tally-it-" + service + "-" + port;
         List<String> run = new ArrayList<>(List.of("run", "-d", "--name", container, "--network", "host",
-                "--read-only", "--tmpfs", "/tmp:exec,mode=1777,size=64m", "--memory", "512m",
+                "--read-only", "--tmpfs", "/tmp:exec,mode=1777,size=64m", "--memory", "768m",
                 "-v", jwtKey + ":/etc/tally/jwt/public.pem:ro"));
         Map<String, String> environment = Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(port),

@@ -5,7 +5,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 
@@ -32,13 +33,22 @@ public class RequestIds {
     private void tag(RoutingContext context) {
         String id = context.request().getHeader(HEADER);
         if (id == null || !SAFE.matcher(id).matches()) {
-            id = UUID.randomUUID().toString();
+            id = newId();
         }
         // Quarkus keeps the MDC in the request's own (duplicated) Vert.x context, so it follows the request onto
         // worker threads and never leaks into another request.
         MDC.put(MDC_KEY, id);
         context.response().putHeader(HEADER, id);
         context.next();
+    }
+
+    /**
+     * 32 hex digits, like nginx's {@code $request_id}. Not a secret, so ThreadLocalRandom: UUID.randomUUID() would
+     * take the JVM-wide SecureRandom on every request that did not come through the gateway (heartbeats included).
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
     }
 
     /** The current request's id, or null outside a request. */
