@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.common.events.EventTypes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -107,6 +110,58 @@ class ClientJourneysIT {
         }
         long spent = completedCost;
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == funded - spent);
+    }
+
+    /**
+     * A job's submission, its charge in credits-service and its completion by a worker are one trace: the client's
+     * trace continues in jobs-service's request, through the outbox and Kafka into credits-service and back, and the
+     * events of the job's later life (queued, started, completed) are published in the same trace.
+     */
+    @Test
+    void aJobsSubmissionChargeAndCompletionAreOneTrace() {
+        String user = Tally.user("traced");
+        String traceId = Tally.newKey().replace("-", "");
+        String clientSpanId = traceId.substring(0, 16);
+        String jobId = tally.submittedInTrace(user, "text_to_image", "00-" + traceId + "-" + clientSpanId + "-01");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.status(user, jobId).equals("QUEUED"));
+        String worker = Tally.user("trace-worker");
+        Tally.Claimed claimed = await().atMost(Duration.ofSeconds(30)).until(
+                () -> tally.claim(worker, 1, 60, 1).stream().findFirst(), Optional::isPresent).orElseThrow();
+        assertThat(claimed.jobId()).as("the only queued job").isEqualTo(jobId);
+        assertThat(tally.complete(worker, claimed).status()).isEqualTo(200);
+
+        String request = "jobs-service POST /jobs";
+        String publishRequested = "jobs-service publish " + EventTypes.JOB_REQUESTED.name();
+        String processRequested = "credits-service process " + EventTypes.JOB_REQUESTED.name();
+        String publishCharged = "credits-service publish " + EventTypes.CREDITS_CHARGED.name();
+        String processCharged = "jobs-service process " + EventTypes.CREDITS_CHARGED.name();
+        String publishCompleted = "jobs-service publish " + EventTypes.JOB_COMPLETED.name();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(suite.traces().trace(traceId).stream()
+                .map(span -> span.service() + " " + span.name()).toList()).contains(request, publishRequested,
+                processRequested, publishCharged, processCharged, "jobs-service publish " + EventTypes.JOB_QUEUED.name(),
+                "jobs-service publish " + EventTypes.JOB_STARTED.name(), publishCompleted));
+
+        Map<String, TraceCollector.ReceivedSpan> spans = new HashMap<>();
+        suite.traces().trace(traceId).forEach(span -> spans.putIfAbsent(span.service() + " " + span.name(), span));
+        assertThat(spans.get(request).kind()).isEqualTo("SPAN_KIND_SERVER");
+        assertThat(spans.get(request).parentSpanId()).as("the client's span is the request's parent")
+                .isEqualTo(clientSpanId);
+        assertChild(spans, publishRequested, request);
+        assertChild(spans, processRequested, publishRequested);
+        assertChild(spans, publishCharged, processRequested);
+        assertChild(spans, processCharged, publishCharged);
+        assertChild(spans, publishCompleted, request);
+        assertThat(spans.get(processRequested).kind()).isEqualTo("SPAN_KIND_CONSUMER");
+        assertThat(spans.get(publishCharged).kind()).isEqualTo("SPAN_KIND_PRODUCER");
+        assertThat(spans.get(publishCompleted).attributes())
+                .containsEntry("messaging.destination.name", "tally.jobs.events")
+                .containsKey("messaging.message.id")
+                .containsEntry("cloudevents.event_type", EventTypes.JOB_COMPLETED.name());
+    }
+
+    private static void assertChild(Map<String, TraceCollector.ReceivedSpan> spans, String child, String parent) {
+        assertThat(spans.get(child).parentSpanId()).as("%s is a child of %s", child, parent)
+                .isEqualTo(spans.get(parent).spanId());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tally.e2e;
 
 import io.tally.common.testing.ServiceProcess;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,12 +33,18 @@ final class Stack implements AutoCloseable {
                     "TALLY_PRESENCE_SWEEP_EVERY", "500ms", "TALLY_PRESENCE_FLUSH_EVERY", "200ms",
                     "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms", "TALLY_PRESENCE_HEARTBEAT_WRITE_EVERY", "1s"));
 
+    /** What every service gets: where to export its traces. */
+    private final Map<String, String> shared;
     private final Map<String, ServiceProcess> running = new ConcurrentHashMap<>();
     /** Every process this stack started, killed ones too: their logs still count. */
     private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
 
-    static Stack start() {
-        Stack stack = new Stack();
+    private Stack(Map<String, String> shared) {
+        this.shared = shared;
+    }
+
+    static Stack start(Map<String, String> shared) {
+        Stack stack = new Stack(shared);
         CompletableFuture.allOf(SERVICES.stream()
                 .map(service -> CompletableFuture.runAsync(() -> stack.startService(service)))
                 .toArray(CompletableFuture[]::new)).join();
@@ -59,7 +66,7 @@ final class Stack implements AutoCloseable {
      */
     void killAndRestart(String service) {
         kill(service);
-        track(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service), "/q/health/live"));
+        track(service, ServiceProcess.start(service + "-service", environment(service), "/q/health/live"));
     }
 
     void kill(String service) {
@@ -70,7 +77,13 @@ final class Stack implements AutoCloseable {
     }
 
     void startService(String service) {
-        track(service, ServiceProcess.start(service + "-service", ENVIRONMENT.get(service)));
+        track(service, ServiceProcess.start(service + "-service", environment(service)));
+    }
+
+    private Map<String, String> environment(String service) {
+        Map<String, String> environment = new HashMap<>(shared);
+        environment.putAll(ENVIRONMENT.get(service));
+        return environment;
     }
 
     private void track(String service, ServiceProcess process) {

@@ -116,7 +116,16 @@ final class Tally {
     }
 
     String submitted(String user, String type) {
-        Api.Answer answer = submit(user, type, newKey());
+        return accepted(submit(user, type, newKey()));
+    }
+
+    /** Submits as a client that traces its calls would: the request carries its W3C {@code traceparent}. */
+    String submittedInTrace(String user, String type, String traceParent) {
+        return accepted(api.post("jobs", "/jobs", Api.bearer(user), jobOf(type),
+                Map.of("Idempotency-Key", newKey(), "traceparent", traceParent)));
+    }
+
+    private static String accepted(Api.Answer answer) {
         if (answer.status() != 202) {
             throw new AssertionError("submit answered " + answer.status() + ": " + answer.body());
         }

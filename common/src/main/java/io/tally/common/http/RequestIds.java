@@ -1,5 +1,7 @@
 package io.tally.common.http;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,6 +23,7 @@ public class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
     public static final String MDC_KEY = "requestId";
+    private static final AttributeKey<String> SPAN_ATTRIBUTE = AttributeKey.stringKey("tally.request_id");
     /** Before every other handler, so that refusals made before the REST layer carry the id too. */
     private static final int FIRST = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 10;
     /** What is copied into logs and answers: nginx's 32 hex digits, a UUID, or alike; anything else is replaced. */
@@ -38,6 +41,8 @@ public class RequestIds {
         // Quarkus keeps the MDC in the request's own (duplicated) Vert.x context, so it follows the request onto
         // worker threads and never leaks into another request.
         MDC.put(MDC_KEY, id);
+        // On the request's span too (a no-op when tracing is off), so a trace can be found by the id a client quotes.
+        Span.current().setAttribute(SPAN_ATTRIBUTE, id);
         context.response().putHeader(HEADER, id);
         context.next();
     }

@@ -1,10 +1,12 @@
 package io.tally.common.inbox;
 
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.tally.common.db.TransientFailures;
+import io.tally.common.tracing.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +25,11 @@ public class EventBatches {
     private static final Logger LOG = Logger.getLogger(EventBatches.class);
 
     private final DeadLetterPublisher deadLetters;
+    private final EventTracing tracing;
 
-    public EventBatches(DeadLetterPublisher deadLetters) {
+    public EventBatches(DeadLetterPublisher deadLetters, EventTracing tracing) {
         this.deadLetters = deadLetters;
+        this.tracing = tracing;
     }
 
     /**
@@ -37,50 +41,84 @@ public class EventBatches {
                                  Function<List<T>, Uni<Void>> apply) {
         Parsed<T> parsed = parse(batch, parse);
         return parsed.deadLettered()
-                .chain(() -> parsed.items().isEmpty() ? Uni.createFrom().voidItem()
-                        : applyAll(parsed.items(), parsed.sources(), apply))
-                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+                .chain(() -> parsed.items().isEmpty() ? Uni.createFrom().voidItem() : applyAll(parsed, apply))
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                .onTermination().invoke(parsed::endSpans);
     }
 
     /**
-     * A batch read: the events this consumer handles with the records they came from (same order), and the
-     * dead-lettering of the poison ones, to be awaited before the batch is acknowledged.
+     * A batch read: the events this consumer handles with the records they came from and the spans they are
+     * processed in (same order), and the dead-lettering of the poison ones, to be awaited before the batch is
+     * acknowledged. Call {@link #endSpans} when the batch is through.
      */
-    public record Parsed<T>(List<T> items, List<KafkaRecord<String, String>> sources, Uni<Void> deadLettered) {
+    public record Parsed<T>(List<T> items, List<KafkaRecord<String, String>> sources, List<Span> spans,
+                            Uni<Void> deadLettered) {
+
+        /** The traceparent that work caused by item {@code i} continues in: its processing span, when traced. */
+        public String traceParent(int i) {
+            return EventTracing.traceParentOf(spans.get(i));
+        }
+
+        /** Item {@code i} could not be applied (it is dead-lettered): its span ends as failed. */
+        public void failed(int i, String why) {
+            EventTracing.fail(spans.get(i), why);
+            spans.set(i, Span.getInvalid());
+        }
+
+        /** Ends the spans of the items that did not fail. */
+        public void endSpans() {
+            for (int i = 0; i < spans.size(); i++) {
+                spans.get(i).end();
+                spans.set(i, Span.getInvalid());
+            }
+        }
     }
 
     /** Reads a batch; see {@link #consume} for {@code parse}. */
     public <T> Parsed<T> parse(KafkaRecordBatch<String, String> batch, Function<InboundEvent, T> parse) {
         List<T> items = new ArrayList<>();
         List<KafkaRecord<String, String>> sources = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
         List<Uni<Void>> poison = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch) {
+            InboundEvent event = null;
             try {
-                T item = parse.apply(InboundEvent.from(record.getHeaders(), record.getPayload()));
+                event = InboundEvent.from(record.getHeaders(), record.getPayload());
+                T item = parse.apply(event);
                 if (item != null) {
                     items.add(item);
                     sources.add(record);
+                    spans.add(startProcess(event, record));
                 }
             } catch (PoisonEventException e) {
+                if (event != null) {
+                    EventTracing.fail(startProcess(event, record), e.getMessage());
+                }
                 poison.add(deadLetters.publish(record, e.getMessage()));
             }
         }
         Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(poison).andFailFast().replaceWithVoid();
-        return new Parsed<>(items, sources, deadLettered);
+        return new Parsed<>(items, sources, spans, deadLettered);
     }
 
-    private <T> Uni<Void> applyAll(List<T> parsed, List<KafkaRecord<String, String>> sources,
-                                   Function<List<T>, Uni<Void>> apply) {
-        return retryWhileTransient(() -> apply.apply(parsed))
+    private Span startProcess(InboundEvent event, KafkaRecord<String, String> record) {
+        return tracing.startProcess(event.traceParent(), event.type(), event.id(), event.subject(), record.getTopic());
+    }
+
+    private <T> Uni<Void> applyAll(Parsed<T> parsed, Function<List<T>, Uni<Void>> apply) {
+        List<T> items = parsed.items();
+        return retryWhileTransient(() -> apply.apply(items))
                 .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("Batch of %d events failed (%s); applying them one by one", parsed.size(),
+                    LOG.warnf("Batch of %d events failed (%s); applying them one by one", items.size(),
                             failure.toString());
-                    return Multi.createFrom().range(0, parsed.size())
+                    return Multi.createFrom().range(0, items.size())
                             .onItem().transformToUniAndConcatenate(i -> retryWhileTransient(
-                                    () -> apply.apply(List.of(parsed.get(i))))
-                                    .onFailure().recoverWithUni(e -> deadLetters.publish(sources.get(i),
-                                            "event failed: " + e)))
+                                    () -> apply.apply(List.of(items.get(i))))
+                                    .onFailure().recoverWithUni(e -> {
+                                        parsed.failed(i, "event failed: " + e);
+                                        return deadLetters.publish(parsed.sources().get(i), "event failed: " + e);
+                                    }))
                             .collect().last().replaceWithVoid();
                 });
     }

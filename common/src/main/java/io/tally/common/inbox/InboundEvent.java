@@ -3,12 +3,16 @@ package io.tally.common.inbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.common.events.CloudEventHeaders;
 import io.tally.common.events.TallyEvent;
+import io.tally.common.tracing.EventTracing;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** A consumed event: its CloudEvents attributes from the Kafka headers and its JSON data. */
-public record InboundEvent(String id, String type, String source, String subject, String data) {
+/**
+ * A consumed event: its CloudEvents attributes from the Kafka headers, its JSON data, and the W3C traceparent of
+ * the span that published it (null when it was published outside a trace).
+ */
+public record InboundEvent(String id, String type, String source, String subject, String data, String traceParent) {
 
     /** Reads the envelope; a record without ce_id or ce_type is poison. */
     public static InboundEvent from(Headers headers, String value) {
@@ -24,7 +28,7 @@ public record InboundEvent(String id, String type, String source, String subject
             throw new PoisonEventException("event " + id + " has no data");
         }
         return new InboundEvent(id, type, header(headers, CloudEventHeaders.SOURCE),
-                header(headers, CloudEventHeaders.SUBJECT), value);
+                header(headers, CloudEventHeaders.SUBJECT), value, header(headers, EventTracing.TRACEPARENT));
     }
 
     /** Binds the data to its record; data that does not fit the contract is poison. */

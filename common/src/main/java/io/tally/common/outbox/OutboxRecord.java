@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** One unpublished outbox row, as the relay reads it. */
 record OutboxRecord(long id, UUID eventId, String topic, String eventKey, String eventType, String payload,
-                    OffsetDateTime occurredAt) {
+                    OffsetDateTime occurredAt, String traceParent) {
 
     static OutboxRecord from(Row row) {
         return new OutboxRecord(
@@ -16,6 +16,7 @@ record OutboxRecord(long id, UUID eventId, String topic, String eventKey, String
                 row.getString("event_key"),
                 row.getString("event_type"),
                 row.getString("payload"),
-                row.getOffsetDateTime("occurred_at"));
+                row.getOffsetDateTime("occurred_at"),
+                row.getString("trace_parent"));
     }
 }

@@ -23,10 +23,11 @@ public class OutboxRepository {
      * order the relay publishes a key's events in.
      */
     private static final String INSERT = """
-            INSERT INTO outbox (event_id, topic, event_key, event_type, payload, occurred_at)
-            SELECT e.event_id, e.topic, e.event_key, e.event_type, e.payload::json, e.occurred_at
-              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-                   WITH ORDINALITY AS e(event_id, topic, event_key, event_type, payload, occurred_at, position)
+            INSERT INTO outbox (event_id, topic, event_key, event_type, payload, occurred_at, trace_parent)
+            SELECT e.event_id, e.topic, e.event_key, e.event_type, e.payload::json, e.occurred_at, e.trace_parent
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
+                   WITH ORDINALITY AS e(event_id, topic, event_key, event_type, payload, occurred_at, trace_parent,
+                                        position)
              ORDER BY e.position
             """;
 
@@ -35,7 +36,7 @@ public class OutboxRepository {
      * ended, so no row with a smaller id can still appear: reading in id order then equals commit order.
      */
     private static final String NEXT_BATCH = """
-            SELECT id, event_id, topic, event_key, event_type, payload::text AS payload, occurred_at
+            SELECT id, event_id, topic, event_key, event_type, payload::text AS payload, occurred_at, trace_parent
               FROM outbox
              WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
                 OR created_at < now() - make_interval(secs => $2)
@@ -73,6 +74,7 @@ public class OutboxRepository {
         String[] types = new String[n];
         String[] payloads = new String[n];
         OffsetDateTime[] occurredAt = new OffsetDateTime[n];
+        String[] traceParents = new String[n];
         for (int i = 0; i < n; i++) {
             NewRow row = rows.get(i);
             eventIds[i] = row.eventId();
@@ -81,14 +83,16 @@ public class OutboxRepository {
             types[i] = row.type();
             payloads[i] = row.payload();
             occurredAt[i] = row.occurredAt();
+            traceParents[i] = row.traceParent();
         }
         return client.preparedQuery(INSERT)
-                .execute(Tuple.tuple(List.of(eventIds, topics, keys, types, payloads, occurredAt)))
+                .execute(Tuple.tuple(List.of(eventIds, topics, keys, types, payloads, occurredAt, traceParents)))
                 .replaceWithVoid();
     }
 
-    /** An event to insert into the outbox. */
-    record NewRow(UUID eventId, String topic, String key, String type, String payload, OffsetDateTime occurredAt) {
+    /** An event to insert into the outbox; {@code traceParent} may be null (see EventTracing). */
+    record NewRow(UUID eventId, String topic, String key, String type, String payload, OffsetDateTime occurredAt,
+                  String traceParent) {
     }
 
     /** Call in the relay's own transaction: it changes the planner's settings until the transaction ends. */

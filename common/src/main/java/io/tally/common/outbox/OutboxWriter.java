@@ -31,25 +31,33 @@ public class OutboxWriter {
         this.clock = Clock.systemUTC();
     }
 
-    public Uni<Void> append(SqlConnection conn, TallyEvent event) {
-        return repository.insert(conn, List.of(row(event)));
+    /**
+     * Events nothing traced caused (a scheduled sweep, a batch whose causes are not told apart). Where a request or
+     * a consumed event caused them, say so with {@link #appendTraced}: a batch written by group commit runs on one
+     * request's context, so the current span is not the cause of every event in it.
+     */
+    public Uni<Void> appendAll(SqlConnection conn, List<? extends TallyEvent> events) {
+        List<OutgoingEvent> untraced = new ArrayList<>(events.size());
+        for (TallyEvent event : events) {
+            untraced.add(OutgoingEvent.untraced(event));
+        }
+        return appendTraced(conn, untraced);
     }
 
-    public Uni<Void> appendAll(SqlConnection conn, List<? extends TallyEvent> events) {
+    /** Events, each in the trace of what caused it. */
+    public Uni<Void> appendTraced(SqlConnection conn, List<OutgoingEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        OffsetDateTime now = OffsetDateTime.now(clock);
         List<OutboxRepository.NewRow> rows = new ArrayList<>(events.size());
-        for (TallyEvent event : events) {
-            rows.add(row(event));
+        for (OutgoingEvent outgoing : events) {
+            TallyEvent event = outgoing.event();
+            EventType<?> type = EventTypes.of(event);
+            rows.add(new OutboxRepository.NewRow(TimeOrderedUuid.next(), type.topic(), event.key(), type.name(),
+                    toJson(event), now, outgoing.traceParent()));
         }
         return repository.insert(conn, rows);
-    }
-
-    private OutboxRepository.NewRow row(TallyEvent event) {
-        EventType<?> type = EventTypes.of(event);
-        return new OutboxRepository.NewRow(TimeOrderedUuid.next(), type.topic(), event.key(), type.name(), toJson(event),
-                OffsetDateTime.now(clock));
     }
 
     private String toJson(TallyEvent event) {

@@ -6,10 +6,12 @@ import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.outbox.OutboxWriter;
+import io.tally.common.outbox.OutgoingEvent;
 import io.tally.common.problem.ProblemException;
 import io.tally.common.ratelimit.RateLimiter;
 import io.tally.common.security.CurrentUser;
 import io.tally.common.security.Roles;
+import io.tally.common.tracing.EventTracing;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -57,7 +59,8 @@ public class BackboneResource {
         return transactions.write(conn -> conn
                 .preparedQuery("INSERT INTO notes (id, owner_id, amount) VALUES ($1, $2, $3)")
                 .execute(Tuple.of(id, request.userId(), request.amount()))
-                .chain(() -> outbox.append(conn, new JobRequested(id, request.userId(), request.amount())))
+                .chain(() -> outbox.appendTraced(conn, List.of(new OutgoingEvent(
+                        new JobRequested(id, request.userId(), request.amount()), EventTracing.currentParent()))))
                 .invoke(() -> {
                     if (request.failAfterWrite()) {
                         throw ProblemException.unprocessable("test-failure", "Refused on purpose", "rolled back");

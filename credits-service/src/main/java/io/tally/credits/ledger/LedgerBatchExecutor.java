@@ -119,7 +119,7 @@ public class LedgerBatchExecutor {
                             accounts, loaded.getItem2(), loaded.getItem4());
                     return Uni.combine().all().unis(
                                     repository.write(conn, plan, accounts.values()),
-                                    outbox.appendAll(conn, plan.events))
+                                    outbox.appendTraced(conn, plan.events))
                             .discardItems()
                             .replaceWith(plan.results);
                 });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.common.events.TallyEvent;
+import io.tally.common.outbox.OutgoingEvent;
 import io.tally.common.events.credits.ChargeRejected;
 import io.tally.common.events.credits.CreditsCharged;
 import io.tally.common.events.credits.CreditsClawedBack;
@@ -65,6 +66,7 @@ public final class LedgerEngine {
         BatchPlan plan = new BatchPlan(stored);
         openedUsers.stream().sorted().forEach(user -> openAccount(plan, accounts.get(user)));
         for (int i = 0; i < batch.size(); i++) {
+            plan.decidingFor(batch.get(i));
             plan.results.add(duplicateEvents.contains(i)
                     ? OperationResult.duplicateEvent()
                     : apply(plan, batch.get(i), accounts));
@@ -118,7 +120,7 @@ public final class LedgerEngine {
                 return conflict(charge);
             }
             if (submitted.announceReplay()) {
-                plan.events.add(new ChargeRejected(charge.jobId(), charge.userId(), rejected.needed(),
+                plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), rejected.needed(),
                         rejected.available(), rejected.reason()));
             }
             return OperationResult.refused(chargeRefusal(rejected.reason(), rejected.needed(), rejected.available(),
@@ -130,7 +132,7 @@ public final class LedgerEngine {
                     charge.amount(), account.balance, reason);
             plan.rejections.put(charge.jobId(), rejection);
             plan.newRejections.add(rejection);
-            plan.events.add(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance,
+            plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance,
                     reason));
             return OperationResult.refused(chargeRefusal(reason, charge.amount(), account.balance, account.debt));
         }
@@ -275,7 +277,7 @@ public final class LedgerEngine {
         if (submitted.announceReplay()) {
             Class<? extends TallyEvent> eventClass = outcomeEventOf(op);
             if (eventClass != null) {
-                plan.events.add(json.convertValue(previous.result(), eventClass));
+                plan.emit(json.convertValue(previous.result(), eventClass));
             }
         }
         return OperationResult.replayed(previous.result());
@@ -334,7 +336,9 @@ public final class LedgerEngine {
         final List<OperationResult> results = new ArrayList<>();
         final List<Posting> postings = new ArrayList<>();
         final List<StoredRejection> newRejections = new ArrayList<>();
-        final List<TallyEvent> events = new ArrayList<>();
+        /** The events to append to the outbox, each in the trace of the operation that decided it. */
+        final List<OutgoingEvent> events = new ArrayList<>();
+        private String traceParent;
 
         BatchPlan(StoredOutcomes stored) {
             this.known = new HashMap<>(stored.transactions());
@@ -352,9 +356,18 @@ public final class LedgerEngine {
         OperationResult apply(Posting posting, TallyEvent event) {
             post(posting);
             if (event != null) {
-                events.add(event);
+                emit(event);
             }
             return OperationResult.applied(posting.result);
+        }
+
+        /** What is decided from here on is {@code submitted}'s: its events go in its trace. */
+        void decidingFor(Submitted submitted) {
+            traceParent = submitted.traceParent();
+        }
+
+        void emit(TallyEvent event) {
+            events.add(new OutgoingEvent(event, traceParent));
         }
     }
 }

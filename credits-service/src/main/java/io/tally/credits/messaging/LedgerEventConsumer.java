@@ -3,15 +3,16 @@ package io.tally.credits.messaging;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.tally.common.inbox.DeadLetterPublisher;
 import io.tally.common.inbox.EventBatches;
 import io.tally.credits.ledger.LedgerBatchExecutor;
+import io.tally.credits.ledger.LedgerOperation;
 import io.tally.credits.ledger.OperationResult;
 import io.tally.credits.ledger.Submitted;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -41,26 +42,40 @@ public class LedgerEventConsumer {
         this.deadLetters = deadLetters;
     }
 
+    /** A consumed event as the operation it asks for. */
+    private record Consumed(LedgerOperation operation, String eventId, String eventType) {
+    }
+
     @Incoming(CHANNEL)
     public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
-        EventBatches.Parsed<Submitted> parsed = batches.parse(batch, event -> mapper.handles(event.type())
-                ? Submitted.fromEvent(mapper.toOperation(event), event.id(), event.type()) : null);
-        List<Submitted> operations = parsed.items();
+        EventBatches.Parsed<Consumed> parsed = batches.parse(batch, event -> mapper.handles(event.type())
+                ? new Consumed(mapper.toOperation(event), event.id(), event.type()) : null);
+        List<Submitted> operations = new ArrayList<>(parsed.items().size());
+        for (int i = 0; i < parsed.items().size(); i++) {
+            Consumed consumed = parsed.items().get(i);
+            // The outcome event continues the trace in the span this event is processed in.
+            operations.add(Submitted.fromEvent(consumed.operation(), consumed.eventId(), consumed.eventType(),
+                    parsed.traceParent(i)));
+        }
         return parsed.deadLettered()
                 .chain(() -> operations.isEmpty() ? Uni.createFrom().item(List.<OperationResult>of())
                         : executor.execute(operations)
                                 .onFailure().invoke(e -> LOG.warnf("Ledger batch not applied, retrying: %s", e.toString()))
                                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
                                 .indefinitely())
-                .flatMap(results -> deadLetterFailures(parsed.sources(), results))
-                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+                .flatMap(results -> deadLetterFailures(parsed, results))
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                .onTermination().invoke(parsed::endSpans);
     }
 
-    private Uni<Void> deadLetterFailures(List<KafkaRecord<String, String>> sources, List<OperationResult> results) {
+    private Uni<Void> deadLetterFailures(EventBatches.Parsed<Consumed> parsed, List<OperationResult> results) {
         return Multi.createFrom().range(0, results.size())
                 .filter(i -> results.get(i).status() == OperationResult.Status.FAILED)
-                .onItem().transformToUniAndConcatenate(i -> deadLetters.publish(sources.get(i),
-                        "ledger operation failed: " + results.get(i).body()))
+                .onItem().transformToUniAndConcatenate(i -> {
+                    String why = "ledger operation failed: " + results.get(i).body();
+                    parsed.failed(i, why);
+                    return deadLetters.publish(parsed.sources().get(i), why);
+                })
                 .collect().last().replaceWithVoid();
     }
 }

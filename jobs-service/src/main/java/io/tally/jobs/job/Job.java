@@ -41,6 +41,7 @@ public class Job {
     private final int priority;
     private final int maxAttempts;
     private final OffsetDateTime createdAt;
+    private final String traceParent;
 
     JobStatus status;
     ChargeStatus chargeStatus;
@@ -71,7 +72,7 @@ public class Job {
 
     Job(UUID id, String userId, String type, String prompt, String imageUrl, int durationSeconds, String resolution,
         String aspectRatio, String quality, String model, long cost, int priority, int maxAttempts,
-        OffsetDateTime createdAt) {
+        OffsetDateTime createdAt, String traceParent) {
         this.id = id;
         this.userId = userId;
         this.type = type;
@@ -86,14 +87,19 @@ public class Job {
         this.priority = priority;
         this.maxAttempts = maxAttempts;
         this.createdAt = createdAt;
+        this.traceParent = traceParent;
     }
 
-    /** A new job, waiting for its charge. */
+    /**
+     * A new job, waiting for its charge.
+     *
+     * @param traceParent the submitting request's trace, which every event of the job continues (null: untraced)
+     */
     public static Job submitted(UUID id, String userId, JobSpec spec, long cost,
-                                int maxAttempts, OffsetDateTime now) {
+                                int maxAttempts, OffsetDateTime now, String traceParent) {
         Job job = new Job(id, userId, spec.type(), spec.prompt(), spec.imageUrl(), spec.durationSeconds(),
                 spec.resolution(), spec.aspectRatio(), spec.quality(), spec.model(), cost, spec.priority(),
-                maxAttempts, now);
+                maxAttempts, now, traceParent);
         job.status = JobStatus.PENDING;
         job.chargeStatus = ChargeStatus.NONE;
         job.sagaRequestedAt = now;
@@ -320,6 +326,12 @@ public class Job {
     @JsonIgnore
     public List<HistoryEntry> pendingHistory() {
         return history;
+    }
+
+    /** The trace the job's events are published in (see {@link #submitted}); not part of the API. */
+    @JsonIgnore
+    public String getTraceParent() {
+        return traceParent;
     }
 
     @JsonIgnore

@@ -26,19 +26,19 @@ public class JobRepository {
             model, cost, priority, charge_status, rejection_reason, attempts, max_attempts, queue_key, next_run_at,
             lease_owner, lease_token, lease_expires_at, cancel_requested, progress, result_url, error,
             provider_name, provider_job_id, provider_cost, created_at, saga_requested_at, queued_at, started_at,
-            finished_at, deleted_at, updated_at""";
+            finished_at, deleted_at, updated_at, trace_parent""";
 
     /** New jobs, set-wise: the saga timestamps and updated_at start at the submission time. */
     private static final String INSERT = """
             INSERT INTO jobs (id, user_id, status, type, prompt, image_url, duration_seconds, resolution,
-                              aspect_ratio, quality, model, cost, priority, max_attempts, created_at,
+                              aspect_ratio, quality, model, cost, priority, max_attempts, created_at, trace_parent,
                               saga_requested_at, updated_at)
             SELECT j.*, j.created_at, j.created_at
               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
                           $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[], $14::int[],
-                          $15::timestamptz[])
+                          $15::timestamptz[], $16::text[])
                    AS j(id, user_id, status, type, prompt, image_url, duration_seconds, resolution, aspect_ratio,
-                        quality, model, cost, priority, max_attempts, created_at)
+                        quality, model, cost, priority, max_attempts, created_at, trace_parent)
             """;
 
     private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
@@ -154,13 +154,13 @@ public class JobRepository {
                 new String[jobs.size()], new String[jobs.size()], new String[jobs.size()], new Integer[jobs.size()],
                 new String[jobs.size()], new String[jobs.size()], new String[jobs.size()], new String[jobs.size()],
                 new Long[jobs.size()], new Integer[jobs.size()], new Integer[jobs.size()],
-                new OffsetDateTime[jobs.size()]};
+                new OffsetDateTime[jobs.size()], new String[jobs.size()]};
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
             Object[] values = {job.getId(), job.getUserId(), job.status.name(), job.getType(), job.getPrompt(),
                     job.getImageUrl(), job.getDurationSeconds(), job.getResolution(), job.getAspectRatio(),
                     job.getQuality(), job.getModel(), job.getCost(), job.getPriority(), job.getMaxAttempts(),
-                    job.getCreatedAt()};
+                    job.getCreatedAt(), job.getTraceParent()};
             for (int c = 0; c < values.length; c++) {
                 ((Object[]) columns[c])[i] = values[c];
             }
@@ -378,7 +378,8 @@ public class JobRepository {
         Job job = new Job(row.getUUID("id"), row.getString("user_id"), row.getString("type"), row.getString("prompt"),
                 row.getString("image_url"), row.getInteger("duration_seconds"), row.getString("resolution"),
                 row.getString("aspect_ratio"), row.getString("quality"), row.getString("model"), row.getLong("cost"),
-                row.getInteger("priority"), row.getInteger("max_attempts"), row.getOffsetDateTime("created_at"));
+                row.getInteger("priority"), row.getInteger("max_attempts"), row.getOffsetDateTime("created_at"),
+                row.getString("trace_parent"));
         job.status = JobStatus.valueOf(row.getString("status"));
         job.chargeStatus = ChargeStatus.fromDb(row.getString("charge_status"));
         job.rejectionReason = row.getString("rejection_reason");

@@ -9,6 +9,7 @@ import io.tally.common.idempotency.IdempotentRequests.Outcome;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.ratelimit.RateLimitDecision;
 import io.tally.common.ratelimit.RateLimiter;
+import io.tally.common.tracing.EventTracing;
 import io.tally.jobs.config.JobsConfig;
 import io.tally.jobs.pricing.JobSpec;
 import io.tally.jobs.pricing.PriceList;
@@ -59,12 +60,15 @@ public class JobSubmissions {
     record Fingerprint(String route, JobSpec spec) {
     }
 
-    private record Submission(String userId, String clientIp, String idempotencyKey, JobSpec spec, long cost) {
+    /** {@code traceParent}: the submitting request's trace, taken before the submission joins a batch. */
+    private record Submission(String userId, String clientIp, String idempotencyKey, JobSpec spec, long cost,
+                              String traceParent) {
     }
 
     public Uni<Response> submit(String userId, String clientIp, String idempotencyKey, JobSpec spec) {
         IdempotentRequests.requireValidKey(idempotencyKey, IdempotentRequests.MAX_KEY_LENGTH);
-        return groupCommit.submit(new Submission(userId, clientIp, idempotencyKey, spec, prices.cost(spec)))
+        return groupCommit.submit(new Submission(userId, clientIp, idempotencyKey, spec, prices.cost(spec),
+                        EventTracing.currentParent()))
                 .map(Outcome::orThrow);
     }
 
@@ -111,7 +115,7 @@ public class JobSubmissions {
         return idempotent.executeAll(conn, allowed, (c, submissions) -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             List<Job> jobs = submissions.stream().map(s -> Job.submitted(TimeOrderedUuid.next(), s.userId(), s.spec(),
-                    s.cost(), config.maxAttempts(), now)).toList();
+                    s.cost(), config.maxAttempts(), now, s.traceParent())).toList();
             return unit.insert(jobs).replaceWith(jobs.stream().map(job -> new StoredResponse(202, job)).toList());
         }).map(stored -> {
             List<Outcome> outcomes = new ArrayList<>(batch.size());

@@ -3,6 +3,7 @@ package io.tally.jobs.job;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.Transactions;
 import io.tally.common.outbox.OutboxWriter;
+import io.tally.common.outbox.OutgoingEvent;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -67,15 +68,18 @@ public class JobTransactions {
             return save(List.of(job));
         }
 
-        /** Deferred: the events are taken (and serialised) when the statement is sent, a failure fails the Uni. */
+        /**
+         * Deferred: the events are taken (and serialised) when the statement is sent, a failure fails the Uni. Each
+         * goes in its job's trace, whichever request, consumer or sweep made the change.
+         */
         private Uni<Void> flushEvents(Collection<Job> jobs) {
             return Uni.createFrom().deferred(() -> {
-                List<io.tally.common.events.TallyEvent> events = new ArrayList<>();
+                List<OutgoingEvent> events = new ArrayList<>();
                 jobs.forEach(job -> {
-                    events.addAll(job.pendingEvents());
+                    job.pendingEvents().forEach(event -> events.add(new OutgoingEvent(event, job.getTraceParent())));
                     job.pendingEvents().clear();
                 });
-                return outbox.appendAll(conn, events);
+                return outbox.appendTraced(conn, events);
             });
         }
     }
