@@ -122,7 +122,7 @@ class ClientJourneysIT {
         String user = Tally.user("traced");
         String traceId = Tally.newKey().replace("-", "");
         String clientSpanId = traceId.substring(0, 16);
-        String jobId = tally.submittedInTrace(user, "text_to_image", "00-" + traceId + "-" + clientSpanId + "-01");
+        String jobId = tally.submittedInTrace(user, "text_to_image", traceParent(traceId, clientSpanId));
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.status(user, jobId).equals("QUEUED"));
         String worker = Tally.user("trace-worker");
         Tally.Claimed claimed = await().atMost(Duration.ofSeconds(30)).until(
@@ -141,8 +141,7 @@ class ClientJourneysIT {
                 processRequested, publishCharged, processCharged, "jobs-service publish " + EventTypes.JOB_QUEUED.name(),
                 "jobs-service publish " + EventTypes.JOB_STARTED.name(), publishCompleted));
 
-        Map<String, TraceCollector.ReceivedSpan> spans = new HashMap<>();
-        suite.traces().trace(traceId).forEach(span -> spans.putIfAbsent(span.service() + " " + span.name(), span));
+        Map<String, TraceCollector.ReceivedSpan> spans = spansByName(traceId);
         assertThat(spans.get(request).kind()).isEqualTo("SPAN_KIND_SERVER");
         assertThat(spans.get(request).parentSpanId()).as("the client's span is the request's parent")
                 .isEqualTo(clientSpanId);
@@ -157,6 +156,41 @@ class ClientJourneysIT {
                 .containsEntry("messaging.destination.name", "tally.jobs.events")
                 .containsKey("messaging.message.id")
                 .containsEntry("cloudevents.event_type", EventTypes.JOB_COMPLETED.name());
+    }
+
+    /** A purchase is one trace: checkout, the confirmation the webhook brings, the grant, its acknowledgement. */
+    @Test
+    void aPurchaseIsOneTraceFromCheckoutThroughTheWebhookToTheGrant() {
+        String buyer = Tally.user("traced-buyer");
+        String traceId = Tally.newKey().replace("-", "");
+        String clientSpanId = traceId.substring(16);
+        Tally.Purchase purchase = tally.buyInTrace(buyer, "thb-pro", traceParent(traceId, clientSpanId));
+        await().atMost(SETTLE).until(() -> tally.payment(buyer, purchase.paymentId()).get("creditedCycle").asInt() == 1);
+
+        String checkout = "payments-service POST /payments/checkout";
+        String publishConfirmed = "payments-service publish " + EventTypes.PAYMENT_CONFIRMED.name();
+        String processConfirmed = "credits-service process " + EventTypes.PAYMENT_CONFIRMED.name();
+        String publishGranted = "credits-service publish " + EventTypes.CREDITS_GRANTED.name();
+        String processGranted = "payments-service process " + EventTypes.CREDITS_GRANTED.name();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(spansByName(traceId))
+                .containsKeys(checkout, publishConfirmed, processConfirmed, publishGranted, processGranted));
+        Map<String, TraceCollector.ReceivedSpan> spans = spansByName(traceId);
+        assertThat(spans.get(checkout).parentSpanId()).isEqualTo(clientSpanId);
+        assertChild(spans, publishConfirmed, checkout);
+        assertChild(spans, processConfirmed, publishConfirmed);
+        assertChild(spans, publishGranted, processConfirmed);
+        assertChild(spans, processGranted, publishGranted);
+    }
+
+    private static String traceParent(String traceId, String spanId) {
+        return "00-" + traceId + "-" + spanId + "-01";
+    }
+
+    /** The spans of a trace by "service name" (the first of each, should one repeat). */
+    private static Map<String, TraceCollector.ReceivedSpan> spansByName(String traceId) {
+        Map<String, TraceCollector.ReceivedSpan> spans = new HashMap<>();
+        suite.traces().trace(traceId).forEach(span -> spans.putIfAbsent(span.service() + " " + span.name(), span));
+        return spans;
     }
 
     private static void assertChild(Map<String, TraceCollector.ReceivedSpan> spans, String child, String parent) {

@@ -2,6 +2,7 @@ package io.tally.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.common.testing.StripeSignatures;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,15 @@ final class Tally {
 
     /** Checkout, then the provider's signed confirmation: what an app does when a user pays by card. */
     Purchase buy(String user, String packageCode) {
-        Purchase purchase = checkout(user, packageCode, newKey());
+        return confirmed(checkout(user, packageCode, newKey()));
+    }
+
+    /** {@link #buy}, the checkout made by a client that traces its calls (it sends its W3C traceparent). */
+    Purchase buyInTrace(String user, String packageCode, String traceParent) {
+        return confirmed(checkout(user, packageCode, newKey(), Map.of("traceparent", traceParent)));
+    }
+
+    private Purchase confirmed(Purchase purchase) {
         JsonNode receipt = ok(stripeWebhook(succeeded(purchase)));
         if (!receipt.get("outcome").asText().equals("applied")) {
             throw new AssertionError("confirmation not applied: " + receipt);
@@ -67,8 +76,14 @@ final class Tally {
 
     /** A pending payment; the intent id is the one the provider will name in its webhooks. */
     Purchase checkout(String user, String packageCode, String idempotencyKey) {
+        return checkout(user, packageCode, idempotencyKey, Map.of());
+    }
+
+    private Purchase checkout(String user, String packageCode, String idempotencyKey, Map<String, String> headers) {
+        Map<String, String> allHeaders = new HashMap<>(headers);
+        allHeaders.put("Idempotency-Key", idempotencyKey);
         JsonNode payment = ok(api.post("payments", "/payments/checkout", Api.bearer(user),
-                Map.of("packageCode", packageCode, "provider", "stripe"), Map.of("Idempotency-Key", idempotencyKey)));
+                Map.of("packageCode", packageCode, "provider", "stripe"), allHeaders));
         return new Purchase(payment.get("id").asText(), payment.get("reference").asText(),
                 "pi_e2e_" + UUID.randomUUID().toString().replace("-", ""), payment.get("amountMinor").asLong(),
                 payment.get("currency").asText(), payment.get("credits").asLong());

@@ -6,6 +6,7 @@ import io.tally.common.db.TimeOrderedUuid;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.problem.ProblemException;
+import io.tally.common.tracing.EventTracing;
 import io.tally.payments.catalogue.CreditPackage;
 import io.tally.payments.catalogue.PackageRepository;
 import io.tally.payments.config.PaymentsConfig;
@@ -43,17 +44,18 @@ public class Checkout {
 
     public Uni<Response> start(String userId, String idempotencyKey, String packageCode, String provider) {
         IdempotentRequests.requireValidKey(idempotencyKey, IdempotentRequests.MAX_KEY_LENGTH);
+        String traceParent = EventTracing.currentParent();
         return idempotent.execute(userId, idempotencyKey,
                 new Fingerprint("POST /payments/checkout", packageCode, provider),
                 conn -> packages.find(conn, packageCode).flatMap(found -> {
                     CreditPackage creditPackage = found.orElseThrow(
                             () -> ProblemException.notFound("Package " + packageCode));
-                    return create(conn, userId, creditPackage, provider);
+                    return create(conn, userId, creditPackage, provider, traceParent);
                 }));
     }
 
     private Uni<StoredResponse> create(SqlConnection conn, String userId, CreditPackage creditPackage,
-                                       String provider) {
+                                       String provider, String traceParent) {
         if (!creditPackage.active()) {
             throw ProblemException.unprocessable("package-inactive", "Package not on sale",
                     "Package " + creditPackage.code() + " is no longer sold");
@@ -63,7 +65,7 @@ public class Checkout {
         Payment pending = new Payment(TimeOrderedUuid.next(), UUID.randomUUID(), userId, creditPackage.code(), chargedBy,
                 PaymentStatus.PENDING, creditPackage.totalCredits(), creditPackage.priceMinor(),
                 creditPackage.currency(), null, 0, 0, null, now, now, now.plus(config.pendingTimeout()), null, null,
-                null);
+                null, traceParent);
         Uni<Payment> stored = payments.insert(conn, pending).replaceWith(pending)
                 .onFailure(e -> ConstraintViolations.isUnique(e, "payments_one_free_claim")).transform(e -> ProblemException.conflict("free-package-claimed",
                         "Package " + creditPackage.code() + " is free once per user, and you already have it"));

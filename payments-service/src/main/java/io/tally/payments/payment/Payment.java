@@ -7,13 +7,15 @@ import java.util.UUID;
 
 /**
  * A payment: credits, amount and currency were fixed at checkout; {@code cycle} counts its confirmations (a won
- * dispute confirms it again) and {@code creditedCycle} how many of them credits-service has granted.
+ * dispute confirms it again) and {@code creditedCycle} how many of them credits-service has granted. Its events
+ * are published in the checkout's trace ({@code traceParent}, null when that was not traced; see EventTracing).
  */
 public record Payment(UUID id, UUID reference, @JsonIgnore String userId, String packageCode, String provider,
                       PaymentStatus status, long credits, long amountMinor, String currency,
                       String providerPaymentId, int cycle, int creditedCycle, String statusReason,
                       OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime expiresAt,
-                      OffsetDateTime confirmedAt, OffsetDateTime reversedAt, OffsetDateTime creditedAt) {
+                      OffsetDateTime confirmedAt, OffsetDateTime reversedAt, OffsetDateTime creditedAt,
+                      @JsonIgnore String traceParent) {
 
     /** credits-service granted its current confirmation. */
     @JsonProperty("credited")
@@ -28,12 +30,12 @@ public record Payment(UUID id, UUID reference, @JsonIgnore String userId, String
                 ? now : reversedAt;
         return new Payment(id, reference, userId, packageCode, provider, target, credits, amountMinor, currency,
                 providerPaymentId, nextCycle, creditedCycle, reason, createdAt, now, expiresAt, confirmed, reversed,
-                creditedAt);
+                creditedAt, traceParent);
     }
 
     Payment withProviderPaymentId(String value) {
         return new Payment(id, reference, userId, packageCode, provider, status, credits, amountMinor, currency, value,
                 cycle, creditedCycle, statusReason, createdAt, updatedAt, expiresAt, confirmedAt, reversedAt,
-                creditedAt);
+                creditedAt, traceParent);
     }
 }

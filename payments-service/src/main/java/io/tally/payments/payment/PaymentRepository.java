@@ -19,13 +19,13 @@ public class PaymentRepository {
     static final String COLUMNS = """
             id, reference, user_id, package_code, provider, status, credits, amount_minor, currency,
             provider_payment_id, cycle, credited_cycle, status_reason, created_at, updated_at, expires_at,
-            confirmed_at, reversed_at, credited_at""";
+            confirmed_at, reversed_at, credited_at, trace_parent""";
 
     private static final String INSERT = """
             INSERT INTO payments (id, reference, user_id, package_code, provider, status, credits, amount_minor,
                                   currency, provider_payment_id, cycle, status_reason, created_at, updated_at,
-                                  expires_at, confirmed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)""";
+                                  expires_at, confirmed_at, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)""";
 
     private static final String FIND_OWN = "SELECT " + COLUMNS + " FROM payments WHERE id = $1 AND user_id = $2";
 
@@ -91,7 +91,7 @@ public class PaymentRepository {
         return client.preparedQuery(INSERT).execute(Tuple.from(new Object[] {p.id(), p.reference(), p.userId(),
                         p.packageCode(), p.provider(), p.status().dbValue(), p.credits(), p.amountMinor(), p.currency(),
                         p.providerPaymentId(), p.cycle(), p.statusReason(), p.createdAt(), p.expiresAt(),
-                        p.confirmedAt()}))
+                        p.confirmedAt(), p.traceParent()}))
                 .replaceWithVoid();
     }
 
@@ -192,6 +192,6 @@ public class PaymentRepository {
                 row.getString("status_reason"), row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("expires_at"),
                 row.getOffsetDateTime("confirmed_at"), row.getOffsetDateTime("reversed_at"),
-                row.getOffsetDateTime("credited_at"));
+                row.getOffsetDateTime("credited_at"), row.getString("trace_parent"));
     }
 }

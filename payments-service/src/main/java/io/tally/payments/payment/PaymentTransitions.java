@@ -5,6 +5,7 @@ import io.tally.common.events.TallyEvent;
 import io.tally.common.events.payments.PaymentConfirmed;
 import io.tally.common.events.payments.PaymentReversed;
 import io.tally.common.outbox.OutboxWriter;
+import io.tally.common.outbox.OutgoingEvent;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -65,22 +66,25 @@ public class PaymentTransitions {
         return new Change(payment, null, target, source, why, OffsetDateTime.now(ZoneOffset.UTC));
     }
 
-    /** Writes the changes in order: each payment's final row, every transition record, the events. */
+    /**
+     * Writes the changes in order: each payment's final row, every transition record, the events (each in its
+     * payment's trace, whichever webhook or sweep moved it).
+     */
     public Uni<Void> write(SqlConnection conn, List<Change> changes) {
         Map<UUID, Payment> finalRows = new LinkedHashMap<>();
-        List<TallyEvent> events = new ArrayList<>();
+        List<OutgoingEvent> events = new ArrayList<>();
         for (Change change : changes) {
             if (change.applied()) {
                 finalRows.put(change.after().id(), change.after());
                 TallyEvent event = eventOf(change.after());
                 if (event != null) {
-                    events.add(event);
+                    events.add(new OutgoingEvent(event, change.after().traceParent()));
                 }
             }
         }
         return payments.saveAll(conn, finalRows.values())
                 .chain(() -> payments.recordTransitions(conn, changes))
-                .chain(() -> outbox.appendAll(conn, events));
+                .chain(() -> outbox.appendTraced(conn, events));
     }
 
     /** Decides and writes one move. */
