@@ -42,7 +42,7 @@ public class OutboxPublisher {
     CompletableFuture<Void> send(OutboxRecord record) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         Span span = tracing.startPublish(record.traceParent(), record.eventType(), record.eventId().toString(),
-                record.topic(), record.occurredAt().toInstant());
+                record.eventKey(), record.topic(), record.occurredAt().toInstant());
         RecordHeaders headers = new RecordHeaders();
         header(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
         header(headers, CloudEventHeaders.ID, record.eventId().toString());

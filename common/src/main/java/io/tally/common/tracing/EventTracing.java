@@ -69,7 +69,8 @@ public class EventTracing {
     }
 
     /** The span an outbox row is published in, or an invalid (no-op) span for a row without a parent. */
-    public Span startPublish(String traceParent, String eventType, String eventId, String topic, Instant written) {
+    public Span startPublish(String traceParent, String eventType, String eventId, String subject, String topic,
+                             Instant written) {
         Context parent = contextOf(traceParent);
         if (parent == null) {
             return Span.getInvalid();
@@ -83,6 +84,7 @@ public class EventTracing {
                 .setAttribute(DESTINATION, topic)
                 .setAttribute(MESSAGE_ID, eventId)
                 .setAttribute(EVENT_TYPE, eventType)
+                .setAttribute(EVENT_SUBJECT, subject)
                 .startSpan();
     }
 
@@ -92,18 +94,16 @@ public class EventTracing {
         if (parent == null) {
             return Span.getInvalid();
         }
-        var builder = tracer.spanBuilder("process " + eventType)
+        return tracer.spanBuilder("process " + eventType)
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(MESSAGING_SYSTEM, "kafka")
                 .setAttribute(OPERATION, "process")
                 .setAttribute(DESTINATION, topic)
                 .setAttribute(MESSAGE_ID, eventId)
-                .setAttribute(EVENT_TYPE, eventType);
-        if (subject != null) {
-            builder.setAttribute(EVENT_SUBJECT, subject);
-        }
-        return builder.startSpan();
+                .setAttribute(EVENT_TYPE, eventType)
+                .setAttribute(EVENT_SUBJECT, subject) // a null value sets nothing
+                .startSpan();
     }
 
     /** Ends a span as failed, with why; a no-op on an invalid span. */
