@@ -125,9 +125,19 @@ class ClientJourneysIT {
         String jobId = tally.submittedInTrace(user, "text_to_image", traceParent(traceId, clientSpanId));
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.status(user, jobId).equals("QUEUED"));
         String worker = Tally.user("trace-worker");
-        Tally.Claimed claimed = await().atMost(Duration.ofSeconds(30)).until(
-                () -> tally.claim(worker, 1, 60, 1).stream().findFirst(), Optional::isPresent).orElseThrow();
-        assertThat(claimed.jobId()).as("the only queued job").isEqualTo(jobId);
+        // The queue is shared with the other journeys; a job of theirs claimed on the way is completed, as any worker
+        // would (leaving it claimed would hold it for the lease and fail the invariants).
+        Tally.Claimed claimed = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Optional<Tally.Claimed> ours = Optional.empty();
+            for (Tally.Claimed job : tally.claim(worker, 10, 60, 1)) {
+                if (job.jobId().equals(jobId)) {
+                    ours = Optional.of(job);
+                } else {
+                    assertThat(tally.complete(worker, job).status()).isEqualTo(200);
+                }
+            }
+            return ours;
+        }, Optional::isPresent).orElseThrow();
         assertThat(tally.complete(worker, claimed).status()).isEqualTo(200);
 
         String request = "jobs-service POST /jobs";
