@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -71,39 +72,33 @@ public class EventTracing {
     /** The span an outbox row is published in, or an invalid (no-op) span for a row without a parent. */
     public Span startPublish(String traceParent, String eventType, String eventId, String subject, String topic,
                              Instant written) {
-        Context parent = contextOf(traceParent);
-        if (parent == null) {
-            return Span.getInvalid();
-        }
-        return tracer.spanBuilder("publish " + eventType)
-                .setParent(parent)
-                .setSpanKind(SpanKind.PRODUCER)
-                .setStartTimestamp(written)
-                .setAttribute(MESSAGING_SYSTEM, "kafka")
-                .setAttribute(OPERATION, "send")
-                .setAttribute(DESTINATION, topic)
-                .setAttribute(MESSAGE_ID, eventId)
-                .setAttribute(EVENT_TYPE, eventType)
-                .setAttribute(EVENT_SUBJECT, subject)
-                .startSpan();
+        SpanBuilder builder = eventSpan(traceParent, SpanKind.PRODUCER, eventType, eventId, subject, topic);
+        return builder == null ? Span.getInvalid() : builder.setStartTimestamp(written).startSpan();
     }
 
     /** The span a consumed event is processed in, or an invalid (no-op) span for a record without traceparent. */
     public Span startProcess(String traceParent, String eventType, String eventId, String subject, String topic) {
+        SpanBuilder builder = eventSpan(traceParent, SpanKind.CONSUMER, eventType, eventId, subject, topic);
+        return builder == null ? Span.getInvalid() : builder.startSpan();
+    }
+
+    /** A span of one event under {@code traceParent}, named "publish/process <type>"; null without a parent. */
+    private SpanBuilder eventSpan(String traceParent, SpanKind kind, String eventType, String eventId, String subject,
+                                  String topic) {
         Context parent = contextOf(traceParent);
         if (parent == null) {
-            return Span.getInvalid();
+            return null;
         }
-        return tracer.spanBuilder("process " + eventType)
+        boolean producer = kind == SpanKind.PRODUCER;
+        return tracer.spanBuilder((producer ? "publish " : "process ") + eventType)
                 .setParent(parent)
-                .setSpanKind(SpanKind.CONSUMER)
+                .setSpanKind(kind)
                 .setAttribute(MESSAGING_SYSTEM, "kafka")
-                .setAttribute(OPERATION, "process")
+                .setAttribute(OPERATION, producer ? "send" : "process")
                 .setAttribute(DESTINATION, topic)
                 .setAttribute(MESSAGE_ID, eventId)
                 .setAttribute(EVENT_TYPE, eventType)
-                .setAttribute(EVENT_SUBJECT, subject) // a null value sets nothing
-                .startSpan();
+                .setAttribute(EVENT_SUBJECT, subject); // a null value sets nothing
     }
 
     /** Ends a span as failed, with why; a no-op on an invalid span. */
