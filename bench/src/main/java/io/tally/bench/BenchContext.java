@@ -2,6 +2,7 @@ package io.tally.bench;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 /** Where the stack runs (from the environment `./dev bench` sets) and the run's options (--key=value). */
 public record BenchContext(Map<String, String> env, Map<String, String> options) {
@@ -18,8 +19,22 @@ public record BenchContext(Map<String, String> env, Map<String, String> options)
         return env.getOrDefault("TALLY_DB_NAME", "tally");
     }
 
-    public String kafkaBootstrap() {
-        return env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+    /**
+     * A Kafka client of the dev broker as its admin user: the bench observes topics it has no service's right to
+     * read (./dev bench exports the password).
+     */
+    public Properties kafkaClient() {
+        String password = env.get("TALLY_KAFKA_ADMIN_PASSWORD");
+        if (password == null || password.isBlank()) {
+            throw new IllegalStateException("TALLY_KAFKA_ADMIN_PASSWORD is not set: run the bench with ./dev bench");
+        }
+        Properties props = new Properties();
+        props.put("bootstrap.servers", env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
+        props.put("security.protocol", "SASL_PLAINTEXT");
+        props.put("sasl.mechanism", "SCRAM-SHA-512");
+        props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"admin\" password=\"" + password + "\";");
+        return props;
     }
 
     public Duration duration(Duration fallback) {

@@ -3,6 +3,9 @@ package io.tally.credits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tally.common.events.CloudEventHeaders;
 import io.tally.common.events.EventTypes;
@@ -18,6 +21,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -30,8 +34,13 @@ class LedgerEventsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Inject
     Pool pool;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void jobRequestedIsChargedAndAnswered() {
@@ -164,6 +173,52 @@ class LedgerEventsTest {
             assertThat(TestKafka.header(dlq.withKey(user).get(0), "dead-letter-reason")).contains("amount");
         }
         assertThat(CreditsApi.balance(user)).isEqualTo(98);
+    }
+
+    /**
+     * Only payments-service announces payments: a PaymentConfirmed on another service's topic, or on the payments
+     * topic with another service's source, grants nothing, is dead-lettered and counted as forged.
+     */
+    @Test
+    void forgedPaymentConfirmationsGrantNothingAndAreDeadLetteredAndCounted() throws Exception {
+        String user = CreditsApi.newUser("forged");
+        CreditsApi.fund(user, 100);
+        double forgedBefore = forged(Topics.JOBS) + forged(Topics.PAYMENTS);
+        PaymentConfirmed confirmed = new PaymentConfirmed(UUID.randomUUID(), user, 5000, 9900, "THB", "stripe", 1);
+        String json = JSON.writeValueAsString(confirmed);
+
+        // What a compromised jobs-service could send on the one topic it may write: its own source, payments' type.
+        Map<String, String> onTheWrongTopic = TestKafka.cloudEventHeaders(UUID.randomUUID().toString(),
+                EventTypes.PAYMENT_CONFIRMED.name());
+        onTheWrongTopic.put(CloudEventHeaders.SOURCE, CloudEventHeaders.sourceOf("jobs"));
+        TestKafka.send(Topics.JOBS, null, user, json, onTheWrongTopic);
+        Map<String, String> fromTheWrongService = TestKafka.cloudEventHeaders(UUID.randomUUID().toString(),
+                EventTypes.PAYMENT_CONFIRMED.name());
+        fromTheWrongService.put(CloudEventHeaders.SOURCE, CloudEventHeaders.sourceOf("jobs"));
+        TestKafka.send(Topics.PAYMENTS, null, user, json, fromTheWrongService);
+        UUID marker = UUID.randomUUID();
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 2));
+
+        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        try (TopicReader dlq = new TopicReader(Topics.deadLetter("credits"))) {
+            await().atMost(WAIT).until(() -> dlq.withKey(user).size() == 2);
+            assertThat(dlq.withKey(user)).extracting(record -> TestKafka.header(record, "dead-letter-reason"))
+                    .containsExactlyInAnyOrder(
+                            "event " + onTheWrongTopic.get(CloudEventHeaders.ID) + " of type "
+                                    + EventTypes.PAYMENT_CONFIRMED.name() + " arrived on " + Topics.JOBS
+                                    + "; it belongs on " + Topics.PAYMENTS,
+                            "event " + fromTheWrongService.get(CloudEventHeaders.ID) + " on " + Topics.PAYMENTS
+                                    + " claims source /tally/jobs; only /tally/payments publishes there");
+        }
+        assertThat(CreditsApi.balance(user)).isEqualTo(98);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key LIKE $1",
+                "payment:" + confirmed.paymentId() + "%")).isZero();
+        await().atMost(WAIT).until(() -> forged(Topics.JOBS) + forged(Topics.PAYMENTS) == forgedBefore + 2);
+    }
+
+    private double forged(String topic) {
+        Counter counter = registry.find("tally.inbox.forged").tag("topic", topic).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private long charges(UUID job) {

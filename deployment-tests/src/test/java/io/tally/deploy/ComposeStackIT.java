@@ -96,10 +96,7 @@ class ComposeStackIT {
                 values.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
             }
         }
-        for (String password : List.of("POSTGRES_PASSWORD", "CREDITS_DB_PASSWORD", "JOBS_DB_PASSWORD",
-                "PAYMENTS_DB_PASSWORD", "PRESENCE_DB_PASSWORD")) {
-            values.put(password, randomHex());
-        }
+        values.replaceAll((name, value) -> name.endsWith("_PASSWORD") ? randomHex() : value);
         gatewayPort = ServiceProcess.freePort();
         values.put("COMPOSE_PROJECT_NAME", PROJECT);
         values.put("TALLY_GATEWAY_PORT", Integer.toString(gatewayPort));

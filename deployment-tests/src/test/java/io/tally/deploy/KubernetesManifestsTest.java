@@ -148,8 +148,9 @@ class KubernetesManifestsTest {
             for (Map<String, Object> variable : maps(container, "env")) {
                 supplied.add(variable.get("name").toString());
                 String secret = string(variable, "valueFrom", "secretKeyRef", "name");
-                if (secret != null && overlay.equals("dev")) {
-                    // dev generates its Secrets, so the key must be in the generated one
+                if (secret != null && overlay.equals("dev") && render.named("KafkaUser", secret) == null) {
+                    // dev generates its Secrets (but for the KafkaUsers', which Strimzi makes), so the key must be in
+                    // the generated one
                     Map<String, Object> found = render.named("Secret", secret);
                     assertThat(found).as("Secret %s of %s", secret, settings.module()).isNotNull();
                     assertThat(map(found, "data")).containsKey(string(variable, "valueFrom", "secretKeyRef", "key"));
@@ -158,7 +159,7 @@ class KubernetesManifestsTest {
             assertThat(supplied).as("environment of %s in %s", settings.module(), overlay)
                     .containsAll(settings.requiredEnvironment());
             assertThat(supplied).as("variables set for %s that it does not read", settings.module())
-                    .allSatisfy(variable -> assertThat(settings.knownEnvironment()).contains(variable));
+                    .allSatisfy(variable -> assertThat(settings.reads(variable)).as(variable).isTrue());
             assertThat(container.get("env").toString()).contains("value=" + settings.httpPort());
         }
     }
@@ -202,6 +203,63 @@ class KubernetesManifestsTest {
         assertThat(declared.keySet()).containsAll(Topics.ALL);
         ServiceSettings.SERVICES.forEach(service -> assertThat(declared).containsKey(Topics.deadLetter(service)));
         assertThat(render(overlay).named("Kafka", "tally-kafka")).as("the Kafka cluster the topics belong to").isNotNull();
+    }
+
+    /**
+     * The broker's users and ACLs are those ./dev and docker-compose grant (access.conf's `deploy` lines), each
+     * service authenticates as its own user over the TLS listener, and nothing lets anonymous clients in.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void eachServiceHasAKafkaUserWithTheAclsOfAccessConf(String overlay) throws IOException {
+        Map<String, Set<String>> expected = new TreeMap<>();
+        for (String line : Files.readAllLines(RepositoryRoot.resolve("dev-support/kafka/access.conf"))) {
+            String[] fields = line.strip().split("\\s+");
+            if (!line.startsWith("#") && fields.length == 4 && fields[3].equals("deploy")) {
+                String operations = switch (fields[1]) {
+                    case "write" -> "[Write, Describe]";
+                    case "read" -> "[Read, Describe]";
+                    case "group" -> "[Read]";
+                    default -> throw new IllegalArgumentException(line);
+                };
+                expected.computeIfAbsent(fields[0], user -> new HashSet<>()).add(fields[2] + " " + operations);
+            }
+        }
+        KustomizeRender render = render(overlay);
+        Map<String, Set<String>> declared = new TreeMap<>();
+        for (Map<String, Object> user : render.ofKind("KafkaUser")) {
+            assertThat(string(user, "metadata", "labels", "strimzi.io/cluster")).isEqualTo("tally-kafka");
+            assertThat(string(user, "spec", "authentication", "type")).isEqualTo("scram-sha-512");
+            Set<String> acls = new HashSet<>();
+            for (Map<String, Object> acl : maps(user, "spec", "authorization", "acls")) {
+                assertThat(acl.getOrDefault("type", "allow")).isEqualTo("allow");
+                assertThat(string(acl, "resource", "patternType")).isEqualTo("literal");
+                acls.add(string(acl, "resource", "type") + ":" + string(acl, "resource", "name") + " "
+                        + acl.get("operations"));
+            }
+            declared.put(name(user), acls);
+        }
+        assertThat(declared).isEqualTo(expected);
+
+        Map<String, Object> kafka = render.named("Kafka", "tally-kafka");
+        assertThat(string(kafka, "spec", "kafka", "authorization", "type")).isEqualTo("simple");
+        assertThat(map(kafka, "spec", "entityOperator")).containsKey("userOperator");
+        assertThat(maps(kafka, "spec", "kafka", "listeners")).as("every listener authenticates over TLS")
+                .isNotEmpty().allSatisfy(listener -> {
+                    assertThat(listener.get("tls")).isEqualTo(true);
+                    assertThat(string(listener, "authentication", "type")).isEqualTo("scram-sha-512");
+                });
+        for (String service : ServiceSettings.SERVICES) {
+            Map<String, Object> container = firstContainer(render.named("Deployment", service + "-service"));
+            assertThat(maps(container, "env")).as("the Kafka password of %s-service", service)
+                    .anySatisfy(env -> {
+                        assertThat(env.get("name")).isEqualTo("TALLY_KAFKA_PASSWORD");
+                        assertThat(string(env, "valueFrom", "secretKeyRef", "name")).isEqualTo("tally-" + service);
+                    });
+        }
+        Map<String, Object> config = map(render.named("ConfigMap", "tally-config"), "data");
+        assertThat(config).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/tally/kafka-ca/ca.crt");
     }
 
     @ParameterizedTest

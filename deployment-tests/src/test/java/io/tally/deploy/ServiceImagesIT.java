@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tally.common.testing.RepositoryRoot;
 import io.tally.common.testing.ServiceProcess;
+import io.tally.common.testing.TestInfrastructure;
 import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TestTokens;
 import java.io.IOException;
@@ -74,6 +75,7 @@ class ServiceImagesIT {
                 "TALLY_DB_PORT", Docker.env("TALLY_DB_PORT", "5432"),
                 "TALLY_DB_NAME", Docker.env("TALLY_TEST_DB_NAME", "tally_test"),
                 "KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
+                "TALLY_KAFKA_PASSWORD", TestInfrastructure.kafkaPassword(service.replace("-service", "")),
                 "TALLY_JWT_KEY_LOCATION", "file:/etc/tally/jwt/public.pem",
                 "TALLY_JWT_ISSUER", TestTokens.ISSUER);
         environment.forEach((name, value) -> run.addAll(List.of("-e", name + "=" + value)));

@@ -63,6 +63,15 @@ record ServiceSettings(String service, int httpPort, Set<String> requiredEnviron
         return new ServiceSettings(service, port, Set.copyOf(required), Set.copyOf(known));
     }
 
+    /**
+     * Whether the service reads {@code variable}: a setting of its configuration files, or any {@code KAFKA_*}
+     * variable, which Quarkus passes to every Kafka client as the matching {@code kafka.*} setting (e.g.
+     * KAFKA_SSL_TRUSTSTORE_LOCATION → ssl.truststore.location).
+     */
+    boolean reads(String variable) {
+        return knownEnvironment.contains(variable) || variable.startsWith("KAFKA_");
+    }
+
     String module() {
         return service + "-service";
     }

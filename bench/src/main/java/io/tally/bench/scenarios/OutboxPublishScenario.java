@@ -106,8 +106,7 @@ public final class OutboxPublishScenario implements Scenario {
 
     private static Thread startConsumer(BenchContext context, String runId, Recorder latency, AtomicLong received,
                                         AtomicBoolean consuming) throws InterruptedException {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafkaBootstrap());
+        Properties props = context.kafkaClient();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());

@@ -45,8 +45,7 @@ final class PaymentEventCounter implements AutoCloseable {
     }
 
     static PaymentEventCounter start(BenchContext context) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafkaBootstrap());
+        Properties props = context.kafkaClient();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer());

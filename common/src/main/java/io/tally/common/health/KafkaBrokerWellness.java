@@ -4,12 +4,13 @@ import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.common.annotation.Identifier;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.smallrye.health.api.Wellness;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -25,11 +26,12 @@ public class KafkaBrokerWellness implements AsyncHealthCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> brokerConfig;
     private volatile Admin admin;
 
-    public KafkaBrokerWellness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /** Quarkus' {@code kafka.*} settings: where the broker is and how this service authenticates. */
+    public KafkaBrokerWellness(@Identifier("default-kafka-broker") Map<String, Object> brokerConfig) {
+        this.brokerConfig = brokerConfig;
     }
 
     @Override
@@ -46,11 +48,16 @@ public class KafkaBrokerWellness implements AsyncHealthCheck {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(Map.of(
-                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            AdminClientConfig.CLIENT_ID_CONFIG, "tally-wellness",
-                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+                    Map<String, Object> config = new HashMap<>();
+                    brokerConfig.forEach((key, value) -> {
+                        if (AdminClientConfig.configNames().contains(key)) {
+                            config.put(key, value);
+                        }
+                    });
+                    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "tally-wellness");
+                    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+                    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+                    admin = Admin.create(config);
                 }
             }
         }

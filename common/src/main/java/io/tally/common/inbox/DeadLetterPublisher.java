@@ -39,6 +39,18 @@ public class DeadLetterPublisher {
         this.service = service.name();
     }
 
+    /**
+     * Dead-letters a record that can never be processed; a forged one is also counted on its own
+     * (tally.inbox.forged, which an alert watches: somebody wrote where they should not be able to).
+     */
+    public Uni<Void> publish(KafkaRecord<String, String> record, PoisonEventException cause) {
+        if (cause instanceof ForgedEventException) {
+            LOG.errorf("Refusing a forged event on %s: %s", record.getTopic(), cause.getMessage());
+            registry.counter("tally.inbox.forged", "consumer", service, "topic", record.getTopic()).increment();
+        }
+        return publish(record, cause.getMessage());
+    }
+
     /** Dead-letters one record of a consumed batch; completes once the broker has the dead letter. */
     public Uni<Void> publish(KafkaRecord<String, String> record, String reason) {
         long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)

@@ -83,7 +83,7 @@ public class EventBatches {
         for (KafkaRecord<String, String> record : batch) {
             InboundEvent event = null;
             try {
-                event = InboundEvent.from(record.getHeaders(), record.getPayload());
+                event = InboundEvent.from(record.getTopic(), record.getHeaders(), record.getPayload());
                 T item = parse.apply(event);
                 if (item != null) {
                     items.add(item);
@@ -94,7 +94,7 @@ public class EventBatches {
                 if (event != null) {
                     EventTracing.fail(startProcess(event, record), e.getMessage());
                 }
-                poison.add(deadLetters.publish(record, e.getMessage()));
+                poison.add(deadLetters.publish(record, e));
             }
         }
         Uni<Void> deadLettered = poison.isEmpty() ? Uni.createFrom().voidItem()

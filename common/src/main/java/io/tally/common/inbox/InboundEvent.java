@@ -14,8 +14,11 @@ import org.apache.kafka.common.header.Headers;
  */
 public record InboundEvent(String id, String type, String source, String subject, String data, String traceParent) {
 
-    /** Reads the envelope; a record without ce_id or ce_type is poison. */
-    public static InboundEvent from(Headers headers, String value) {
+    /**
+     * Reads the envelope of a record consumed from {@code topic}; a record without ce_id or ce_type is poison, one
+     * its topic's owner did not publish is forged ({@link EventProvenance}).
+     */
+    public static InboundEvent from(String topic, Headers headers, String value) {
         String id = header(headers, CloudEventHeaders.ID);
         String type = header(headers, CloudEventHeaders.TYPE);
         if (id == null || id.isBlank() || id.length() > 200) {
@@ -24,11 +27,13 @@ public record InboundEvent(String id, String type, String source, String subject
         if (type == null || type.isBlank()) {
             throw new PoisonEventException("missing ce_type header on event " + id);
         }
+        String source = header(headers, CloudEventHeaders.SOURCE);
+        EventProvenance.verify(topic, id, type, source);
         if (value == null) {
             throw new PoisonEventException("event " + id + " has no data");
         }
-        return new InboundEvent(id, type, header(headers, CloudEventHeaders.SOURCE),
-                header(headers, CloudEventHeaders.SUBJECT), value, header(headers, EventTracing.TRACEPARENT));
+        return new InboundEvent(id, type, source, header(headers, CloudEventHeaders.SUBJECT), value,
+                header(headers, EventTracing.TRACEPARENT));
     }
 
     /** Binds the data to its record; data that does not fit the contract is poison. */

@@ -46,7 +46,9 @@ public class InboxProcessor {
                              EventHandler handler) {
         InboundEvent event;
         try {
-            event = InboundEvent.from(headersOf(message), message.getPayload());
+            String topic = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .map(IncomingKafkaRecordMetadata::getTopic).orElse(null);
+            event = InboundEvent.from(topic, headersOf(message), message.getPayload());
         } catch (PoisonEventException e) {
             return deadLetter(message, consumer, e);
         }

@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.awaitility.Awaitility;
 import org.testcontainers.DockerClientFactory;
 
@@ -63,8 +61,7 @@ public final class BrokerControl {
         }
         docker.startContainerCmd(containerId).exec();
         Awaitility.await("the broker container back").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    TestInfrastructure.kafkaBootstrapServers()))) {
+            try (Admin admin = Admin.create(TestKafka.adminClient())) {
                 return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
             }
         });

@@ -70,6 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.putAll(testEnvironment(port));
+            env.put("TALLY_KAFKA_PASSWORD", TestInfrastructure.kafkaPassword(module.replace("-service", "")));
             env.putAll(extraEnv);
             ServiceProcess started = new ServiceProcess(module, port, log, builder.start());
             started.awaitHealthy(healthPath);

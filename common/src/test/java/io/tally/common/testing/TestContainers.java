@@ -2,30 +2,33 @@ package io.tally.common.testing;
 
 import com.github.dockerjava.api.model.PortBinding;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.containers.Container;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * PostgreSQL and Kafka for a test run that nobody prepared: when the environment names neither (no ./dev test)
  * and a Docker engine answers, this starts both as containers before the first test of the JVM, prepares them as
- * ./dev test prepares its own (the service roles and schemas in tally_test, every topic of topics.conf), and
+ * ./dev test prepares its own (the service roles and schemas in tally_test; the broker started and set up by the
+ * same scripts, dev-support/kafka/start-broker.sh and setup-broker.sh, with passwords made for the run), and
  * publishes where they are through {@link TestInfrastructure}'s system properties. So `./mvnw verify` on a laptop
  * with Docker needs nothing else; ./dev test (which exports the environment) never starts a container here.
  *
@@ -37,7 +40,10 @@ public class TestContainers implements LauncherSessionListener {
     private static final String BROKER_CONTAINER = "tally.test.kafka.container";
     private static final List<String> SCHEMAS = List.of("credits", "jobs", "payments", "presence", "backbone");
     private static volatile PostgreSQLContainer postgres;
-    private static volatile KafkaContainer kafka;
+    /** The Kafka users of dev-support/kafka/access.conf, each tally-&lt;name&gt;. */
+    private static final List<String> KAFKA_USERS = List.of("credits", "jobs", "payments", "presence", "backbone");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static volatile GenericContainer<?> kafka;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -47,20 +53,22 @@ public class TestContainers implements LauncherSessionListener {
         PostgreSQLContainer database = new PostgreSQLContainer(image("TALLY_POSTGRES_IMAGE", "postgres:15", "postgres"))
                 .withDatabaseName(TestInfrastructure.testDbName())
                 .withCommand("postgres", "-c", "max_connections=300", "-c", "fsync=off", "-c", "synchronous_commit=off");
-        // A fixed host port, so that a test that stops and starts the broker (BrokerControl) finds it where it was.
+        // A fixed port, the same inside the container and on the host: a test that stops and starts the broker
+        // (BrokerControl) finds it where it was, and the broker's advertised address works from both sides.
         int kafkaPort = freePort();
-        KafkaContainer broker = new KafkaContainer(image("TALLY_KAFKA_IMAGE", "apache/kafka:4.3.1", "apache/kafka"))
-                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
-                .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
-                .withCreateContainerCmdModifier(command -> command.getHostConfig().withPortBindings(
-                        PortBinding.parse(kafkaPort + ":9092")));
+        Map<String, String> passwords = new LinkedHashMap<>();
+        passwords.put("admin", secret());
+        KAFKA_USERS.forEach(user -> passwords.put(user, secret()));
+        GenericContainer<?> broker = broker(kafkaPort, passwords);
         database.start();
         broker.start();
         prepareDatabase(database);
-        createTopics(broker.getBootstrapServers());
+        setUpBroker(broker, kafkaPort);
         System.setProperty("tally.db.host", database.getHost());
         System.setProperty("tally.db.port", Integer.toString(database.getMappedPort(5432)));
-        System.setProperty("kafka.bootstrap.servers", broker.getBootstrapServers());
+        System.setProperty("kafka.bootstrap.servers", broker.getHost() + ":" + kafkaPort);
+        System.setProperty("tally.kafka.admin-password", passwords.get("admin"));
+        KAFKA_USERS.forEach(user -> System.setProperty("tally.kafka.password." + user, passwords.get(user)));
         // Read by BrokerControl, which may live in another class loader (Quarkus' tests run in their own).
         System.setProperty(BROKER_CONTAINER, broker.getContainerId());
         postgres = database;
@@ -69,7 +77,7 @@ public class TestContainers implements LauncherSessionListener {
 
     @Override
     public void launcherSessionClosed(LauncherSession session) {
-        Optional.ofNullable(kafka).ifPresent(KafkaContainer::stop);
+        Optional.ofNullable(kafka).ifPresent(GenericContainer::stop);
         Optional.ofNullable(postgres).ifPresent(PostgreSQLContainer::stop);
     }
 
@@ -103,23 +111,45 @@ public class TestContainers implements LauncherSessionListener {
         }
     }
 
-    /** Every topic of dev-support/kafka/topics.conf, as ./dev creates them on its brokers. */
-    private static void createTopics(String bootstrapServers) {
-        List<NewTopic> topics = new ArrayList<>();
+    /**
+     * The broker as ./dev and docker-compose run it (dev-support/kafka/start-broker.sh in the Kafka image): with
+     * authentication, ACLs, and the admin password given.
+     */
+    private static GenericContainer<?> broker(int port, Map<String, String> passwords) {
+        GenericContainer<?> broker = new GenericContainer<>(image("TALLY_KAFKA_IMAGE", "apache/kafka:4.3.1", "apache/kafka"))
+                .withCopyFileToContainer(MountableFile.forHostPath(RepositoryRoot.resolve("dev-support/kafka")),
+                        "/opt/tally/kafka")
+                .withEnv("KAFKA_ADMIN_PASSWORD", passwords.get("admin"))
+                .withEnv("KAFKA_PORT", Integer.toString(port))
+                .withEnv("KAFKA_ADVERTISED", DockerClientFactory.instance().dockerHostIpAddress() + ":" + port)
+                .withCreateContainerCmdModifier(command -> command
+                        .withEntrypoint("/bin/bash", "/opt/tally/kafka/start-broker.sh")
+                        .getHostConfig().withPortBindings(PortBinding.parse(port + ":" + port)))
+                .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
+        // For setup-broker.sh, run in the container: each user's password, as ./dev exports them.
+        KAFKA_USERS.forEach(user -> broker.withEnv("TALLY_KAFKA_PASSWORD_" + user.toUpperCase(Locale.ROOT),
+                passwords.get(user)));
+        return broker;
+    }
+
+    /** Every topic of topics.conf, every user of access.conf and their ACLs, as ./dev sets up its brokers. */
+    private static void setUpBroker(GenericContainer<?> broker, int port) {
         try {
-            for (String line : Files.readAllLines(RepositoryRoot.resolve("dev-support/kafka/topics.conf"))) {
-                String[] fields = line.strip().split("\\s+");
-                if (!line.startsWith("#") && fields.length == 4) {
-                    topics.add(new NewTopic(fields[0], Integer.parseInt(fields[1]), (short) 1).configs(
-                            Map.of("retention.ms", Long.toString(Long.parseLong(fields[2]) * 3_600_000L))));
-                }
+            Container.ExecResult setup = broker.execInContainer("/bin/bash", "/opt/tally/kafka/setup-broker.sh",
+                    "localhost:" + port, "deploy", "local");
+            if (setup.getExitCode() != 0) {
+                throw new IllegalStateException("setup-broker.sh exited with " + setup.getExitCode() + ":\n"
+                        + setup.getStdout() + setup.getStderr());
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the test topics: " + e.getMessage(), e);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw new IllegalStateException("cannot set up the test broker: " + e.getMessage(), e);
         }
+    }
+
+    private static String secret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static boolean dockerAvailable() {
