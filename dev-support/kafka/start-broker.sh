@@ -15,6 +15,7 @@
 #                          (/tmp/kafka-config)
 #   KAFKA_BIN              Kafka's command-line tools                     (/opt/kafka/bin)
 #   CLUSTER_ID             the storage's cluster id on first format      (a random one)
+#   KAFKA_SETUP_SCOPES     when set, run setup-broker.sh for these scopes once the broker listens
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${KAFKA_ADMIN_PASSWORD:?set KAFKA_ADMIN_PASSWORD}"
@@ -43,4 +44,22 @@ if [[ ! -f "$data_dir/meta.properties" ]]; then
   "$bin/kafka-storage.sh" format --cluster-id="$cluster_id" -c "$config_dir/server.properties" \
     --add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]" >/dev/null
 fi
-exec "$bin/kafka-server-start.sh" "$config_dir/server.properties"
+if [[ -z ${KAFKA_SETUP_SCOPES:-} ]]; then
+  exec "$bin/kafka-server-start.sh" "$config_dir/server.properties"
+fi
+# KAFKA_SETUP_SCOPES (e.g. "deploy local"): also run setup-broker.sh once the broker listens, for a container that
+# must come up ready to use (the Testcontainers path). The broker stays this script's child and gets its signals.
+"$bin/kafka-server-start.sh" "$config_dir/server.properties" &
+broker=$!
+trap 'kill -TERM "$broker" 2>/dev/null' TERM INT
+until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  kill -0 "$broker" 2>/dev/null || { wait "$broker"; exit $?; }
+  sleep 1
+done
+# shellcheck disable=SC2086
+/bin/bash "$here/setup-broker.sh" "127.0.0.1:$port" $KAFKA_SETUP_SCOPES || { kill -TERM "$broker"; wait "$broker"; exit 1; }
+# A signal interrupts the first wait; the second waits for the broker's clean shutdown.
+status=0
+wait "$broker" || status=$?
+if kill -0 "$broker" 2>/dev/null; then status=0; wait "$broker" || status=$?; fi
+exit "$status"

@@ -17,7 +17,6 @@ import java.util.Optional;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -63,10 +62,9 @@ public class TestContainers implements LauncherSessionListener {
         database.start();
         broker.start();
         prepareDatabase(database);
-        setUpBroker(broker, kafkaPort);
         System.setProperty("tally.db.host", database.getHost());
         System.setProperty("tally.db.port", Integer.toString(database.getMappedPort(5432)));
-        System.setProperty("kafka.bootstrap.servers", broker.getHost() + ":" + kafkaPort);
+        System.setProperty("kafka.bootstrap.servers", "localhost:" + kafkaPort);
         System.setProperty("tally.kafka.admin-password", passwords.get("admin"));
         KAFKA_USERS.forEach(user -> System.setProperty("tally.kafka.password." + user, passwords.get(user)));
         // Read by BrokerControl, which may live in another class loader (Quarkus' tests run in their own).
@@ -121,29 +119,20 @@ public class TestContainers implements LauncherSessionListener {
                         "/opt/tally/kafka")
                 .withEnv("KAFKA_ADMIN_PASSWORD", passwords.get("admin"))
                 .withEnv("KAFKA_PORT", Integer.toString(port))
-                .withEnv("KAFKA_ADVERTISED", DockerClientFactory.instance().dockerHostIpAddress() + ":" + port)
+                // The same address inside the container (the broker listens on every interface) and on this host
+                // (the port is published on it).
+                .withEnv("KAFKA_ADVERTISED", "localhost:" + port)
                 .withCreateContainerCmdModifier(command -> command
                         .withEntrypoint("/bin/bash", "/opt/tally/kafka/start-broker.sh")
                         .getHostConfig().withPortBindings(PortBinding.parse(port + ":" + port)))
-                .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
-        // For setup-broker.sh, run in the container: each user's password, as ./dev exports them.
+                // Ready once setup-broker.sh, which start-broker.sh runs here, has made the topics, users and ACLs.
+                .withEnv("KAFKA_SETUP_SCOPES", "deploy local")
+                .waitingFor(Wait.forLogMessage(".*setup-broker: topics, users .* are in place.*", 1)
+                        .withStartupTimeout(Duration.ofMinutes(3)));
+        // For setup-broker.sh: each user's password, as ./dev exports them.
         KAFKA_USERS.forEach(user -> broker.withEnv("TALLY_KAFKA_PASSWORD_" + user.toUpperCase(Locale.ROOT),
                 passwords.get(user)));
         return broker;
-    }
-
-    /** Every topic of topics.conf, every user of access.conf and their ACLs, as ./dev sets up its brokers. */
-    private static void setUpBroker(GenericContainer<?> broker, int port) {
-        try {
-            Container.ExecResult setup = broker.execInContainer("/bin/bash", "/opt/tally/kafka/setup-broker.sh",
-                    "localhost:" + port, "deploy", "local");
-            if (setup.getExitCode() != 0) {
-                throw new IllegalStateException("setup-broker.sh exited with " + setup.getExitCode() + ":\n"
-                        + setup.getStdout() + setup.getStderr());
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            throw new IllegalStateException("cannot set up the test broker: " + e.getMessage(), e);
-        }
     }
 
     private static String secret() {
