@@ -66,6 +66,36 @@ class ComposeFileTest {
         }
     }
 
+    /** docs/architecture.md, "Trust": a service never holds the password of the role that may change its schema. */
+    @Test
+    void eachServiceRunsAsItsRuntimeRoleOnceItsOwnerMigratedTheSchema() {
+        for (String name : ServiceSettings.SERVICES) {
+            String module = name + "-service";
+            Map<String, Object> migrate = service(name + "-migrate");
+            assertThat(migrate.get("entrypoint").toString()).as("%s-migrate", name)
+                    .contains("io.tally.common.db.MigrateSchema");
+            assertThat(migrate.get("image")).as("%s-migrate runs the service's own image", name)
+                    .isEqualTo(service(module).get("image"));
+            assertThat(YamlDocuments.string(migrate, "restart")).isEqualTo("no");
+            Map<String, Object> migrateEnvironment = environment(name + "-migrate");
+            assertThat(migrateEnvironment).containsEntry("TALLY_DB_OWNER_USER", "tally_" + name + "_owner")
+                    .containsEntry("TALLY_DB_USER", "tally_" + name);
+            assertThat(migrateEnvironment.get("TALLY_DB_OWNER_PASSWORD").toString())
+                    .startsWith("${" + name.toUpperCase() + "_DB_OWNER_PASSWORD:?");
+
+            Map<String, Object> environment = environment(module);
+            assertThat(environment).containsEntry("TALLY_DB_USER", "tally_" + name)
+                    .containsEntry("TALLY_MIGRATIONS_AT_START", "false");
+            assertThat(environment.keySet()).as("%s holds no owner credential", module)
+                    .noneMatch(variable -> variable.contains("OWNER"));
+            Map<String, Object> dependency = YamlDocuments.asMap(
+                    YamlDocuments.map(service(module), "depends_on").get(name + "-migrate"), module + " → migrate");
+            assertThat(dependency).containsEntry("condition", "service_completed_successfully");
+        }
+        assertThat(volumes("postgres"))
+                .contains("./dev-support/postgres/service-schema.sql:/opt/tally/postgres/service-schema.sql:ro");
+    }
+
     @Test
     void longRunningContainersHaveHealthChecksAndRestartPolicies() {
         for (String name : List.of("postgres", "kafka", "credits-service", "jobs-service", "payments-service",
@@ -171,7 +201,7 @@ class ComposeFileTest {
         Files.writeString(project.resolve(".env"), env);
         for (String dir : List.of("credits-service/target/quarkus-app", "jobs-service/target/quarkus-app",
                 "payments-service/target/quarkus-app", "presence-service/target/quarkus-app", "docker",
-                "gateway", "compose/postgres-init", "dev-support/kafka")) {
+                "gateway", "compose/postgres-init", "dev-support/kafka", "dev-support/postgres")) {
             Files.createDirectories(project.resolve(dir));
         }
         List<String> full = new ArrayList<>(command);

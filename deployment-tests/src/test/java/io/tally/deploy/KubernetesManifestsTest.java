@@ -170,7 +170,9 @@ class KubernetesManifestsTest {
         String guide = Files.readString(RepositoryRoot.resolve("docs/operations.md"));
         Set<String> secrets = new HashSet<>();
         for (Map<String, Object> deployment : render("prod").ofKind("Deployment")) {
-            for (Map<String, Object> variable : maps(firstContainer(deployment), "env")) {
+            List<Map<String, Object>> variables = new ArrayList<>(maps(firstContainer(deployment), "env"));
+            maps(deployment, "spec", "template", "spec", "initContainers").forEach(init -> variables.addAll(maps(init, "env")));
+            for (Map<String, Object> variable : variables) {
                 String secret = string(variable, "valueFrom", "secretKeyRef", "name");
                 if (secret != null) {
                     secrets.add(secret);
@@ -179,7 +181,7 @@ class KubernetesManifestsTest {
             maps(deployment, "spec", "template", "spec", "volumes").stream()
                     .map(volume -> string(volume, "secret", "secretName")).filter(s -> s != null).forEach(secrets::add);
         }
-        assertThat(secrets).contains("tally-jwt", "tally-webhooks", "tally-db-credits")
+        assertThat(secrets).contains("tally-jwt", "tally-webhooks", "tally-db-credits", "tally-db-credits-owner")
                 .allSatisfy(secret -> assertThat(guide).contains("`" + secret + "`"));
     }
 
@@ -274,6 +276,13 @@ class KubernetesManifestsTest {
             assertThat(map(container, "resources", "requests")).containsKeys("cpu", "memory");
             assertThat(map(container, "resources", "limits")).containsKeys("cpu", "memory");
             assertThat(maps(container, "volumeMounts")).extracting(m -> m.get("mountPath")).contains("/tmp");
+            for (Map<String, Object> init : maps(pod, "initContainers")) {
+                assertThat(at(init, "securityContext", "readOnlyRootFilesystem")).as("init container of %s",
+                        name(deployment)).isEqualTo(true);
+                assertThat(at(init, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+                assertThat(map(init, "resources", "limits")).containsKeys("cpu", "memory");
+                assertThat(maps(init, "volumeMounts")).extracting(m -> m.get("mountPath")).contains("/tmp");
+            }
         }
     }
 
@@ -349,7 +358,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void databaseRolesTakeTheirPasswordsFromTheSecretsTheServicesRead(String overlay) {
+    void databaseRolesTakeTheirPasswordsFromTheSecretsThePodsRead(String overlay) {
         KustomizeRender render = render(overlay);
         Map<String, Object> cluster = render.ofKind("Cluster").get(0);
         assertThat(name(cluster)).as("the host in tally-config is <cluster>-rw")
@@ -359,12 +368,47 @@ class KubernetesManifestsTest {
             rolesToSecrets.put(string(role, "name"), string(role, "passwordSecret", "name"));
         }
         for (String service : ServiceSettings.SERVICES) {
-            Map<String, Object> container = firstContainer(render.named("Deployment", service + "-service"));
-            String secret = maps(container, "env").stream().filter(v -> "TALLY_DB_PASSWORD".equals(v.get("name")))
-                    .map(v -> string(v, "valueFrom", "secretKeyRef", "name")).findFirst().orElseThrow();
-            assertThat(rolesToSecrets).containsEntry("tally_" + service, secret);
-            assertThat(cluster.toString()).contains("CREATE SCHEMA " + service + " AUTHORIZATION tally_" + service);
+            Map<String, Object> deployment = render.named("Deployment", service + "-service");
+            assertThat(rolesToSecrets).containsEntry("tally_" + service,
+                    secretOf(firstContainer(deployment), "TALLY_DB_PASSWORD"));
+            assertThat(rolesToSecrets).containsEntry("tally_" + service + "_owner",
+                    secretOf(migrateContainer(deployment), "TALLY_DB_OWNER_PASSWORD"));
+            assertThat(cluster.toString()).contains("CREATE SCHEMA " + service + " AUTHORIZATION tally_" + service + "_owner");
         }
+    }
+
+    /** docs/architecture.md, "Trust": a service never holds the password of the role that may change its schema. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void anInitContainerMigratesAsTheOwnerAndTheServiceRunsWithoutItsPassword(String overlay) {
+        KustomizeRender render = render(overlay);
+        for (String service : ServiceSettings.SERVICES) {
+            Map<String, Object> deployment = render.named("Deployment", service + "-service");
+            Map<String, Object> migrate = migrateContainer(deployment);
+            Map<String, Object> container = firstContainer(deployment);
+            assertThat(migrate.get("command").toString()).contains("io.tally.common.db.MigrateSchema");
+            assertThat(migrate.get("image")).as("the init container runs the service's image")
+                    .isEqualTo(container.get("image"));
+            assertThat(secretOf(migrate, "TALLY_DB_USER")).as("the role the migration grants to")
+                    .isEqualTo(secretOf(container, "TALLY_DB_USER"));
+            assertThat(maps(container, "env")).extracting(variable -> variable.get("name").toString())
+                    .noneMatch(name -> name.contains("OWNER"));
+            assertThat(maps(container, "env")).anySatisfy(variable -> assertThat(variable)
+                    .containsEntry("name", "TALLY_MIGRATIONS_AT_START").containsEntry("value", "false"));
+        }
+    }
+
+    private static Map<String, Object> migrateContainer(Map<String, Object> deployment) {
+        List<Map<String, Object>> init = maps(deployment, "spec", "template", "spec", "initContainers");
+        assertThat(init).as("init containers of %s", name(deployment)).hasSize(1);
+        assertThat(init.get(0)).containsEntry("name", "migrate");
+        return init.get(0);
+    }
+
+    private static String secretOf(Map<String, Object> container, String variable) {
+        return maps(container, "env").stream().filter(v -> variable.equals(v.get("name")))
+                .map(v -> string(v, "valueFrom", "secretKeyRef", "name")).findFirst()
+                .orElseThrow(() -> new AssertionError(variable + " is not set from a Secret in " + container.get("name")));
     }
 
     static List<Map<String, Object>> apiDeployments(KustomizeRender render) {

@@ -1,5 +1,7 @@
 package io.tally.common.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,5 +24,14 @@ public final class RepositoryRoot {
 
     public static Path resolve(String relative) {
         return find().resolve(relative);
+    }
+
+    /** A file of the checkout, as text. */
+    public static String read(String relative) {
+        try {
+            return Files.readString(resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

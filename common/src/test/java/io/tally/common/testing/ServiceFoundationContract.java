@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every service must do from its first start: answer health, migrate into its own schema, be unable to
- * touch another service's schema, publish OpenAPI and metrics. Each service's test extends this with
+ * What every service must do from its first start: answer health, migrate into its own schema, run as a role that
+ * may change rows but not the schema, be unable to touch another service's schema, publish OpenAPI and metrics. Each service's test extends this with
  * {@code @QuarkusTest}.
  */
 public abstract class ServiceFoundationContract {
@@ -44,6 +44,29 @@ public abstract class ServiceFoundationContract {
                  WHERE table_schema = $1 AND table_name IN ('outbox', 'inbox', 'idempotency_keys', 'rate_limit_windows')
                 """, serviceName)).isEqualTo(4);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
+    }
+
+    /** docs/architecture.md, "Trust": the owner role migrates; the role the service runs as has DML only. */
+    @Test
+    void theServiceRunsAsARoleThatMayChangeRowsButNotItsSchema() {
+        assertThat(TestSql.count(pool, """
+                SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = $1 AND c.relkind = 'r' AND pg_get_userbyid(c.relowner) <> current_user
+                """, serviceName)).as("tables in the schema, owned by the owner role").isPositive();
+        assertThat(TestSql.count(pool, """
+                SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = $1 AND pg_get_userbyid(c.relowner) = current_user
+                """, serviceName)).as("objects the service's own role owns").isZero();
+        assertThatThrownBy(() -> TestSql.execute(pool, "ALTER TABLE outbox ADD COLUMN sneaky int"))
+                .hasMessageContaining("must be owner");
+        assertThatThrownBy(() -> TestSql.execute(pool, "ALTER TABLE outbox DISABLE TRIGGER ALL"))
+                .hasMessageContaining("must be owner");
+        assertThatThrownBy(() -> TestSql.execute(pool, "TRUNCATE idempotency_keys"))
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> TestSql.execute(pool, "CREATE TABLE sneaky (id int)"))
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> TestSql.execute(pool, "DELETE FROM flyway_schema_history"))
+                .hasMessageContaining("permission denied");
     }
 
     @Test

@@ -90,23 +90,35 @@ public class TestContainers implements LauncherSessionListener {
                 .asCompatibleSubstituteFor(compatibleWith);
     }
 
-    /** As ./dev's prepare_database: one login role per schema (password = role name, test only), owning it. */
+    /**
+     * As ./dev's prepare_database: per schema, the owner and runtime roles of dev-support/postgres/service-schema.sql
+     * (the same script, its psql variables filled in here; passwords = role names, test only).
+     */
     private static void prepareDatabase(PostgreSQLContainer database) {
+        String script = RepositoryRoot.read("dev-support/postgres/service-schema.sql");
         try (Connection connection = DriverManager.getConnection(database.getJdbcUrl(), database.getUsername(),
                 database.getPassword()); Statement sql = connection.createStatement()) {
             String db = database.getDatabaseName();
             sql.execute("REVOKE ALL ON DATABASE " + db + " FROM PUBLIC");
             sql.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
             for (String schema : SCHEMAS) {
-                String role = "tally_" + schema;
-                sql.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + role + "'");
-                sql.execute("CREATE SCHEMA " + schema + " AUTHORIZATION " + role);
-                sql.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + db + " TO " + role);
-                sql.execute("ALTER ROLE " + role + " IN DATABASE " + db + " SET search_path = " + schema);
+                String owner = "tally_" + schema + "_owner";
+                String runtime = "tally_" + schema;
+                sql.execute(withPsqlVariables(script, Map.of("schema", schema, "owner", owner, "owner_password", owner,
+                        "runtime", runtime, "runtime_password", runtime)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the test database: " + e.getMessage(), e);
         }
+    }
+
+    /** psql's :'name' (a variable as a quoted literal), which JDBC does not know. */
+    private static String withPsqlVariables(String script, Map<String, String> values) {
+        String filled = script;
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            filled = filled.replace(":'" + value.getKey() + "'", "'" + value.getValue().replace("'", "''") + "'");
+        }
+        return filled;
     }
 
     /**
@@ -122,6 +134,8 @@ public class TestContainers implements LauncherSessionListener {
                 // The same address inside the container (the broker listens on every interface) and on this host
                 // (the port is published on it).
                 .withEnv("KAFKA_ADVERTISED", "localhost:" + port)
+                // Exposed, so that Docker honours the binding below (it ignores bindings of ports not exposed).
+                .withExposedPorts(port)
                 .withCreateContainerCmdModifier(command -> command
                         .withEntrypoint("/bin/bash", "/opt/tally/kafka/start-broker.sh")
                         .getHostConfig().withPortBindings(PortBinding.parse(port + ":" + port)))
