@@ -106,6 +106,7 @@ class ComposeStackIT {
         values.put("TALLY_JWT_ISSUER", TestTokens.ISSUER);
         values.put("TALLY_JWT_PUBLIC_KEY_FILE", ServiceProcess.testPublicKey().toString());
         values.put("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET);
+        values.put("TALLY_STRIPE_LIVEMODE", "false");
         values.put("TALLY_PAYMENTS_DEMO_CATALOGUE", "true");
         values.put("TALLY_IMAGE_TAG", "it");
         // The images ./dev test chose (built here where no registry is reachable); the shell wins over the file anyway.

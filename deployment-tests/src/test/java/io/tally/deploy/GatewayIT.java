@@ -55,7 +55,7 @@ class GatewayIT {
                 "credits", Map.of(),
                 "jobs", Map.of("TALLY_JOBS_RATE_LIMIT_PER_IP", Integer.toString(JOBS_PER_IP),
                         "TALLY_JOBS_RATE_LIMIT_PER_USER", "100"),
-                "payments", Map.of("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET,
+                "payments", Map.of("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET, "TALLY_STRIPE_LIVEMODE", "false",
                         "TALLY_PAYMENTS_DEMO_CATALOGUE", "true"),
                 "presence", Map.of());
         List<CompletableFuture<Void>> starts = new ArrayList<>();

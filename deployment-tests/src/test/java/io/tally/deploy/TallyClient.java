@@ -74,7 +74,7 @@ final class TallyClient {
         JsonNode payment = JSON.readTree(checkout.body());
 
         // Whitespace and key order a JSON re-encoder would change: the signature covers these exact bytes.
-        String body = "{\"id\": \"evt_it_" + UUID.randomUUID() + "\", \"type\": \"payment_intent.succeeded\",\n"
+        String body = "{\"id\": \"evt_it_" + UUID.randomUUID() + "\", \"type\": \"payment_intent.succeeded\", \"livemode\": false,\n"
                 + "  \"data\": {\"object\": {\"id\": \"pi_it_" + UUID.randomUUID() + "\", \"amount_received\": "
                 + popular.get("priceMinor").asLong() + ", \"currency\": \"thb\",\n"
                 + "    \"metadata\": {\"tally_reference\": \"" + payment.get("reference").asText() + "\"}}}}";

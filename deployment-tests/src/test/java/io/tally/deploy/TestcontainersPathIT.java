@@ -32,6 +32,9 @@ class TestcontainersPathIT {
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = maven.environment();
         DEV_TEST_ENVIRONMENT.forEach(environment::remove);
+        // The local broker's credentials too: the run makes its own for the container.
+        environment.keySet().removeIf(name -> name.startsWith("TALLY_KAFKA_") && name.endsWith("PASSWORD")
+                || name.startsWith("TALLY_KAFKA_PASSWORD_"));
         String base = System.getenv("TALLY_BASE_IMAGE");
         if (base != null && base.startsWith("tally-local/")) {
             // No registry here: Testcontainers' own helpers are not pulled (the session stops what it started).

@@ -28,7 +28,8 @@ final class Stack implements AutoCloseable {
                     "TALLY_JOBS_QUEUE_LEASE_SWEEP_EVERY", "250ms", "TALLY_JOBS_QUEUE_MAX_RUNNING_PER_USER", "20",
                     // every simulated client comes from 127.0.0.1: the per-IP limit would only measure the test
                     "TALLY_JOBS_RATE_LIMIT_PER_IP", "1000000", "TALLY_JOBS_RATE_LIMIT_PER_USER", "100000"),
-            "payments", Map.of("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET, "TALLY_PAYMENTS_DEMO_CATALOGUE", "true"),
+            "payments", Map.of("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET, "TALLY_STRIPE_LIVEMODE", "false",
+                    "TALLY_PAYMENTS_DEMO_CATALOGUE", "true"),
             "presence", Map.of("TALLY_PRESENCE_TIMEOUT", PRESENCE_TIMEOUT_SECONDS + "s",
                     "TALLY_PRESENCE_SWEEP_EVERY", "500ms", "TALLY_PRESENCE_FLUSH_EVERY", "200ms",
                     "TALLY_PRESENCE_MIN_HEARTBEAT_INTERVAL", "200ms", "TALLY_PRESENCE_HEARTBEAT_WRITE_EVERY", "1s"));

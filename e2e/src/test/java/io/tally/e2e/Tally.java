@@ -90,14 +90,14 @@ final class Tally {
     }
 
     static String succeeded(Purchase purchase) {
-        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":"
+        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment_intent.succeeded\",\"livemode\":false,\"data\":{\"object\":"
                 + "{\"id\":\"" + purchase.intentId() + "\",\"object\":\"payment_intent\",\"amount\":" + purchase.amountMinor()
                 + ",\"amount_received\":" + purchase.amountMinor() + ",\"currency\":\"" + purchase.currency().toLowerCase()
                 + "\",\"status\":\"succeeded\",\"metadata\":{\"tally_reference\":\"" + purchase.reference() + "\"}}}}";
     }
 
     static String fullyRefunded(Purchase purchase) {
-        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"charge.refunded\",\"data\":{\"object\":"
+        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"charge.refunded\",\"livemode\":false,\"data\":{\"object\":"
                 + "{\"id\":\"ch_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"charge\","
                 + "\"payment_intent\":\"" + purchase.intentId() + "\",\"amount\":" + purchase.amountMinor()
                 + ",\"amount_refunded\":" + purchase.amountMinor() + ",\"refunded\":true}}}";

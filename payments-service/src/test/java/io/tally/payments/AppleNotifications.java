@@ -36,10 +36,15 @@ final class AppleNotifications {
     }
 
     static Delivery notification(String type, String transactionJson, List<TestCertificates> chain) {
+        return notification(type, transactionJson, chain, BUNDLE_ID);
+    }
+
+    /** A notification about the app {@code bundleId}, signed by the chain. */
+    static Delivery notification(String type, String transactionJson, List<TestCertificates> chain, String bundleId) {
         String signedTransaction = sign(transactionJson, chain);
         String payload = "{\"notificationType\":\"" + type + "\",\"notificationUUID\":\"" + UUID.randomUUID()
                 + "\",\"version\":\"2.0\",\"signedDate\":" + Instant.now().toEpochMilli()
-                + ",\"data\":{\"bundleId\":\"" + BUNDLE_ID + "\",\"environment\":\"Sandbox\",\"signedTransactionInfo\":\""
+                + ",\"data\":{\"bundleId\":\"" + bundleId + "\",\"environment\":\"Sandbox\",\"signedTransactionInfo\":\""
                 + signedTransaction + "\"}}";
         return new Delivery("apple", "{\"signedPayload\":\"" + sign(payload, chain) + "\"}", Map.of());
     }

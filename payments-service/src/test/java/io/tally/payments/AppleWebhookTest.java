@@ -89,4 +89,47 @@ class AppleWebhookTest {
                 .post().then().statusCode(200).body("outcome", equalTo("mismatch"));
         assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("pending");
     }
+
+    @Test
+    void aGenuineNotificationForAnotherAppIsRefused() {
+        String user = PaymentsApi.newUser("iphone-other-app");
+        PaymentsApi.Pending payment = PaymentsApi.pending(user, "usd-starter", "apple");
+
+        // Signed through Apple's chain all right, but about somebody else's app.
+        AppleNotifications.notification("ONE_TIME_CHARGE",
+                        AppleNotifications.transaction("t-" + UUID.randomUUID(), payment.reference(), "usd-starter"),
+                        AppleNotifications.genuine(), "com.somebody.else")
+                .post().then().statusCode(400).body("type", equalTo("https://tally.dev/problems/invalid-signature"))
+                .body("detail", containsString("another app"));
+        assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("pending");
+    }
+
+    @Test
+    void aLeafWithoutApplesMarkerExtensionIsRefused() {
+        String user = PaymentsApi.newUser("iphone-unmarked");
+        PaymentsApi.Pending payment = PaymentsApi.pending(user, "usd-starter", "apple");
+
+        AppleNotifications.notification("ONE_TIME_CHARGE",
+                        AppleNotifications.transaction("t-" + UUID.randomUUID(), payment.reference(), "usd-starter"),
+                        AppleNotifications.chain("apple", "apple-plain-leaf"))
+                .post().then().statusCode(400).body("detail", containsString("marker extensions"));
+        assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("pending");
+    }
+
+    @Test
+    void anX5cHeaderOfNonStringsOrGarbageIsA400ProblemNotA500() {
+        String payload = base64Url("{\"notificationType\":\"ONE_TIME_CHARGE\"}");
+        for (String x5c : List.of("[1, 2, 3]", "[{\"a\": 1}, [], null]", "\"MIIB\"", "[\"not base64!\", \"x\", \"y\"]",
+                "[\"QUJD\", \"QUJD\", \"QUJD\"]")) {
+            String header = base64Url("{\"alg\":\"ES256\",\"x5c\":" + x5c + "}");
+            new Delivery("apple", "{\"signedPayload\":\"" + header + "." + payload + ".c2ln\"}", java.util.Map.of())
+                    .post().then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://tally.dev/problems/invalid-signature"));
+        }
+    }
+
+    private static String base64Url(String json) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

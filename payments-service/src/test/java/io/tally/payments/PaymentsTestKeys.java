@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Generates the keys the provider tests sign with, before the service starts: an App Store-like CA (root,
- * intermediate, leaf, an expired leaf, and a stranger's CA) and a Google-like RSA key published as a JWKS. The
+ * intermediate, leaf, an expired leaf, a leaf without Apple's marker extension, and a stranger's CA) and a Google-like RSA key published as a JWKS. The
  * service's %test configuration points at the files written here (target/payments-test-keys).
  */
 public class PaymentsTestKeys implements QuarkusTestResourceLifecycleManager {
@@ -29,6 +29,7 @@ public class PaymentsTestKeys implements QuarkusTestResourceLifecycleManager {
         TestCertificates intermediate = root.issueIntermediate("Tally Test Apple WWDR");
         TestCertificates leaf = intermediate.issueLeaf("Tally Test App Store Signing", Instant.now().plus(365, ChronoUnit.DAYS));
         TestCertificates expiredLeaf = intermediate.issueLeaf("Tally Test Expired Signing", Instant.now().minus(1, ChronoUnit.HOURS));
+        TestCertificates plainLeaf = intermediate.issuePlainLeaf("Tally Test Signing Without Apple's Marker");
         TestCertificates strangerRoot = TestCertificates.root("Somebody Else Root CA");
         TestCertificates strangerIntermediate = strangerRoot.issueIntermediate("Somebody Else WWDR");
         TestCertificates strangerLeaf = strangerIntermediate.issueLeaf("Somebody Else Signing", Instant.now().plus(365, ChronoUnit.DAYS));
@@ -36,6 +37,7 @@ public class PaymentsTestKeys implements QuarkusTestResourceLifecycleManager {
         save("apple-intermediate", intermediate);
         save("apple-leaf", leaf);
         save("apple-expired-leaf", expiredLeaf);
+        save("apple-plain-leaf", plainLeaf);
         save("stranger-root", strangerRoot);
         save("stranger-intermediate", strangerIntermediate);
         save("stranger-leaf", strangerLeaf);

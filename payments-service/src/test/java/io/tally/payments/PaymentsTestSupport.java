@@ -41,9 +41,10 @@ final class PaymentsTestSupport {
         }
     }
 
+    /** Logged deliveries whose body (or, for a refused one, its first 2 KB) contains the fragment. */
     static long deliveries(Pool pool, String provider, String outcome, String bodyFragment) {
         return TestSql.count(pool, "SELECT count(*) FROM webhook_deliveries WHERE provider = $1 AND outcome = $2 "
-                + "AND strpos(raw_payload, $3) > 0", provider, outcome, bodyFragment);
+                + "AND strpos(coalesce(raw_payload, body_excerpt), $3) > 0", provider, outcome, bodyFragment);
     }
 
     static long illegalTransitions(Pool pool, UUID paymentId) {

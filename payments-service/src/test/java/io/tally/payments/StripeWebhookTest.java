@@ -224,4 +224,23 @@ class StripeWebhookTest {
         assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("failed");
         assertThat(PaymentsTestSupport.illegalTransitions(pool, payment.id())).isEqualTo(1);
     }
+
+    @Test
+    void aLiveModeEventIsRefusedByATestModeDeploymentAndAnEventWithoutAModeToo() {
+        String user = PaymentsApi.newUser("livemode");
+        PaymentsApi.Pending payment = PaymentsApi.pending(user, "thb-starter", "stripe");
+        Event live = StripeWebhooks.succeeded(StripeWebhooks.newIntentId(), payment.reference(), 99_00, "thb");
+        live.setLivemode(true);
+
+        StripeWebhooks.signed(live).post().then().statusCode(400)
+                .body("type", equalTo("https://tally.dev/problems/malformed-webhook"))
+                .body("detail", org.hamcrest.Matchers.containsString("live-mode event"));
+        Event modeless = StripeWebhooks.succeeded(StripeWebhooks.newIntentId(), payment.reference(), 99_00, "thb");
+        modeless.setLivemode(null);
+        StripeWebhooks.signed(modeless).post().then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("livemode"));
+
+        assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("pending");
+        assertThat(PaymentsTestSupport.confirmations(pool, payment.id())).isZero();
+    }
 }

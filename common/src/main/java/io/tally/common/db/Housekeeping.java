@@ -9,13 +9,16 @@ import io.tally.common.idempotency.IdempotencyConfig;
 import io.tally.common.idempotency.IdempotencyRepository;
 import io.tally.common.inbox.InboxRepository;
 import io.tally.common.ratelimit.RateLimiter;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Prunes what the backbone accumulates: old inbox ids, expired idempotency keys and rate-limit windows (outbox
- * rows leave as they are published). One replica at a time, in bounded batches so no prune holds long locks; a
+ * rows leave as they are published), then what the service's {@link HousekeepingTask}s prune. One replica at a time, in bounded batches so no prune holds long locks; a
  * pass goes on batch after batch while there is a backlog, so pruning keeps up with any write rate.
  */
 @ApplicationScoped
@@ -29,17 +32,19 @@ public class Housekeeping {
     private final RateLimiter rateLimiter;
     private final IdempotencyConfig idempotencyConfig;
     private final Config config;
+    private final List<HousekeepingTask> tasks;
     private final String lockName;
 
     public Housekeeping(io.vertx.mutiny.sqlclient.Pool pool, InboxRepository inbox, IdempotencyRepository idempotency,
                         RateLimiter rateLimiter, IdempotencyConfig idempotencyConfig, Config config,
-                        ServiceConfig service) {
+                        ServiceConfig service, Instance<HousekeepingTask> tasks) {
         this.pool = pool;
         this.inbox = inbox;
         this.idempotency = idempotency;
         this.rateLimiter = rateLimiter;
         this.idempotencyConfig = idempotencyConfig;
         this.config = config;
+        this.tasks = tasks.stream().toList();
         this.lockName = "tally." + service.name() + ".housekeeping";
     }
 
@@ -71,7 +76,16 @@ public class Housekeeping {
                         : inbox.prune(conn, config.inboxRetention(), batch)
                                 .flatMap(a -> idempotency.prune(conn, idempotencyConfig.ttl(), batch)
                                         .flatMap(b -> rateLimiter.pruneExpired(conn)
-                                                .map(c -> new Round(a + b + c, a == batch || b == batch))))));
+                                                .flatMap(c -> tasksFrom(0, conn, batch, new Round(a + b + c,
+                                                        a == batch || b == batch)))))));
+    }
+
+    private Uni<Round> tasksFrom(int index, SqlClient conn, int batch, Round soFar) {
+        if (index == tasks.size()) {
+            return Uni.createFrom().item(soFar);
+        }
+        return tasks.get(index).prune(conn, batch).flatMap(removed -> tasksFrom(index + 1, conn, batch,
+                new Round(soFar.removed() + removed, soFar.full() || removed == batch)));
     }
 
     /** @param full whether some table filled its batch, so more may be waiting */

@@ -1,13 +1,18 @@
 package io.tally.common.testing;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Frame;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -60,10 +65,33 @@ public final class BrokerControl {
             return;
         }
         docker.startContainerCmd(containerId).exec();
-        Awaitility.await("the broker container back").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try (Admin admin = Admin.create(TestKafka.adminClient())) {
-                return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
-            }
-        });
+        try {
+            Awaitility.await("the broker container back").atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+                try (Admin admin = Admin.create(TestKafka.adminClient())) {
+                    return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + describe(docker, containerId), e);
+        }
+    }
+
+    /** The container's state and the end of its log, for a broker that did not come back. */
+    private static String describe(DockerClient docker, String containerId) {
+        InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(containerId).exec().getState();
+        StringBuilder log = new StringBuilder();
+        try {
+            docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(60)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            log.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "broker container " + containerId + ": running=" + state.getRunning() + ", exit code="
+                + state.getExitCodeLong() + ", error=" + state.getError() + "; its log ends with:\n" + log;
     }
 }

@@ -43,6 +43,22 @@ public interface PaymentsConfig {
         @WithDefault("2")
         int maxConcurrentBatches();
 
+        /**
+         * Refused deliveries logged per sender address and {@link #refusalWindow()}. Beyond it the address is
+         * answered 429 at once, before any signature check or database write, until the window is over (counted
+         * as tally_payments_webhooks_throttled_total). A provider's deliveries are signed and are never refused in
+         * numbers like this; a flood of forged ones is.
+         */
+        @WithDefault("30")
+        int refusalsPerAddress();
+
+        /** The window the refusal budget counts in; each address's budget starts again with the next one. */
+        @WithDefault("1m")
+        Duration refusalWindow();
+
+        /** How long logged deliveries are kept: those whose signature held, and refused ones. */
+        Retention retention();
+
         Stripe stripe();
 
         /** PromptPay gateway: HMAC-SHA256 of timestamp + body. */
@@ -56,6 +72,16 @@ public interface PaymentsConfig {
         Google google();
     }
 
+    interface Retention {
+        /** Deliveries whose signature held: the record of what each provider told Tally. */
+        @WithDefault("400d")
+        Duration accepted();
+
+        /** Refused deliveries (metadata only): long enough to investigate an attack or a misconfiguration. */
+        @WithDefault("14d")
+        Duration refused();
+    }
+
     interface Stripe {
         /**
          * Endpoint signing secrets ({@code whsec_…}). While rotating, list the new and the old one: a delivery
@@ -66,6 +92,12 @@ public interface PaymentsConfig {
         /** How far the signed timestamp may be from now (Stripe's own libraries use 5 minutes). */
         @WithDefault("5m")
         Duration tolerance();
+
+        /**
+         * Whether this deployment takes live payments (true) or Stripe's test mode (false): an event whose
+         * {@code livemode} differs is refused, so a test-mode event can never credit a live account or the reverse.
+         */
+        boolean livemode();
     }
 
     interface Hmac {
@@ -80,12 +112,14 @@ public interface PaymentsConfig {
         /** PEM file of the root certificate the {@code x5c} chain must end in (Apple Root CA - G3 in production). */
         Optional<String> rootCertificate();
 
-        /** The app's bundle id; notifications for other apps are refused. */
+        /**
+         * The app's bundle id; notifications for other apps are refused. Required once a root certificate enables
+         * Apple: the service refuses to start without it.
+         */
         Optional<String> bundleId();
 
-        /** Accepted environments: Production, Sandbox. */
-        @WithDefault("Production")
-        List<String> environments();
+        /** Accepted environments, Production and/or Sandbox. Required once Apple is enabled, like the bundle id. */
+        Optional<List<String>> environments();
 
         /** Require Apple's marker extensions on the leaf and intermediate certificates, as Apple's library does. */
         @WithDefault("true")

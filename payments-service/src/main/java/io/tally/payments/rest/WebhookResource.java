@@ -37,6 +37,9 @@ public class WebhookResource {
                                                 @Context HttpServerRequest http) {
         Map<String, String> headers = new HashMap<>();
         http.headers().forEach(entry -> headers.put(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue()));
-        return receiver.receive(new WebhookRequest(provider, headers, body == null ? new byte[0] : body, Instant.now()));
+        // The sender as resolved by the HTTP layer: the client a trusted proxy (the gateway) forwarded, else the peer.
+        String sender = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        return receiver.receive(new WebhookRequest(provider, headers, body == null ? new byte[0] : body, Instant.now(),
+                sender));
     }
 }

@@ -14,7 +14,8 @@ import java.util.Locale;
  * Stripe: {@code Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]}, where v1 is HMAC-SHA256 of
  * {@code t + "." + raw body} under the endpoint secret. Several v1 values (Stripe sends one per active secret
  * while you roll it) and several configured secrets are accepted. The PaymentIntent carries our payment reference
- * in {@code metadata.tally_reference}; later events name it by the PaymentIntent id.
+ * in {@code metadata.tally_reference}; later events name it by the PaymentIntent id. An event from the other mode
+ * (its {@code livemode} is not the configured one) is refused: test-mode payments are free to make.
  */
 @Singleton
 public class StripeVerifier implements WebhookVerifier {
@@ -37,6 +38,7 @@ public class StripeVerifier implements WebhookVerifier {
     public ProviderEvent verify(WebhookRequest request) {
         verifySignature(request);
         JsonNode event = WebhookJson.parse(request.body());
+        requireMode(event);
         String id = WebhookJson.text(event, "/id");
         String type = WebhookJson.text(event, "/type");
         JsonNode object = event.at("/data/object");
@@ -54,6 +56,17 @@ public class StripeVerifier implements WebhookVerifier {
                             + WebhookJson.optionalText(object, "/status") + ": the chargeback stands");
             default -> ProviderEvent.ignored(provider(), id, type, "event type not used by Tally");
         };
+    }
+
+    private void requireMode(JsonNode event) {
+        JsonNode livemode = event.get("livemode");
+        if (livemode == null || !livemode.isBoolean()) {
+            throw WebhookRejected.malformed("missing or non-boolean livemode");
+        }
+        if (livemode.booleanValue() != config.livemode()) {
+            throw WebhookRejected.malformed((livemode.booleanValue() ? "a live-mode" : "a test-mode")
+                    + " event, and this deployment takes " + (config.livemode() ? "live" : "test") + "-mode events only");
+        }
     }
 
     private ProviderEvent paymentIntent(String id, String type, JsonNode intent, Kind kind) {

@@ -13,46 +13,71 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The log of every webhook delivery: what arrived, whether its signature held, and what became of it. */
+/**
+ * The log of every webhook delivery: what arrived, from where, whether its signature held, and what became of it. A
+ * delivery whose signature held keeps its whole body (the provider's own record of a payment); a refused one keeps
+ * only its size, SHA-256, first 2 KB and sender, so refusals cannot fill the database.
+ */
 @ApplicationScoped
 public class WebhookDeliveries {
 
     private static final String INSERT = """
             INSERT INTO webhook_deliveries (provider, event_id, event_type, payment_id, signature_valid, outcome,
-                                            detail, raw_payload, received_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                            detail, raw_payload, received_at, body_bytes, body_sha256, body_excerpt,
+                                            remote_address)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             RETURNING id""";
 
     /** Ids are assigned in ordinal order, so the sorted ids map back to the rows in order. */
     private static final String INSERT_ALL = """
             INSERT INTO webhook_deliveries (provider, event_id, event_type, payment_id, signature_valid, outcome,
-                                            detail, raw_payload, received_at)
-            SELECT provider, event_id, event_type, payment_id, true, outcome, detail, raw_payload, received_at
+                                            detail, raw_payload, received_at, body_bytes, body_sha256, remote_address)
+            SELECT provider, event_id, event_type, payment_id, true, outcome, detail, raw_payload, received_at,
+                   body_bytes, body_sha256, remote_address
               FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                          $8::timestamptz[]) WITH ORDINALITY
-                   AS d (provider, event_id, event_type, payment_id, outcome, detail, raw_payload, received_at, n)
+                          $8::timestamptz[], $9::int[], $10::text[], $11::text[]) WITH ORDINALITY
+                   AS d (provider, event_id, event_type, payment_id, outcome, detail, raw_payload, received_at,
+                         body_bytes, body_sha256, remote_address, n)
              ORDER BY n
             RETURNING id""";
 
     private static final String RECENT = """
             SELECT id, provider, event_id, event_type, payment_id, signature_valid, outcome, detail, raw_payload,
-                   received_at, processed_at
+                   body_bytes, body_sha256, body_excerpt, remote_address, received_at, processed_at
               FROM webhook_deliveries
              WHERE ($1::text IS NULL OR outcome = $1) AND ($2::text IS NULL OR provider = $2) AND id < $3
              ORDER BY id DESC
              LIMIT $4""";
 
-    /** A logged delivery, as the admin report shows it. */
+    /**
+     * A logged delivery, as the admin report shows it.
+     *
+     * @param rawPayload  the whole body, for a delivery whose signature held; null for a refusal
+     * @param bodyExcerpt the first 2 KB of a refused body; null otherwise
+     */
     public record Delivery(long id, String provider, String eventId, String eventType, UUID paymentId,
                            boolean signatureValid, Outcome.Kind outcome, String detail, String rawPayload,
+                           Integer bodyBytes, String bodySha256, String bodyExcerpt, String remoteAddress,
                            OffsetDateTime receivedAt, OffsetDateTime processedAt) {
     }
 
-    public Uni<Long> log(SqlClient client, WebhookRequest request, String eventId, String eventType,
-                         boolean signatureValid, Outcome outcome) {
-        return client.preparedQuery(INSERT).execute(Tuple.from(new Object[] {request.provider(), truncate(eventId), truncate(eventType),
-                        outcome.paymentId(), signatureValid, outcome.kind().dbValue(), truncate(outcome.detail()),
-                        storable(request.bodyText()), OffsetDateTime.ofInstant(request.receivedAt(), ZoneOffset.UTC)}))
+    /** A delivery whose signature held but that could not be applied: logged whole, the provider will retry it. */
+    public Uni<Long> logUnapplied(SqlClient client, WebhookRequest request, ProviderEvent event, Outcome outcome) {
+        return insert(client, request, event.eventId(), event.type(), true, outcome, storable(request.bodyText()), null);
+    }
+
+    /** A refused delivery: metadata and the body's first 2 KB only. */
+    public Uni<Long> logRefusal(SqlClient client, WebhookRequest request, boolean signatureValid, Outcome outcome) {
+        return insert(client, request, null, null, signatureValid, outcome, null, storable(request.bodyExcerpt()));
+    }
+
+    private Uni<Long> insert(SqlClient client, WebhookRequest request, String eventId, String eventType,
+                             boolean signatureValid, Outcome outcome, String rawPayload, String excerpt) {
+        return client.preparedQuery(INSERT).execute(Tuple.from(new Object[] {request.provider(), truncate(eventId),
+                        truncate(eventType), outcome.paymentId(), signatureValid, outcome.kind().dbValue(),
+                        truncate(outcome.detail()), rawPayload,
+                        OffsetDateTime.ofInstant(request.receivedAt(), ZoneOffset.UTC), request.body().length,
+                        request.bodySha256(), excerpt, request.remoteAddress()}))
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
 
@@ -61,7 +86,7 @@ public class WebhookDeliveries {
                                   List<Outcome> outcomes) {
         int n = requests.size();
         Object[] columns = {new String[n], new String[n], new String[n], new UUID[n], new String[n], new String[n],
-                new String[n], new OffsetDateTime[n]};
+                new String[n], new OffsetDateTime[n], new Integer[n], new String[n], new String[n]};
         for (int i = 0; i < n; i++) {
             ((String[]) columns[0])[i] = requests.get(i).provider();
             ((String[]) columns[1])[i] = truncate(events.get(i).eventId());
@@ -71,6 +96,9 @@ public class WebhookDeliveries {
             ((String[]) columns[5])[i] = truncate(outcomes.get(i).detail());
             ((String[]) columns[6])[i] = storable(requests.get(i).bodyText());
             ((OffsetDateTime[]) columns[7])[i] = OffsetDateTime.ofInstant(requests.get(i).receivedAt(), ZoneOffset.UTC);
+            ((Integer[]) columns[8])[i] = requests.get(i).body().length;
+            ((String[]) columns[9])[i] = requests.get(i).bodySha256();
+            ((String[]) columns[10])[i] = requests.get(i).remoteAddress();
         }
         return client.preparedQuery(INSERT_ALL).execute(Tuple.from(columns)).map(rows -> {
             List<Long> ids = new ArrayList<>(n);
@@ -109,6 +137,8 @@ public class WebhookDeliveries {
         return new Delivery(row.getLong("id"), row.getString("provider"), row.getString("event_id"),
                 row.getString("event_type"), row.getUUID("payment_id"), row.getBoolean("signature_valid"),
                 Outcome.Kind.fromDb(row.getString("outcome")), row.getString("detail"), row.getString("raw_payload"),
-                row.getOffsetDateTime("received_at"), row.getOffsetDateTime("processed_at"));
+                row.getInteger("body_bytes"), row.getString("body_sha256"), row.getString("body_excerpt"),
+                row.getString("remote_address"), row.getOffsetDateTime("received_at"),
+                row.getOffsetDateTime("processed_at"));
     }
 }

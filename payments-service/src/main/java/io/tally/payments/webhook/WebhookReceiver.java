@@ -23,10 +23,12 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Receives a webhook: size check, the provider's signature on the raw body, then one transaction that applies the
- * event (at most once) and logs the delivery. Deliveries that arrive together share that transaction (group
- * commit): under load, one commit serves a whole batch. Refused deliveries are logged too, outside any transaction, and
- * change nothing else. A database failure answers 503 so the provider retries later.
+ * Receives a webhook: the sender's refusal budget, size check, the provider's signature on the raw body, then one
+ * transaction that applies the event (at most once) and logs the delivery. Deliveries that arrive together share that
+ * transaction (group commit): under load, one commit serves a whole batch. Refused deliveries are logged too, as
+ * metadata only and outside any transaction, and change nothing else; an address that keeps sending refused
+ * deliveries is answered 429 without further work ({@link RefusalBudget}). A database failure answers 503 so the
+ * provider retries later.
  */
 @ApplicationScoped
 public class WebhookReceiver {
@@ -40,11 +42,12 @@ public class WebhookReceiver {
     private final WebhookDeliveries deliveries;
     private final PaymentsConfig config;
     private final MeterRegistry metrics;
+    private final RefusalBudget refusals;
     private final GroupCommit<Verified, Applied> groupCommit;
 
     public WebhookReceiver(Instance<WebhookVerifier> verifiers, Transactions transactions, Pool pool,
                            PaymentEvents events, WebhookDeliveries deliveries, PaymentsConfig config,
-                           MeterRegistry metrics) {
+                           MeterRegistry metrics, RefusalBudget refusals) {
         this.verifiers = verifiers.stream().collect(Collectors.toUnmodifiableMap(WebhookVerifier::provider,
                 Function.identity()));
         this.transactions = transactions;
@@ -53,6 +56,7 @@ public class WebhookReceiver {
         this.deliveries = deliveries;
         this.config = config;
         this.metrics = metrics;
+        this.refusals = refusals;
         this.groupCommit = new GroupCommit<>(GroupCommit.splittingOnFailure(this::applyTogether,
                 (delivery, failure) -> new Applied(null, failure)), config.webhooks().maxBatchSize(),
                 config.webhooks().maxConcurrentBatches());
@@ -66,6 +70,9 @@ public class WebhookReceiver {
         WebhookVerifier verifier = verifiers.get(request.provider());
         if (verifier == null) {
             throw ProblemException.notFound("Webhook provider " + request.provider());
+        }
+        if (refusals.exhausted(request.remoteAddress())) {
+            return throttled(request);
         }
         int limit = config.webhooks().maxBodyBytes();
         if (request.body().length > limit) {
@@ -96,7 +103,7 @@ public class WebhookReceiver {
             }
             LOG.errorf("Webhook %s from %s not applied: %s", event.eventId(), event.provider(), applied.failure());
             count(request.provider(), Outcome.Kind.ERROR);
-            return deliveries.log(pool, request, event.eventId(), event.type(), true,
+            return deliveries.logUnapplied(pool, request, event,
                             new Outcome(Outcome.Kind.ERROR, null, applied.failure().toString()))
                     .onFailure().recoverWithNull()
                     .chain(() -> Uni.createFrom().failure(new ProblemException(Problem.of(503,
@@ -138,11 +145,25 @@ public class WebhookReceiver {
                 : status == 413 ? "payload-too-large" : "malformed-webhook";
         String title = kind == Outcome.Kind.REJECTED_SIGNATURE ? "Invalid webhook signature"
                 : status == 413 ? "Payload too large" : "Malformed webhook";
+        ProblemException refusal = new ProblemException(Problem.of(status, slug, title, why));
+        if (!refusals.spend(request.remoteAddress())) {
+            return throttled(request); // the budget ran out between the check above and now
+        }
         // Logging a refusal must not turn a 400 into a 500: if even the log fails, the refusal still stands.
-        return deliveries.log(pool, request, null, null, signatureValid, new Outcome(kind, null, why))
+        return deliveries.logRefusal(pool, request, signatureValid, new Outcome(kind, null, why))
                 .onFailure().invoke(e -> LOG.warnf("Refused webhook not logged: %s", e.toString()))
                 .onFailure().recoverWithNull()
-                .chain(() -> Uni.createFrom().failure(new ProblemException(Problem.of(status, slug, title, why))));
+                .chain(() -> Uni.createFrom().failure(refusal));
+    }
+
+    /** An address past its refusal budget: answered at once, nothing verified, nothing written. */
+    private Uni<Receipt> throttled(WebhookRequest request) {
+        long retryAfter = config.webhooks().refusalWindow().toSeconds();
+        metrics.counter("tally.payments.webhooks.throttled", "provider", request.provider()).increment();
+        return Uni.createFrom().failure(new ProblemException(Problem.of(429, "rate-limited", "Too many refused webhooks",
+                "This address sent more refused deliveries than " + request.provider()
+                        + " ever would; retry later").with("retryAfterSeconds", retryAfter),
+                Map.of("Retry-After", Long.toString(retryAfter))));
     }
 
     private void count(String provider, Outcome.Kind outcome) {

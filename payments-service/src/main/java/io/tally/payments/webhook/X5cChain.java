@@ -48,17 +48,20 @@ final class X5cChain {
             jws.setCompactSerialization(compactJws);
             jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                     AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
-            List<X509Certificate> chain = jws.getCertificateChainHeaderValue();
-            if (chain == null || chain.size() != 3) {
-                throw WebhookRejected.signature("the x5c header must hold leaf, intermediate and root");
+            // x5c must be three base64 strings before jose4j reads it: anything else in an unauthenticated header
+            // is the sender's mistake or probe, answered 400, never an exception from deep inside a library.
+            if (!(jws.getHeaders().getObjectHeaderValue("x5c") instanceof List<?> x5c) || x5c.size() != 3
+                    || !x5c.stream().allMatch(String.class::isInstance)) {
+                throw WebhookRejected.signature("the x5c header must hold leaf, intermediate and root, as strings");
             }
+            List<X509Certificate> chain = jws.getCertificateChainHeaderValue();
             validate(chain, at);
             jws.setKey(chain.get(0).getPublicKey());
             if (!jws.verifySignature()) {
                 throw WebhookRejected.signature("the JWS signature does not verify with the leaf certificate");
             }
             return jws.getPayload();
-        } catch (JoseException e) {
+        } catch (JoseException | IllegalArgumentException | ClassCastException e) {
             throw WebhookRejected.signature("not a valid JWS: " + e.getMessage());
         }
     }
