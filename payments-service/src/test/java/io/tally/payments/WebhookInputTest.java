@@ -21,19 +21,19 @@ class WebhookInputTest {
     @Test
     void aValidlySignedBodyThatIsNotJsonIsRefusedAndLogged() {
         String marker = "broken-" + UUID.randomUUID();
-        GatewayWebhooks.signed("promptpay", "{\"eventId\": \"" + marker + "\", oops").post().then().statusCode(400)
+        OpnWebhooks.signed("{\"object\": \"event\", \"id\": \"" + marker + "\", oops").post().then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://tally.dev/problems/malformed-webhook"));
-        assertThat(PaymentsTestSupport.deliveries(pool, "promptpay", "rejected_malformed", marker)).isEqualTo(1);
+        assertThat(PaymentsTestSupport.deliveries(pool, "opn", "rejected_malformed", marker)).isEqualTo(1);
     }
 
     @Test
     void anOversizedBodyIsRefusedWith413AndLogged() {
         String marker = "huge-" + UUID.randomUUID();
-        String body = "{\"eventId\":\"" + marker + "\",\"padding\":\"" + "x".repeat(300_000) + "\"}";
-        GatewayWebhooks.signed("truemoney", body).post().then().statusCode(413)
+        String body = "{\"id\":\"" + marker + "\",\"padding\":\"" + "x".repeat(300_000) + "\"}";
+        OpnWebhooks.signed(body).post().then().statusCode(413)
                 .contentType("application/problem+json");
-        assertThat(PaymentsTestSupport.deliveries(pool, "truemoney", "rejected_malformed", marker)).isEqualTo(1);
+        assertThat(PaymentsTestSupport.deliveries(pool, "opn", "rejected_malformed", marker)).isEqualTo(1);
     }
 
     @Test
@@ -54,8 +54,10 @@ class WebhookInputTest {
     @Test
     void aSignedEventForAnUnknownPaymentChangesNothingAndCanBeRetried() {
         String reference = UUID.randomUUID().toString();
-        Delivery delivery = GatewayWebhooks.signed("promptpay",
-                GatewayWebhooks.body("payment.succeeded", reference, "tx-" + UUID.randomUUID(), 99_00));
+        String chargeId = OpnWebhooks.newChargeId();
+        String charge = OpnWebhooks.charge(chargeId, "promptpay", "successful", 99_00, reference, 0);
+        OpnWebhooks.atOpn(chargeId, charge);
+        Delivery delivery = OpnWebhooks.signed(OpnWebhooks.event("charge.complete", charge));
         delivery.post().then().statusCode(200).body("outcome", equalTo("unknown_payment"));
         delivery.post().then().statusCode(200).body("outcome", equalTo("unknown_payment"));
         assertThat(TestSql.count(pool, "SELECT count(*) FROM webhook_events WHERE event_id IN "

@@ -61,11 +61,8 @@ public interface PaymentsConfig {
 
         Stripe stripe();
 
-        /** PromptPay gateway: HMAC-SHA256 of timestamp + body. */
-        Hmac promptpay();
-
-        /** TrueMoney gateway: HMAC-SHA256 of timestamp + body. */
-        Hmac truemoney();
+        /** Opn Payments (formerly Omise), the gateway PromptPay and TrueMoney Wallet payments go through. */
+        Opn opn();
 
         Apple apple();
 
@@ -100,12 +97,30 @@ public interface PaymentsConfig {
         boolean livemode();
     }
 
-    interface Hmac {
-        /** Shared secrets; list two while rotating. */
-        Optional<List<String>> secrets();
+    interface Opn {
+        /**
+         * The webhook secret from Opn's dashboard (base64, as shown there). While rolling it, list the new and the
+         * old one: Opn signs with both for a day.
+         */
+        Optional<List<String>> webhookSecrets();
 
+        /** The secret key ({@code skey_…}) the charge lookups authenticate with. */
+        Optional<String> secretKey();
+
+        /** Opn's API; a stand-in's in tests. */
+        @WithDefault("https://api.omise.co")
+        String apiUrl();
+
+        /** How long a charge lookup may take before the delivery is answered 503 (Opn then retries it). */
+        @WithDefault("10s")
+        Duration apiTimeout();
+
+        /** How far the signed timestamp may be from now. */
         @WithDefault("5m")
         Duration tolerance();
+
+        /** Live (true) or test-mode (false) events only, as Stripe's livemode. */
+        boolean livemode();
     }
 
     interface Apple {

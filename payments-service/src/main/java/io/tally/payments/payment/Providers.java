@@ -12,6 +12,8 @@ public final class Providers {
     public static final String TRUEMONEY = "truemoney";
     public static final String APPLE = "apple";
     public static final String GOOGLE = "google";
+    /** The gateway PromptPay and TrueMoney payments go through: a webhook path, never a payment's provider. */
+    public static final String OPN = "opn";
 
     /** Providers a client can pay through ("free" is assigned to free packages, never chosen). */
     public static final List<String> PAYABLE = List.of(STRIPE, PROMPTPAY, TRUEMONEY, APPLE, GOOGLE);

@@ -5,8 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -17,18 +19,34 @@ final class Hmacs {
     }
 
     /** The configured secrets; none configured refuses every delivery, so nothing is accepted unsigned. */
-    static List<String> requireSecrets(java.util.Optional<List<String>> configured, String provider) {
-        List<String> secrets = configured.orElse(List.of());
-        if (secrets.isEmpty()) {
+    static <T> List<T> requireSecrets(List<T> configured, String provider) {
+        if (configured.isEmpty()) {
             throw WebhookRejected.signature("no " + provider + " webhook secret is configured");
         }
-        return secrets;
+        return configured;
     }
 
-    static byte[] sha256(String secret, String timestamp, byte[] body) {
+    /** Secrets used as keys as they are written (Stripe's whsec_…). */
+    static List<byte[]> utf8Keys(Optional<List<String>> secrets) {
+        return secrets.orElse(List.of()).stream().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** Secrets that are the base64 of the key (Opn's); a secret that is not base64 stops the service at start. */
+    static List<byte[]> base64Keys(Optional<List<String>> secrets, String variable) {
+        return secrets.orElse(List.of()).stream().map(secret -> {
+            try {
+                return Base64.getDecoder().decode(secret.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(variable + " holds a secret that is not base64: copy it from the "
+                        + "dashboard as it is shown");
+            }
+        }).toList();
+    }
+
+    static byte[] sha256(byte[] key, String timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update(timestamp.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) '.');
             return mac.doFinal(body);
@@ -38,10 +56,10 @@ final class Hmacs {
     }
 
     /** True when any candidate (hex) equals the HMAC under any secret. */
-    static boolean matchesAny(List<String> secrets, String timestamp, byte[] body, List<String> candidatesHex) {
+    static boolean matchesAny(List<byte[]> keys, String timestamp, byte[] body, List<String> candidatesHex) {
         boolean matched = false;
-        for (String secret : secrets) {
-            byte[] expected = sha256(secret, timestamp, body);
+        for (byte[] key : keys) {
+            byte[] expected = sha256(key, timestamp, body);
             for (String candidate : candidatesHex) {
                 byte[] given;
                 try {

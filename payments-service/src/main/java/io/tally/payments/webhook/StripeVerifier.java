@@ -24,9 +24,11 @@ public class StripeVerifier implements WebhookVerifier {
     static final String REFERENCE_KEY = "tally_reference";
 
     private final PaymentsConfig.Stripe config;
+    private final List<byte[]> keys;
 
     public StripeVerifier(PaymentsConfig config) {
         this.config = config.webhooks().stripe();
+        this.keys = Hmacs.utf8Keys(this.config.secrets());
     }
 
     @Override
@@ -99,7 +101,7 @@ public class StripeVerifier implements WebhookVerifier {
     }
 
     private void verifySignature(WebhookRequest request) {
-        List<String> secrets = Hmacs.requireSecrets(config.secrets(), "Stripe");
+        List<byte[]> secrets = Hmacs.requireSecrets(keys, "Stripe");
         String header = request.header(SIGNATURE_HEADER);
         if (header == null || header.length() > 2_000) {
             throw WebhookRejected.signature("missing " + SIGNATURE_HEADER + " header");
