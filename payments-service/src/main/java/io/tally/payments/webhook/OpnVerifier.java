@@ -58,21 +58,26 @@ public class OpnVerifier implements WebhookVerifier {
         if (!"event".equals(WebhookJson.optionalText(event, "/object"))) {
             throw WebhookRejected.malformed("not an Opn event (object is not \"event\")");
         }
-        requireMode(event);
+        LiveMode.require(event, config.livemode());
         String id = WebhookJson.text(event, "/id");
         String key = WebhookJson.text(event, "/key");
         return switch (key) {
-            case "charge.complete" -> completed(id, key, charges.retrieve(WebhookJson.text(event, "/data/id")));
-            case "refund.create" -> refunded(id, key, charges.retrieve(WebhookJson.text(event, "/data/charge")));
+            case "charge.complete" -> ofCharge(id, key, charges.retrieve(WebhookJson.text(event, "/data/id")), false);
+            case "refund.create" -> ofCharge(id, key, charges.retrieve(WebhookJson.text(event, "/data/charge")), true);
             default -> ProviderEvent.ignored(provider(), id, key, "event not used by Tally");
         };
     }
 
-    private ProviderEvent completed(String id, String key, JsonNode charge) {
+    /** What the event means for the charge's payment: PromptPay and TrueMoney charges only. */
+    private ProviderEvent ofCharge(String id, String key, JsonNode charge, boolean refund) {
         String provider = providerOf(charge);
         if (provider == null) {
             return ProviderEvent.ignored(provider(), id, key, "a " + sourceType(charge) + " charge, not PromptPay or TrueMoney");
         }
+        return refund ? refunded(provider, id, key, charge) : completed(provider, id, key, charge);
+    }
+
+    private ProviderEvent completed(String provider, String id, String key, JsonNode charge) {
         String chargeId = WebhookJson.text(charge, "/id");
         String status = WebhookJson.optionalText(charge, "/status");
         String currency = WebhookJson.optionalText(charge, "/currency");
@@ -88,11 +93,7 @@ public class OpnVerifier implements WebhookVerifier {
     }
 
     /** Only a charge refunded in full reverses the purchase; a partial refund is left to an admin adjustment. */
-    private ProviderEvent refunded(String id, String key, JsonNode charge) {
-        String provider = providerOf(charge);
-        if (provider == null) {
-            return ProviderEvent.ignored(provider(), id, key, "a " + sourceType(charge) + " charge, not PromptPay or TrueMoney");
-        }
+    private ProviderEvent refunded(String provider, String id, String key, JsonNode charge) {
         Long amount = WebhookJson.optionalLong(charge, "/amount");
         Long refunded = WebhookJson.optionalLong(charge, "/refunded_amount");
         if (amount == null || refunded == null || refunded < amount) {
@@ -127,17 +128,6 @@ public class OpnVerifier implements WebhookVerifier {
 
     private static String sourceType(JsonNode charge) {
         return WebhookJson.optionalText(charge, "/source/type");
-    }
-
-    private void requireMode(JsonNode event) {
-        JsonNode livemode = event.get("livemode");
-        if (livemode == null || !livemode.isBoolean()) {
-            throw WebhookRejected.malformed("missing or non-boolean livemode");
-        }
-        if (livemode.booleanValue() != config.livemode()) {
-            throw WebhookRejected.malformed((livemode.booleanValue() ? "a live-mode" : "a test-mode")
-                    + " event, and this deployment takes " + (config.livemode() ? "live" : "test") + "-mode events only");
-        }
     }
 
     private void verifySignature(WebhookRequest request) {

@@ -40,7 +40,7 @@ public class StripeVerifier implements WebhookVerifier {
     public ProviderEvent verify(WebhookRequest request) {
         verifySignature(request);
         JsonNode event = WebhookJson.parse(request.body());
-        requireMode(event);
+        LiveMode.require(event, config.livemode());
         String id = WebhookJson.text(event, "/id");
         String type = WebhookJson.text(event, "/type");
         JsonNode object = event.at("/data/object");
@@ -58,17 +58,6 @@ public class StripeVerifier implements WebhookVerifier {
                             + WebhookJson.optionalText(object, "/status") + ": the chargeback stands");
             default -> ProviderEvent.ignored(provider(), id, type, "event type not used by Tally");
         };
-    }
-
-    private void requireMode(JsonNode event) {
-        JsonNode livemode = event.get("livemode");
-        if (livemode == null || !livemode.isBoolean()) {
-            throw WebhookRejected.malformed("missing or non-boolean livemode");
-        }
-        if (livemode.booleanValue() != config.livemode()) {
-            throw WebhookRejected.malformed((livemode.booleanValue() ? "a live-mode" : "a test-mode")
-                    + " event, and this deployment takes " + (config.livemode() ? "live" : "test") + "-mode events only");
-        }
     }
 
     private ProviderEvent paymentIntent(String id, String type, JsonNode intent, Kind kind) {
