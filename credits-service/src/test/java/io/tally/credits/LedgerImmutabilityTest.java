@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.tally.common.testing.SchemaRoles;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,21 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class LedgerImmutabilityTest {
-
-    @ConfigProperty(name = "tally.db.host")
-    String host;
-    @ConfigProperty(name = "tally.db.port")
-    int port;
-    @ConfigProperty(name = "tally.db.name")
-    String database;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String runtimeRole;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String runtimePassword;
-    @ConfigProperty(name = "tally.migrations.username")
-    String ownerRole;
-    @ConfigProperty(name = "tally.migrations.password")
-    String ownerPassword;
 
     @BeforeEach
     void aLedgerWithRows() {
@@ -124,20 +108,11 @@ class LedgerImmutabilityTest {
         }
     }
 
-    private Connection runtime() {
-        return connect(runtimeRole, runtimePassword);
+    private static Connection runtime() {
+        return SchemaRoles.RUNTIME.jdbc();
     }
 
-    private Connection owner() {
-        return connect(ownerRole, ownerPassword);
-    }
-
-    private Connection connect(String role, String password) {
-        try {
-            return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database
-                    + "?currentSchema=credits", role, password);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect as " + role + ": " + e.getMessage(), e);
-        }
+    private static Connection owner() {
+        return SchemaRoles.OWNER.jdbc();
     }
 }

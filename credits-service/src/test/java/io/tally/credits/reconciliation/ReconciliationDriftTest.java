@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.testing.SchemaRoles;
 import io.tally.credits.reconciliation.ReconciliationReport.AccountDrift;
 import io.tally.credits.reconciliation.ReconciliationReport.UnbalancedTransaction;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -20,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,17 +36,6 @@ class ReconciliationDriftTest {
     @Inject
     ReconciliationRepository repository;
 
-    @ConfigProperty(name = "tally.db.host")
-    String host;
-    @ConfigProperty(name = "tally.db.port")
-    int port;
-    @ConfigProperty(name = "tally.db.name")
-    String database;
-    @ConfigProperty(name = "tally.migrations.username")
-    String owner;
-    @ConfigProperty(name = "tally.migrations.password")
-    String ownerPassword;
-
     /** Thrown to roll the test's transaction back once the reports are taken. */
     private static final class RollBack extends RuntimeException {
     }
@@ -61,10 +47,7 @@ class ReconciliationDriftTest {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<ReconciliationReport> reports = new ArrayList<>();
 
-        Pool pool = Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-                .connectingTo(new PgConnectOptions().setHost(host).setPort(port).setDatabase(database).setUser(owner)
-                        .setPassword(ownerPassword))
-                .using(vertx.getDelegate()).build());
+        Pool pool = SchemaRoles.OWNER.reactivePool(vertx);
         pool.withTransaction(conn -> conn.query("ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_balance")
                         .execute().chain(() -> brokenBooks(conn, user, transaction))
                         .chain(() -> repository.check(conn, null)).invoke(reports::add)

@@ -40,7 +40,8 @@ public class RefusalBudget {
 
     /** Whether the address has used up its refusals for this window (nothing is spent). */
     public boolean exhausted(String address) {
-        AtomicInteger used = current().used.get(key(current(), address));
+        Window current = current();
+        AtomicInteger used = current.used.get(key(current, address));
         return used != null && used.get() >= perAddress;
     }
 
