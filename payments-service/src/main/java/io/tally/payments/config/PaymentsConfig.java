@@ -154,5 +154,26 @@ public interface PaymentsConfig {
 
         /** The Android package name; notifications for other apps are refused. */
         Optional<String> packageName();
+
+        /**
+         * The service account key (Google's JSON key file, or its path) the Play Developer API is called with; the
+         * account needs the "View financial data" and "Manage orders" permissions in Play Console.
+         */
+        Optional<String> serviceAccountKey();
+
+        /** Google Play Developer API; a stand-in's in tests. */
+        @WithDefault("https://androidpublisher.googleapis.com")
+        String apiUrl();
+
+        /** How long a Play Developer API call may take before the push is answered 503 (Pub/Sub then retries it). */
+        @WithDefault("10s")
+        Duration apiTimeout();
+
+        /**
+         * Credit purchases made by Play Console license testers ({@code purchaseType} 0), which cost nothing. Off in
+         * production: a tester's purchase would otherwise grant real credits.
+         */
+        @WithDefault("false")
+        boolean allowTestPurchases();
     }
 }

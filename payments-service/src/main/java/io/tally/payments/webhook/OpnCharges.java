@@ -1,11 +1,8 @@
 package io.tally.payments.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tally.common.problem.Problem;
-import io.tally.common.problem.ProblemException;
 import io.tally.payments.config.PaymentsConfig;
 import jakarta.inject.Singleton;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,13 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Opn's charge retrieval, {@code GET /charges/{id}} with the secret key as the Basic user: what Opn says a charge is
  * now, which a webhook's own copy only announces. Blocking (the verifier runs on a worker thread). Opn unreachable or
- * failing answers the delivery 503, so Opn delivers it again later; a charge Opn does not know is a refusal.
+ * failing answers the delivery 503 ({@link ProviderApi}); a charge Opn does not know is a refusal.
  */
 @Singleton
 public class OpnCharges {
@@ -35,7 +31,7 @@ public class OpnCharges {
     /** The charge as Opn's API returns it. */
     public JsonNode retrieve(String chargeId) {
         String key = config.secretKey().filter(k -> !k.isBlank()).orElseThrow(
-                () -> unavailable("TALLY_OPN_SECRET_KEY is not set: charges cannot be confirmed with Opn"));
+                () -> ProviderApi.unavailable("TALLY_OPN_SECRET_KEY is not set: charges cannot be confirmed with Opn"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(config.apiUrl().replaceAll("/+$", "") + "/charges/"
                         + URLEncoder.encode(chargeId, StandardCharsets.UTF_8)))
                 .timeout(config.apiTimeout())
@@ -43,26 +39,18 @@ public class OpnCharges {
                         .encodeToString((key + ":").getBytes(StandardCharsets.UTF_8)))
                 .header("Accept", "application/json")
                 .GET().build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw unavailable("Opn's API did not answer: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while asking Opn's API");
-        }
+        HttpResponse<String> response = ProviderApi.send(http, request, "Opn");
         if (response.statusCode() == 404) {
             throw WebhookRejected.malformed("Opn knows no charge " + chargeId);
         }
         if (response.statusCode() != 200) {
-            throw unavailable("Opn's API answered " + response.statusCode() + " for charge " + chargeId + ": "
+            throw ProviderApi.unavailable("Opn's API answered " + response.statusCode() + " for charge " + chargeId + ": "
                     + errorOf(response.body()));
         }
         JsonNode charge = WebhookJson.parse(response.body());
         if (!"charge".equals(WebhookJson.optionalText(charge, "/object"))
                 || !chargeId.equals(WebhookJson.optionalText(charge, "/id"))) {
-            throw unavailable("Opn's API answered something other than charge " + chargeId);
+            throw ProviderApi.unavailable("Opn's API answered something other than charge " + chargeId);
         }
         return charge;
     }
@@ -75,10 +63,5 @@ public class OpnCharges {
         } catch (RuntimeException notJson) {
             return "(no Opn error object)";
         }
-    }
-
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(Problem.of(503, "provider-unavailable", "Payment provider unavailable",
-                detail + "; nothing changed, deliver again later"), Map.of("Retry-After", "30"));
     }
 }
