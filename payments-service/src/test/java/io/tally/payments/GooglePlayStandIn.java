@@ -112,23 +112,23 @@ public class GooglePlayStandIn implements QuarkusTestResourceLifecycleManager {
         try (exchange) {
             Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
-                respond(exchange, 400, "{\"error\":\"unsupported_grant_type\",\"error_description\":\"Invalid grant_type: "
+                StandIns.respond(exchange, 400, "{\"error\":\"unsupported_grant_type\",\"error_description\":\"Invalid grant_type: "
                         + form.get("grant_type") + "\"}");
                 return;
             }
             try {
                 JwtClaims claims = assertions.processToClaims(form.getOrDefault("assertion", ""));
                 if (!SCOPE.equals(claims.getStringClaimValue("scope"))) {
-                    respond(exchange, 400, "{\"error\":\"invalid_scope\",\"error_description\":\"Invalid OAuth scope\"}");
+                    StandIns.respond(exchange, 400, "{\"error\":\"invalid_scope\",\"error_description\":\"Invalid OAuth scope\"}");
                     return;
                 }
             } catch (Exception e) {
-                respond(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}");
+                StandIns.respond(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}");
                 return;
             }
             String accessToken = "ya29.test-" + UUID.randomUUID();
             accessTokens.add(accessToken);
-            respond(exchange, 200, "{\"access_token\":\"" + accessToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+            StandIns.respond(exchange, 200, "{\"access_token\":\"" + accessToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
         }
     }
 
@@ -139,24 +139,24 @@ public class GooglePlayStandIn implements QuarkusTestResourceLifecycleManager {
             String purchase = acknowledge ? path.substring(0, path.length() - ":acknowledge".length()) : path;
             if (exchange.getRequestMethod().equals("PUT")) {
                 purchases.put(purchase, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                respond(exchange, 204, null);
+                StandIns.respond(exchange, 204, null);
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization == null || !accessTokens.contains(authorization.replaceFirst("^Bearer ", ""))) {
-                respond(exchange, 401, error(401, "Request had invalid authentication credentials. Expected OAuth 2 "
+                StandIns.respond(exchange, 401, error(401, "Request had invalid authentication credentials. Expected OAuth 2 "
                         + "access token, login cookie or other valid authentication credential.", "UNAUTHENTICATED"));
             } else if (outage) {
-                respond(exchange, 503, error(503, "The service is currently unavailable.", "UNAVAILABLE"));
+                StandIns.respond(exchange, 503, error(503, "The service is currently unavailable.", "UNAVAILABLE"));
             } else if (!purchases.containsKey(purchase)) {
-                respond(exchange, 400, "{\"error\":{\"code\":400,\"message\":\"Invalid Value\",\"errors\":[{\"message\":"
+                StandIns.respond(exchange, 400, "{\"error\":{\"code\":400,\"message\":\"Invalid Value\",\"errors\":[{\"message\":"
                         + "\"Invalid Value\",\"domain\":\"global\",\"reason\":\"invalid\"}],\"status\":\"INVALID_ARGUMENT\"}}");
             } else if (acknowledge && exchange.getRequestMethod().equals("POST")) {
                 purchases.computeIfPresent(purchase, (ignored, json) -> json.replace("\"acknowledgementState\":0",
                         "\"acknowledgementState\":1"));
-                respond(exchange, 200, null);
+                StandIns.respond(exchange, 200, null);
             } else {
-                respond(exchange, 200, purchases.get(purchase));
+                StandIns.respond(exchange, 200, purchases.get(purchase));
             }
         }
     }
@@ -167,11 +167,11 @@ public class GooglePlayStandIn implements QuarkusTestResourceLifecycleManager {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/stand-in/outage")) {
                 outage = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).equals("on");
-                respond(exchange, 204, null);
+                StandIns.respond(exchange, 204, null);
                 return;
             }
             String purchase = purchases.get(path.substring("/stand-in/purchases".length()));
-            respond(exchange, purchase == null ? 404 : 200, purchase);
+            StandIns.respond(exchange, purchase == null ? 404 : 200, purchase);
         }
     }
 
@@ -183,16 +183,5 @@ public class GooglePlayStandIn implements QuarkusTestResourceLifecycleManager {
         return Arrays.stream(body.split("&")).map(pair -> pair.split("=", 2)).filter(pair -> pair.length == 2)
                 .collect(Collectors.toMap(pair -> URLDecoder.decode(pair[0], StandardCharsets.UTF_8),
                         pair -> URLDecoder.decode(pair[1], StandardCharsets.UTF_8), (first, second) -> first));
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        if (body == null) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 }

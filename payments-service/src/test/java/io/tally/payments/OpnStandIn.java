@@ -49,18 +49,18 @@ public class OpnStandIn implements QuarkusTestResourceLifecycleManager {
             String id = exchange.getRequestURI().getPath().substring("/charges/".length());
             if (exchange.getRequestMethod().equals("PUT")) {
                 charges.put(id, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                respond(exchange, 204, null);
+                StandIns.respond(exchange, 204, null);
                 return;
             }
             String expected = "Basic " + Base64.getEncoder().encodeToString((SECRET_KEY + ":").getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                respond(exchange, 401, error("authentication_failure", "authentication failed"));
+                StandIns.respond(exchange, 401, error("authentication_failure", "authentication failed"));
             } else if (id.contains("outage")) {
-                respond(exchange, 503, error("service_unavailable", "the service is temporarily unavailable"));
+                StandIns.respond(exchange, 503, error("service_unavailable", "the service is temporarily unavailable"));
             } else if (!charges.containsKey(id)) {
-                respond(exchange, 404, error("not_found", "charge " + id + " was not found"));
+                StandIns.respond(exchange, 404, error("not_found", "charge " + id + " was not found"));
             } else {
-                respond(exchange, 200, charges.get(id));
+                StandIns.respond(exchange, 200, charges.get(id));
             }
         }
     }
@@ -68,16 +68,5 @@ public class OpnStandIn implements QuarkusTestResourceLifecycleManager {
     private static String error(String code, String message) {
         return "{\"object\":\"error\",\"location\":\"https://www.omise.co/api-errors#" + code.replace('_', '-')
                 + "\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        if (body == null) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 }
