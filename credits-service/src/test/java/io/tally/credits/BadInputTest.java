@@ -59,7 +59,11 @@ class BadInputTest {
                 "{\"recipientId\":\"bob\",\"giftType\":\"rose\",\"quantity\":101}",
                 "{\"recipientId\":\"bob\",\"giftType\":\"Rose; DROP TABLE accounts\"}",
                 "{\"recipientId\":\"\",\"giftType\":\"rose\"}",
-                "{\"giftType\":\"rose\"}")) {
+                "{\"giftType\":\"rose\"}",
+                // Read strictly: 1.5 roses are not one rose, "2" is not a number, and a lone surrogate is no id.
+                "{\"recipientId\":\"bob\",\"giftType\":\"rose\",\"quantity\":1.5}",
+                "{\"recipientId\":\"bob\",\"giftType\":\"rose\",\"quantity\":\"2\"}",
+                "{\"recipientId\":\"bob\\ud800\",\"giftType\":\"rose\"}")) {
             given().header("Authorization", token).header("Idempotency-Key", UUID.randomUUID().toString())
                     .contentType("application/json").body(body).when().post("/credits/gifts")
                     .then().statusCode(400).contentType("application/problem+json");

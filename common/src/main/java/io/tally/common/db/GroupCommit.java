@@ -3,10 +3,13 @@ package io.tally.common.db;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.tally.common.problem.Problem;
+import io.tally.common.problem.ProblemException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -17,14 +20,22 @@ import java.util.function.Function;
  * the calls that arrive while a batch commits share the next one, so a commit (and its WAL flush) is paid once
  * per batch instead of once per call.
  *
+ * <p>The queue is bounded ({@link #QUEUED_BATCHES} full batches): past that, a call is answered 503 with
+ * {@code Retry-After} at once instead of waiting behind work the database cannot keep up with (a held lock, an
+ * overload), which would only grow memory and time out clients, who retry and add to it.
+ *
  * @param <I> what a call submits
  * @param <O> what it gets back; the executor answers one per item, in order
  */
 public final class GroupCommit<I, O> {
 
+    /** How many full batches may wait; at the measured commit rates, well under a second of work. */
+    public static final int QUEUED_BATCHES = 16;
+
     private final Function<List<I>, Uni<List<O>>> executor;
     private final int maxBatchSize;
     private final int maxConcurrentBatches;
+    private final int maxQueued;
     private final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
     private int running;
 
@@ -32,6 +43,7 @@ public final class GroupCommit<I, O> {
         this.executor = executor;
         this.maxBatchSize = maxBatchSize;
         this.maxConcurrentBatches = maxConcurrentBatches;
+        this.maxQueued = QUEUED_BATCHES * maxBatchSize;
     }
 
     /**
@@ -59,6 +71,12 @@ public final class GroupCommit<I, O> {
     public Uni<O> submit(I item) {
         return Uni.createFrom().emitter(emitter -> {
             synchronized (this) {
+                if (queue.size() >= maxQueued) {
+                    emitter.fail(new ProblemException(Problem.of(503, "overloaded", "Too busy right now",
+                            "More requests are waiting for the database than it can serve soon; nothing changed. "
+                                    + "Retry the request."), Map.of("Retry-After", "1")));
+                    return;
+                }
                 queue.add(new Pending<>(item, emitter));
             }
             drain();

@@ -1,28 +1,47 @@
 package io.tally.common.db;
 
+import io.vertx.pgclient.PgException;
 import java.util.Set;
 
 /**
- * Failures that say nothing about the work itself and succeed when simply tried again: lost or refused
- * connections, serialization failures and deadlocks, a server shutting down or overloaded. Consumers retry
- * them for as long as they last; request paths retry them a few times.
+ * Failures that say nothing about the work itself and succeed once the infrastructure is back: lost or refused
+ * connections, serialization failures and deadlocks, a lock or statement timeout, a server shutting down, out of
+ * disk, memory or connections, a read-only standby after a failover. Consumers retry them for as long as they last
+ * (the event waits, it is not dead-lettered); request paths retry them a few times, then answer 503.
+ *
+ * <p>Decided by what the failure cannot be rather than by a list of what it can: every PostgreSQL error is
+ * transient except those about the statement's own data (SQLSTATE classes below), which fail the same way however
+ * often they are tried, and so are the only ones that make an event poison. A missing grant or table (42) counts as
+ * transient: it is a deployment mistake that fails every event alike, and the events must wait for its repair
+ * rather than all go to the dead-letter topic.
  */
 public final class TransientFailures {
 
-    private static final Set<String> SQL_STATES = Set.of("40001", "40P01", "55P03", "57P01", "57P02", "57P03",
-            "53300");
+    /**
+     * 21 cardinality, 22 data exception (a bad value, an encoding), 23 integrity constraint, 44 check option,
+     * 54 program limit (a value too large), P0 raised by a function (the ledger's own triggers).
+     */
+    private static final Set<String> PERMANENT_CLASSES = Set.of("21", "22", "23", "44", "54", "P0");
 
     private TransientFailures() {
     }
 
     public static boolean is(Throwable failure) {
-        if (failure instanceof io.vertx.pgclient.PgException pg) {
+        if (failure instanceof PgException pg) {
             String state = pg.getSqlState();
-            return state != null && (state.startsWith("08") || SQL_STATES.contains(state));
+            return state != null && state.length() == 5 && !PERMANENT_CLASSES.contains(state.substring(0, 2));
         }
         return failure instanceof io.vertx.core.impl.NoStackTraceThrowable
                 || failure instanceof java.net.ConnectException
                 || failure instanceof io.vertx.core.VertxException
                 || failure instanceof java.util.concurrent.TimeoutException;
+    }
+
+    /** What a log line or a dead-letter reason should say about the failure: the SQLSTATE when there is one. */
+    public static String describe(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return "SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage();
+        }
+        return failure.toString();
     }
 }

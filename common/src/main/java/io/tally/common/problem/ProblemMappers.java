@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
+import io.tally.common.db.TransientFailures;
+import io.tally.common.json.StrictJson;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.tally.common.http.RequestIds;
@@ -104,6 +106,15 @@ public class ProblemMappers {
             return problem(problem, uri);
         }
         String errorId = UUID.randomUUID().toString();
+        if (TransientFailures.is(e)) {
+            // The database is away, overloaded or failing over, or a lock was held too long: nothing was written,
+            // and the same request will succeed shortly.
+            LOG.warnf("Database unavailable for %s (error id %s): %s", path(uri), errorId, TransientFailures.describe(e));
+            return Problem.of(503, "database-unavailable", "Try again shortly",
+                            "The service could not reach its database in time; nothing changed. Retry the request.")
+                    .with("errorId", errorId).atInstance(path(uri)).toResponseBuilder()
+                    .header(HttpHeaders.RETRY_AFTER, "2").build();
+        }
         LOG.errorf(e, "Unexpected error %s on %s", errorId, path(uri));
         Problem problem = Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side; quote error id " + errorId + " when reporting it")
@@ -135,8 +146,8 @@ public class ProblemMappers {
             return "Unknown field '" + unknown.getPropertyName() + "'";
         }
         if (e instanceof InvalidFormatException invalid && invalid.getValue() instanceof String text
-                && text.indexOf('\u0000') >= 0) {
-            return "Text may not contain NUL characters"; // refused by NoNulInText
+                && StrictJson.unstorable(text) != null) {
+            return StrictJson.unstorable(text);
         }
         if (e instanceof InvalidFormatException invalid) {
             return "Value has the wrong type; expected " + invalid.getTargetType().getSimpleName();

@@ -113,6 +113,31 @@ class AuthAndProblemsTest {
                 .body("errors.message", hasItem("Text may not contain NUL characters"));
     }
 
+    /** A lone surrogate is text PostgreSQL cannot store either; a surrogate pair (an emoji) is fine. */
+    @Test
+    void anUnpairedSurrogateInJsonTextIs400NamingTheField() {
+        given().contentType("application/json").body("{\"userId\":\"half\\ud800\",\"amount\":1}")
+                .when().post("/test/notes")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors.field", hasItem("userId"))
+                .body("errors.message", hasItem("Text may not contain an unpaired UTF-16 surrogate"));
+        given().contentType("application/json").body("{\"userId\":\"\\udc00first\",\"amount\":1}")
+                .when().post("/test/notes").then().statusCode(400);
+        given().contentType("application/json").body("{\"userId\":\"rose \\ud83c\\udf39\",\"amount\":1}")
+                .when().post("/test/notes").then().statusCode(200);
+    }
+
+    /** Jackson would read 1.5 as 1 and "2" as 2; an amount is exactly what was sent or nothing. */
+    @Test
+    void aFractionOrAStringForAWholeNumberIs400() {
+        for (String amount : new String[] {"1.5", "2.0", "\"2\"", "true"}) {
+            given().contentType("application/json").body("{\"userId\":\"strict\",\"amount\":" + amount + "}")
+                    .when().post("/test/notes")
+                    .then().statusCode(400).contentType(PROBLEM)
+                    .body("errors.field", hasItem("amount"));
+        }
+    }
+
     @Test
     void controlCharactersInThePathOrQueryAre400Problems() {
         given().urlEncodingEnabled(false).when().get("/test/secure/user%00")
@@ -163,6 +188,17 @@ class AuthAndProblemsTest {
                 .when().get("/test/boom")
                 .then().statusCode(500).header("X-Request-Id", "req-boom-1")
                 .body("requestId", equalTo("req-boom-1"));
+    }
+
+    /** Infrastructure, not the request: 503 with Retry-After (the client tries again), never a 500. */
+    @Test
+    void aStatementTheDatabaseCancelsIs503WithRetryAfter() {
+        given().when().get("/test/cancelled-statement")
+                .then().statusCode(503).contentType(PROBLEM)
+                .header("Retry-After", "2")
+                .body("type", equalTo("https://tally.dev/problems/database-unavailable"))
+                .body("errorId", notNullValue())
+                .body(not(containsString("57014")));
     }
 
     @Test

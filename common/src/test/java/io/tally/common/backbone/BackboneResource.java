@@ -121,6 +121,15 @@ public class BackboneResource {
                 .map(decision -> Map.of("remaining", decision.remaining()));
     }
 
+    /** A statement the database cancels (57014, as statement_timeout or an operator's pg_cancel_backend would). */
+    @GET
+    @Path("/cancelled-statement")
+    public Uni<String> cancelledStatement() {
+        return transactions.write(conn -> conn.query("SET LOCAL statement_timeout = '20ms'").execute()
+                .chain(() -> conn.query("SELECT pg_sleep(1)").execute())
+                .replaceWith("slept"));
+    }
+
     @GET
     @Path("/boom")
     public String boom() {

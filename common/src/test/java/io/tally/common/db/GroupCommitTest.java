@@ -1,8 +1,10 @@
 package io.tally.common.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.problem.ProblemException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,5 +68,22 @@ class GroupCommitTest {
         assertThat(answers).extracting(answer -> answer.toCompletableFuture().join())
                 .containsExactly("first:ok", "x:ok", "y:ok", "z:ok");
         assertThat(calls).containsOnlyKeys(List.of("x", "y", "z"));
+    }
+
+    @Test
+    void pastItsBoundTheQueueAnswers503AtOnce() {
+        CompletableFuture<List<String>> held = new CompletableFuture<>();
+        GroupCommit<String, String> stuck = new GroupCommit<>(batch -> Uni.createFrom().completionStage(held), 2, 1);
+        int bound = GroupCommit.QUEUED_BATCHES * 2;
+        stuck.submit("running").subscribeAsCompletionStage();
+        var queued = java.util.stream.IntStream.range(0, bound)
+                .mapToObj(i -> stuck.submit("queued-" + i).subscribeAsCompletionStage()).toList();
+
+        assertThatThrownBy(() -> stuck.submit("one too many").await().atMost(PATIENCE))
+                .isInstanceOfSatisfying(ProblemException.class, refused -> {
+                    assertThat(refused.problem().status()).isEqualTo(503);
+                    assertThat(refused.headers()).containsEntry("Retry-After", "1");
+                });
+        assertThat(queued).noneMatch(answer -> answer.toCompletableFuture().isDone());
     }
 }

@@ -69,6 +69,14 @@ public abstract class ServiceFoundationContract {
                 .hasMessageContaining("permission denied");
     }
 
+    /** One held lock or runaway statement cannot queue everything behind it (microprofile-config.properties). */
+    @Test
+    void everyConnectionBoundsItsLockWaitsAndStatements() {
+        assertThat(TestSql.text(pool, "SELECT current_setting('lock_timeout')")).isEqualTo("3s");
+        assertThat(TestSql.text(pool, "SELECT current_setting('statement_timeout')")).isEqualTo("30s");
+        assertThat(TestSql.text(pool, "SELECT current_setting('idle_in_transaction_session_timeout')")).isEqualTo("1min");
+    }
+
     @Test
     void theServiceRoleCannotUseAnotherServiceSchema() {
         for (String other : SCHEMAS) {

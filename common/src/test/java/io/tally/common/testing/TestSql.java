@@ -17,6 +17,12 @@ public final class TestSql {
         return row.getLong(0);
     }
 
+    public static String text(Pool pool, String sql, Object... args) {
+        Row row = pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(Duration.ofSeconds(10))
+                .iterator().next();
+        return row.getString(0);
+    }
+
     public static void execute(Pool pool, String sql, Object... args) {
         pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(Duration.ofSeconds(10));
     }

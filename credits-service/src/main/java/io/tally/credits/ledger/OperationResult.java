@@ -29,7 +29,11 @@ public record OperationResult(Status status, Map<String, Object> body, Problem p
 
     /** The operation could not be carried out at all (its own transaction failed); nothing was applied. */
     static OperationResult failed(Throwable cause) {
-        return new OperationResult(Status.FAILED, Map.of("error", cause.getClass().getSimpleName()), null);
+        // The SQLSTATE tells an operator reading the dead-letter reason a bad value from a bug.
+        return new OperationResult(Status.FAILED, cause instanceof io.vertx.pgclient.PgException pg
+                ? Map.of("error", cause.getClass().getSimpleName(), "sqlState", String.valueOf(pg.getSqlState()),
+                        "message", String.valueOf(pg.getErrorMessage()))
+                : Map.of("error", cause.getClass().getSimpleName()), null);
     }
 
     public boolean succeeded() {
