@@ -52,5 +52,13 @@ public interface CreditsConfig {
          */
         @WithDefault("1m")
         Duration overlap();
+
+        /**
+         * How often a check reads every account and every transaction instead of the recent ones (the first check of
+         * a process always does): it finds what the recent check cannot see, damage written by the schema's owner
+         * with the triggers off, and the drift a restarted process no longer remembers.
+         */
+        @WithDefault("1h")
+        Duration fullEvery();
     }
 }

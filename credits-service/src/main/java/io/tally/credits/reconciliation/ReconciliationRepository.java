@@ -13,6 +13,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /** Recomputes balances from the entries and compares them with the cached ones. */
 @ApplicationScoped
@@ -76,6 +79,17 @@ public class ReconciliationRepository {
              LIMIT 1000
             """;
 
+    /** The accounts of $1 that still drift (a recheck of what an earlier check found). */
+    private static final String STILL_DRIFTED_ACCOUNTS = ACCOUNT_BOOKS + " WHERE a.user_id = ANY($1) AND " + DRIFTS;
+
+    private static final String STILL_UNBALANCED_TRANSACTIONS = """
+            SELECT transaction_id, sum(amount) AS total
+              FROM ledger_entries
+             WHERE transaction_id = ANY($1)
+             GROUP BY transaction_id
+            HAVING sum(amount) <> 0
+            """;
+
     /*
      * The window checks run with custom plans, made for the actual $1. After five runs PostgreSQL would otherwise
      * switch to a generic plan, costed for an unknown $1 as if a third of the ledger were recent and cheapened by
@@ -91,9 +105,17 @@ public class ReconciliationRepository {
         this.pool = pool;
     }
 
+    /*
+     * The full check reads the whole ledger, which on a large one takes longer than the statement_timeout every
+     * connection has (microprofile-config.properties); it is the one read allowed to.
+     */
+    private static final String READ_THE_WHOLE_LEDGER = "SET LOCAL statement_timeout = '15min'";
+
     /** Checks accounts changed and transactions written since {@code since}; everything when null. */
     public Uni<ReconciliationReport> check(OffsetDateTime since) {
-        return since == null ? check(pool, null) : pool.withTransaction(conn -> check(conn, since));
+        return since == null
+                ? pool.withTransaction(conn -> conn.query(READ_THE_WHOLE_LEDGER).execute().chain(() -> check(conn, null)))
+                : pool.withTransaction(conn -> check(conn, since));
     }
 
     /**
@@ -109,22 +131,84 @@ public class ReconciliationRepository {
     private Uni<ReconciliationReport> checkPlanned(SqlClient client, OffsetDateTime since) {
         Uni<RowSet<Row>> driftRows = since == null ? client.query(DRIFTED_ACCOUNTS).execute()
                 : client.preparedQuery(RECENTLY_DRIFTED_ACCOUNTS).execute(Tuple.of(since));
-        Uni<List<AccountDrift>> drift = driftRows.map(rows -> {
-            List<AccountDrift> found = new ArrayList<>();
-            rows.forEach(row -> found.add(drift(row)));
-            return found;
-        });
+        Uni<List<AccountDrift>> drift = driftRows.map(ReconciliationRepository::drifts);
         Uni<RowSet<Row>> unbalancedRows = since == null ? client.query(UNBALANCED_TRANSACTIONS).execute()
                 : client.preparedQuery(RECENTLY_UNBALANCED_TRANSACTIONS).execute(Tuple.of(since));
-        Uni<List<UnbalancedTransaction>> unbalanced = unbalancedRows.map(rows -> {
-            List<UnbalancedTransaction> found = new ArrayList<>();
-            rows.forEach(row -> found.add(new UnbalancedTransaction(row.getUUID("transaction_id"),
-                    row.getLong("total"))));
-            return found;
-        });
+        Uni<List<UnbalancedTransaction>> unbalanced = unbalancedRows.map(ReconciliationRepository::unbalanced);
         return drift.flatMap(accounts -> unbalanced.map(transactions -> new ReconciliationReport(
                 accounts.isEmpty() && transactions.isEmpty(), accounts, transactions,
                 OffsetDateTime.now(ZoneOffset.UTC))));
+    }
+
+    /** Checks again, by id, accounts and transactions an earlier check found wrong. */
+    public Uni<ReconciliationReport> recheck(Set<String> accounts, Set<UUID> transactions) {
+        Uni<List<AccountDrift>> drift = accounts.isEmpty() ? Uni.createFrom().item(List.of())
+                : pool.preparedQuery(STILL_DRIFTED_ACCOUNTS).execute(Tuple.of(accounts.toArray(String[]::new)))
+                        .map(ReconciliationRepository::drifts);
+        Uni<List<UnbalancedTransaction>> unbalanced = transactions.isEmpty() ? Uni.createFrom().item(List.of())
+                : pool.preparedQuery(STILL_UNBALANCED_TRANSACTIONS).execute(Tuple.of(transactions.toArray(UUID[]::new)))
+                        .map(ReconciliationRepository::unbalanced);
+        return drift.flatMap(found -> unbalanced.map(still -> new ReconciliationReport(found.isEmpty() && still.isEmpty(),
+                found, still, OffsetDateTime.now(ZoneOffset.UTC))));
+    }
+
+    private static final String LOCK_ACCOUNT = "SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE";
+    private static final String ACCOUNT = ACCOUNT_BOOKS + " WHERE a.user_id = $1";
+    private static final String SET_BOOKS = """
+            UPDATE accounts SET balance = $2, earnings = $3, debt = $4 WHERE user_id = $1
+            """;
+    private static final String RECORD_REPAIR = """
+            INSERT INTO account_repairs (user_id, balance_before, earnings_before, debt_before, balance_after,
+                                         earnings_after, debt_after, reason, repaired_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """;
+
+    /**
+     * Sets an account's cached balance, earnings and debt back to the sums of its entries, under the account's lock
+     * (a ledger operation on it waits, and its entries are all counted), and records the repair. An account whose
+     * books agree is left as it is. Empty when there is no such account.
+     */
+    public Uni<Optional<AccountRepair>> repair(String userId, String reason, String repairedBy) {
+        return pool.withTransaction(conn -> conn.preparedQuery(LOCK_ACCOUNT).execute(Tuple.of(userId))
+                .chain(locked -> locked.size() == 0 ? Uni.createFrom().item(Optional.<AccountRepair>empty())
+                        : conn.preparedQuery(ACCOUNT).execute(Tuple.of(userId)).chain(rows -> {
+                            AccountDrift books = drift(rows.iterator().next());
+                            AccountRepair repair = AccountRepair.of(books);
+                            if (!repair.repaired()) {
+                                return Uni.createFrom().item(Optional.of(repair));
+                            }
+                            return conn.preparedQuery(SET_BOOKS).execute(Tuple.of(userId, books.ledgerBalance(),
+                                            books.ledgerEarnings(), books.ledgerDebt()))
+                                    .chain(() -> conn.preparedQuery(RECORD_REPAIR).execute(Tuple.tuple(List.of(userId,
+                                            books.balance(), books.earnings(), books.debt(), books.ledgerBalance(),
+                                            books.ledgerEarnings(), books.ledgerDebt(), reason, repairedBy))))
+                                    .replaceWith(Optional.of(repair));
+                        })));
+    }
+
+    /** What a repair found and did: the cached books before, and after (what the entries say). */
+    public record AccountRepair(String userId, boolean repaired, Books before, Books after) {
+
+        public record Books(long balance, long earnings, long debt) {
+        }
+
+        static AccountRepair of(AccountDrift books) {
+            Books cached = new Books(books.balance(), books.earnings(), books.debt());
+            Books ledger = new Books(books.ledgerBalance(), books.ledgerEarnings(), books.ledgerDebt());
+            return new AccountRepair(books.userId(), !cached.equals(ledger), cached, ledger);
+        }
+    }
+
+    private static List<AccountDrift> drifts(RowSet<Row> rows) {
+        List<AccountDrift> found = new ArrayList<>();
+        rows.forEach(row -> found.add(drift(row)));
+        return found;
+    }
+
+    private static List<UnbalancedTransaction> unbalanced(RowSet<Row> rows) {
+        List<UnbalancedTransaction> found = new ArrayList<>();
+        rows.forEach(row -> found.add(new UnbalancedTransaction(row.getUUID("transaction_id"), row.getLong("total"))));
+        return found;
     }
 
     private static AccountDrift drift(Row row) {

@@ -11,7 +11,9 @@ import io.tally.credits.ledger.LedgerBatcher;
 import io.tally.credits.ledger.LedgerOperation;
 import io.tally.credits.reconciliation.ReconciliationReport;
 import io.tally.credits.reconciliation.ReconciliationRepository;
+import io.tally.credits.reconciliation.ReconciliationRepository.AccountRepair;
 import io.tally.credits.rest.Requests.AdjustmentRequest;
+import io.tally.credits.rest.Requests.RepairRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -23,7 +25,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
-/** Operator tools: signed adjustments with a reason, any account, and the ledger's self-check. */
+/** Operator tools: signed adjustments with a reason, any account, the ledger's self-check and drift repair. */
 @Path("/credits")
 @RolesAllowed(Roles.ADMIN)
 public class AdminResource {
@@ -65,5 +67,17 @@ public class AdminResource {
     @Path("/admin/reconciliation")
     public Uni<ReconciliationReport> reconcile() {
         return reconciliation.check(null);
+    }
+
+    /**
+     * Sets an account's cached balance, earnings and debt back to what its entries say, recorded with the reason and
+     * the admin. This is how drift is repaired: an adjustment cannot, as it moves the entries and the cache alike.
+     */
+    @POST
+    @Path("/admin/accounts/{userId}/repair")
+    public Uni<AccountRepair> repair(@PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+                                     @Valid @NotNull RepairRequest request) {
+        return reconciliation.repair(userId, request.reason(), currentUser.id())
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)));
     }
 }

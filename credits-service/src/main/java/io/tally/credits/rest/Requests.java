@@ -55,4 +55,8 @@ public final class Requests {
             @NotNull @Min(-MAX_AMOUNT) @Max(MAX_AMOUNT) Long amount,
             @NotBlank @Size(max = 500) String reason) {
     }
+
+    /** Why an account's cached books are set back to its entries (kept with the repair). */
+    public record RepairRequest(@NotBlank @Size(max = 500) String reason) {
+    }
 }
