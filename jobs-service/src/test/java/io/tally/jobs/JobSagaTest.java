@@ -1,11 +1,13 @@
 package io.tally.jobs;
 
+import static io.restassured.RestAssured.given;
 import static io.tally.jobs.JobsApi.SAGA_WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.tally.common.events.CloudEventHeaders;
 import io.tally.common.events.EventTypes;
@@ -13,6 +15,7 @@ import io.tally.common.events.Topics;
 import io.tally.common.testing.CreditsServiceResource;
 import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TestTokens;
 import io.tally.common.testing.TopicReader;
 import io.tally.jobs.saga.SagaSweep;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -104,6 +107,45 @@ class JobSagaTest {
         await().atMost(SAGA_WAIT).until(() -> sagaSweep.runOnce().await().indefinitely() >= 0
                 && "QUEUED".equals(JobsApi.status(user, job)));
         assertThat(JobsApi.balance(user)).isEqualTo(85);
+    }
+
+    /**
+     * Credits booked the charge but its answer never reached jobs (here: sent before the job row existed, so jobs
+     * dropped it as another backend's). Past the saga deadline the job ends REJECTED instead of being asked about
+     * forever, and the charge is returned.
+     */
+    @Test
+    void aJobStillPendingPastTheSagaDeadlineIsRejectedAndACapturedChargeReturned() {
+        String user = JobsApi.newUser("deadline");
+        UUID job = UUID.randomUUID();
+        assertThat(JobsApi.balance(user)).isEqualTo(100);
+        given().baseUri(CreditsServiceResource.baseUrl())
+                .header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType(ContentType.JSON).body(Map.of("jobId", job.toString(), "userId", user, "amount", 15))
+                .when().post("/credits/charges").then().statusCode(201);
+        // A job of the same user charged after it: once that one is QUEUED, jobs has consumed (and dropped) the
+        // first answer, which came before it on the user's partition.
+        UUID marker = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, marker, "QUEUED");
+        assertThat(JobsApi.balance(user)).isEqualTo(70);
+        TestSql.execute(pool, """
+                INSERT INTO jobs (id, user_id, status, type, prompt, duration_seconds, resolution, aspect_ratio,
+                                  quality, model, cost, priority, max_attempts, created_at, saga_requested_at)
+                VALUES ($1, $2, 'PENDING', 'text_to_video', 'p', 5, '1080p', '16:9', 'high', 'standard', 15, 5, 3,
+                        now() - interval '20 minutes', now() - interval '1 minute')
+                """, job, user);
+
+        sagaSweep.runOnce().await().atMost(SAGA_WAIT);
+        assertThat(JobsApi.status(user, job)).isEqualTo("REJECTED");
+        assertThat(JobsApi.job(user, job).jsonPath().getString("rejectionReason"))
+                .startsWith("The charge was not confirmed within 10 minutes");
+        await().atMost(SAGA_WAIT).until(() -> JobsApi.balance(user) == 85);
+        await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                "SELECT count(*) FROM jobs WHERE id = $1 AND charge_status = 'refunded'", job) == 1);
+        // Ended: the sweep leaves it alone from now on.
+        sagaSweep.runOnce().await().atMost(SAGA_WAIT);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'REJECTED'"
+                + " AND charge_status = 'refunded'", job)).isEqualTo(1);
     }
 
     @Test

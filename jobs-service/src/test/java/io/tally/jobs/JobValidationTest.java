@@ -74,6 +74,26 @@ class JobValidationTest {
         assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE user_id = $1", user)).isZero();
     }
 
+    /** Priority goes before fairness in the claim and costs nothing, so a user cannot take it (reviews: M3). */
+    @Test
+    void onlyTheAppsBackendOrAnAdminMayRaiseAJobsPriority() {
+        String user = JobsApi.newUser("priority");
+        Map<String, Object> urgent = JobsApi.video();
+        urgent.put("priority", 9);
+        JobsApi.submit(user, urgent).then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("https://tally.dev/problems/priority-reserved"));
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE user_id = $1", user)).isZero();
+
+        Map<String, Object> background = JobsApi.video();
+        background.put("priority", 2);
+        JobsApi.submit(user, background).then().statusCode(202);
+        given().header("Authorization", TestTokens.bearer(user, "user", "service"))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .contentType(ContentType.JSON).body(urgent).when().post("/jobs").then().statusCode(202);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE user_id = $1", user)).isEqualTo(2);
+        assertThat(TestSql.count(pool, "SELECT max(priority) FROM jobs WHERE user_id = $1", user)).isEqualTo(9);
+    }
+
     @Test
     void rolesAndTokensAreEnforced() {
         given().contentType(ContentType.JSON).body(JobsApi.video()).when().post("/jobs").then().statusCode(401)

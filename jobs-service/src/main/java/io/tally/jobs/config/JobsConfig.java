@@ -44,6 +44,14 @@ public interface JobsConfig {
         @WithDefault("30s")
         Duration timeout();
 
+        /**
+         * A job still PENDING this long after it was submitted ends REJECTED instead of being asked about again:
+         * credits has not answered for that long, and the user is told so rather than kept waiting. Its charge, if
+         * credits booked one after all, is refunded.
+         */
+        @WithDefault("10m")
+        Duration deadline();
+
         @WithDefault("5s")
         Duration sweepEvery();
     }

@@ -160,6 +160,24 @@ public class Job {
     }
 
     /**
+     * The saga's deadline passed with the job still PENDING: it ends REJECTED, and credits is asked to return the
+     * charge in case it booked one whose answer is still on its way or was lost. The refund request follows every
+     * charge request of the job on the same partition (both are keyed by the user), so credits sees the charge
+     * first if there is one; with none it refuses the refund and nothing is owed. A late CreditsCharged then asks
+     * for the refund again ({@link #charged}).
+     */
+    public void sagaDeadlinePassed(Duration deadline, OffsetDateTime now) {
+        if (status != JobStatus.PENDING) {
+            return;
+        }
+        rejectionReason = "The charge was not confirmed within " + deadline.toMinutes()
+                + " minutes; nothing is owed for this job, submit it again later";
+        finishedAt = now;
+        moveTo(JobStatus.REJECTED, rejectionReason);
+        events.add(new JobRefundRequested(id, userId, "saga deadline passed before the charge was answered"));
+    }
+
+    /**
      * The saga sweep asks credits again for an answer that is overdue: the charge of a PENDING job, or the refund
      * of a failed or cancelled one. Both are idempotent at credits (business keys job:{id}:charge / :refund).
      */
@@ -227,7 +245,7 @@ public class Job {
         if (startedAt == null) {
             startedAt = now;
         }
-        moveTo(JobStatus.PROCESSING, "attempt " + attempts + " by " + workerId);
+        moveTo(JobStatus.PROCESSING, "attempt " + attempts); // which worker is the platform's, not the user's
         events.add(new JobStarted(id, userId, workerId, attempts));
     }
 
@@ -291,6 +309,11 @@ public class Job {
         finishedAt = now;
         moveTo(JobStatus.CANCELLED, "cancelled by the user");
         events.add(new JobCancelled(id, userId));
+        if (chargeStatus == ChargeStatus.NONE) {
+            // Cancelled while its charge was in flight: if credits books it but the answer never comes back, this
+            // request (after the charge on the same partition) still returns it; with no charge it is refused.
+            events.add(new JobRefundRequested(id, userId, "job cancelled before the charge was answered"));
+        }
         requestRefund("job cancelled");
     }
 
@@ -368,9 +391,9 @@ public class Job {
     public int getProgress() { return progress; }
     public String getResultUrl() { return resultUrl; }
     public String getError() { return error; }
-    public String getProviderName() { return providerName; }
-    public String getProviderJobId() { return providerJobId; }
-    public BigDecimal getProviderCost() { return providerCost; }
+    @JsonIgnore public String getProviderName() { return providerName; }
+    @JsonIgnore public String getProviderJobId() { return providerJobId; }
+    @JsonIgnore public BigDecimal getProviderCost() { return providerCost; }
     public OffsetDateTime getCreatedAt() { return createdAt; }
     public OffsetDateTime getQueuedAt() { return queuedAt; }
     public OffsetDateTime getStartedAt() { return startedAt; }

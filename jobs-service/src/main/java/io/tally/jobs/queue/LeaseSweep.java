@@ -47,8 +47,13 @@ public class LeaseSweep {
                         : jobs.lockExpiredLeases(conn, BATCH))
                 .flatMap(expired -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-                    expired.forEach(job -> job.attemptFailed("lease expired (worker " + job.getLeaseOwner()
-                            + " stopped reporting)", true, queue.retryPolicy(), now));
+                    // The user reads the error; which worker went silent is for the operator's log.
+                    expired.forEach(job -> {
+                        LOG.infof("Lease of job %s expired: worker %s stopped reporting", job.getId(),
+                                job.getLeaseOwner());
+                        job.attemptFailed("lease expired (the worker stopped reporting)", true, queue.retryPolicy(),
+                                now);
+                    });
                     return unit.save(expired).replaceWith(expired.size());
                 }));
     }

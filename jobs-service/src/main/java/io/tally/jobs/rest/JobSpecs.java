@@ -1,5 +1,6 @@
 package io.tally.jobs.rest;
 
+import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.jobs.config.JobsConfig;
 import io.tally.jobs.pricing.JobSpec;
@@ -30,7 +31,16 @@ public class JobSpecs {
         this.config = config;
     }
 
-    public JobSpec from(JobRequests.CreateJob request) {
+    /**
+     * A job as submitted. Priority is ordered before fairness in the claim, and costs nothing: above the default it
+     * is the app's to give (a paid plan, say), so only a token with the {@code service} or {@code admin} role may ask
+     * for it; a user may only lower their own jobs' priority.
+     */
+    public JobSpec from(JobRequests.CreateJob request, boolean mayRaisePriority) {
+        if (request.priority() != null && request.priority() > DEFAULT_PRIORITY && !mayRaisePriority) {
+            throw new ProblemException(Problem.of(403, "priority-reserved", "Priority reserved",
+                    "A priority above " + DEFAULT_PRIORITY + " is set by the app's backend (role service) or an admin"));
+        }
         String prompt = request.prompt();
         if (prompt.length() > config.maxPromptLength()) {
             throw ProblemException.invalidField("prompt", "must be at most " + config.maxPromptLength() + " characters");

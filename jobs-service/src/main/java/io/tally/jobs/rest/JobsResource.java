@@ -79,7 +79,7 @@ public class JobsResource {
     @POST
     public Uni<Response> submit(@HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
                                 @Valid @NotNull JobRequests.CreateJob request, @Context HttpServerRequest http) {
-        JobSpec spec = specs.from(request);
+        JobSpec spec = specs.from(request, currentUser.hasRole(Roles.SERVICE) || currentUser.hasRole(Roles.ADMIN));
         return submissions.submit(currentUser.id(), clientIp(http), idempotencyKey, spec);
     }
 

@@ -7,6 +7,7 @@ import io.tally.common.db.ScheduledPasses;
 import io.tally.jobs.config.JobsConfig;
 import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
+import io.tally.jobs.job.JobStatus;
 import io.tally.jobs.job.JobTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -16,7 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps the saga moving when an answer is overdue: a job still PENDING, or a refund still unanswered, after the
- * saga timeout is asked for again (credits' business keys make the repeat harmless). One replica at a time.
+ * saga timeout is asked for again (credits' business keys make the repeat harmless), and a job still PENDING past
+ * the saga deadline ends REJECTED ({@link Job#sagaDeadlinePassed}), so the asking is bounded. One replica at a time.
  */
 @ApplicationScoped
 public class SagaSweep {
@@ -48,9 +50,19 @@ public class SagaSweep {
                         : jobs.lockSagaWaiting(conn, config.saga().timeout(), BATCH))
                 .flatMap(overdue -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-                    overdue.forEach(job -> job.askCreditsAgain(now));
+                    OffsetDateTime deadline = now.minus(config.saga().deadline());
+                    int expired = 0;
+                    for (Job job : overdue) {
+                        if (job.getStatus() == JobStatus.PENDING && job.getCreatedAt().isBefore(deadline)) {
+                            job.sagaDeadlinePassed(config.saga().deadline(), now);
+                            expired++;
+                        } else {
+                            job.askCreditsAgain(now);
+                        }
+                    }
                     if (!overdue.isEmpty()) {
-                        LOG.infof("Asked credits again about %d overdue jobs", overdue.size());
+                        LOG.infof("Asked credits again about %d overdue jobs; rejected %d past the saga deadline",
+                                overdue.size() - expired, expired);
                     }
                     return unit.save(overdue).replaceWith(overdue.size());
                 }));
