@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Optional;
 
 /**
  * Opn's charge retrieval, {@code GET /charges/{id}} with the secret key as the Basic user: what Opn says a charge is
@@ -45,7 +44,7 @@ public class OpnCharges {
         }
         if (response.statusCode() != 200) {
             throw ProviderApi.unavailable("Opn's API answered " + response.statusCode() + " for charge " + chargeId + ": "
-                    + errorOf(response.body()));
+                    + ProviderApi.errorOf(response.body(), "/code", "/message", "Opn"));
         }
         JsonNode charge = WebhookJson.parse(response.body());
         if (!"charge".equals(WebhookJson.optionalText(charge, "/object"))
@@ -53,15 +52,5 @@ public class OpnCharges {
             throw ProviderApi.unavailable("Opn's API answered something other than charge " + chargeId);
         }
         return charge;
-    }
-
-    private static String errorOf(String body) {
-        try {
-            JsonNode error = WebhookJson.parse(body);
-            return Optional.ofNullable(WebhookJson.optionalText(error, "/code")).orElse("?") + " "
-                    + Optional.ofNullable(WebhookJson.optionalText(error, "/message")).orElse("");
-        } catch (RuntimeException notJson) {
-            return "(no Opn error object)";
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -56,7 +55,7 @@ public class PlayDeveloperApi {
                 .GET());
         if (response.statusCode() == 400 || response.statusCode() == 404 || response.statusCode() == 410) {
             throw WebhookRejected.malformed("Google Play knows no purchase of " + productId + " with this token ("
-                    + response.statusCode() + " " + errorOf(response.body()) + ")");
+                    + response.statusCode() + " " + googleError(response.body()) + ")");
         }
         requireSuccess(response, "purchase of " + productId);
         JsonNode purchase = WebhookJson.parse(response.body());
@@ -98,7 +97,7 @@ public class PlayDeveloperApi {
                         account.clientEmail(), response.statusCode());
             }
             throw ProviderApi.unavailable("Google Play answered " + response.statusCode() + " for the " + what + ": "
-                    + errorOf(response.body()));
+                    + googleError(response.body()));
         }
     }
 
@@ -161,19 +160,13 @@ public class PlayDeveloperApi {
         }
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    /** Google's error object: {@code {"error": {"code", "message", "status"}}}. */
+    private static String googleError(String body) {
+        return ProviderApi.errorOf(body, "/error/status", "/error/message", "Google");
     }
 
-    /** Google's error object: {@code {"error": {"code", "message", "status"}}}. */
-    private static String errorOf(String body) {
-        try {
-            JsonNode error = WebhookJson.parse(body);
-            return Optional.ofNullable(WebhookJson.optionalText(error, "/error/status")).orElse("?") + " "
-                    + Optional.ofNullable(WebhookJson.optionalText(error, "/error/message")).orElse("");
-        } catch (RuntimeException notJson) {
-            return "(no Google error object)";
-        }
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private record AccessToken(String value, Instant expiresAt) {

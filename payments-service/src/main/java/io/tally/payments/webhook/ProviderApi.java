@@ -1,5 +1,6 @@
 package io.tally.payments.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Calls to a provider's API made while a delivery is verified (Opn's charges, Google Play's purchases), on a worker
@@ -26,6 +28,20 @@ final class ProviderApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while asking " + provider + "'s API");
+        }
+    }
+
+    /**
+     * A provider's error body as {@code "<code> <message>"}, read at the given JSON pointers (Opn: {@code /code},
+     * {@code /message}; Google: {@code /error/status}, {@code /error/message}), for a log line or a 503's detail.
+     */
+    static String errorOf(String body, String codePointer, String messagePointer, String provider) {
+        try {
+            JsonNode error = WebhookJson.parse(body);
+            return Optional.ofNullable(WebhookJson.optionalText(error, codePointer)).orElse("?") + " "
+                    + Optional.ofNullable(WebhookJson.optionalText(error, messagePointer)).orElse("");
+        } catch (RuntimeException notJson) {
+            return "(no " + provider + " error object)";
         }
     }
 
