@@ -42,7 +42,7 @@ class JobSagaEndsTest {
         job.charged(NOW, NOW);
         assertThat(job.getChargeStatus()).isEqualTo("refund_requested");
         assertThat(refundRequests(job)).isEqualTo(2);
-        job.refunded();
+        job.refunded(15);
         assertThat(job.getChargeStatus()).isEqualTo("refunded");
         assertThat(job.getStatus()).isEqualTo(JobStatus.REJECTED);
     }
@@ -63,5 +63,23 @@ class JobSagaEndsTest {
         assertThat(job.getStatus()).isEqualTo(JobStatus.CANCELLED);
         assertThat(refundRequests(job)).as("in case credits books the charge and its answer is lost").isEqualTo(1);
         assertThat(job.pendingEvents()).extracting(TallyEvent::getClass).contains(JobRefundRequested.class);
+    }
+
+    @Test
+    void aPartialRefundLeavesTheChargeStanding_andARefusedRefundSettlesTheJobWithoutAskingAgain() {
+        Job job = pending();
+        job.charged(NOW, NOW);
+        job.refunded(5);
+        assertThat(job.getChargeStatus()).isEqualTo("charged");
+        job.cancel(NOW);
+        assertThat(job.getChargeStatus()).isEqualTo("refund_requested");
+        assertThat(job.isSettled()).isFalse();
+
+        job.refundRefused("The key job:x:refund was already used with different parameters");
+        assertThat(job.getChargeStatus()).isEqualTo("refund_refused");
+        assertThat(job.isSettled()).isTrue();
+        long asked = refundRequests(job);
+        job.askCreditsAgain(NOW);
+        assertThat(refundRequests(job)).isEqualTo(asked);
     }
 }

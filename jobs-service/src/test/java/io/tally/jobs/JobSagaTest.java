@@ -148,6 +148,40 @@ class JobSagaTest {
                 + " AND charge_status = 'refunded'", job)).isEqualTo(1);
     }
 
+    /**
+     * A backend refunded part of a job over REST; the job then fails and asks for the whole charge back. credits
+     * refuses (the refund's key was used with another amount) and says so: the job keeps its charge, its history
+     * says why, and the saga stops asking (reviews: ledger M1).
+     */
+    @Test
+    void aRefundCreditsRefusesEndsTheSagaInsteadOfAskingForever() {
+        JobsApi.drainQueue();
+        String user = JobsApi.newUser("refund-refused");
+        UUID job = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, job, "QUEUED");
+        given().baseUri(CreditsServiceResource.baseUrl())
+                .header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("jobId", job.toString(), "userId", user, "amount", 5, "reason", "goodwill"))
+                .when().post("/credits/refunds").then().statusCode(201);
+        List<Map<String, Object>> claimed = JobsApi.claim(JobsApi.WORKER, 1, 60, 5);
+        assertThat(claimed).extracting(JobsApi::idOf).containsExactly(job);
+        JobsApi.fail(job, JobsApi.tokenOf(claimed.get(0)), false).then().statusCode(200);
+
+        await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
+                "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'FAILED' AND charge_status = 'refund_refused'", job) == 1);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail = $2",
+                job, "partly refunded: 5 of 15 credits")).isEqualTo(1);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail LIKE $2",
+                job, "refund refused by credits: %already used with different parameters")).isEqualTo(1);
+        assertThat(JobsApi.balance(user)).isEqualTo(100 - 15 + 5);
+        TestSql.execute(pool, "UPDATE jobs SET saga_requested_at = now() - interval '1 hour' WHERE id = $1", job);
+        sagaSweep.runOnce().await().atMost(SAGA_WAIT);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE id = $1"
+                + " AND saga_requested_at < now() - interval '59 minutes'", job))
+                .as("the sweep asks credits nothing more (asking again would stamp saga_requested_at)").isEqualTo(1);
+    }
+
     @Test
     void aRedeliveredAnswerChangesNothing_andAnAnswerAboutAnotherBackendsJobLeavesNoTrace() {
         String user = JobsApi.newUser("redelivered");

@@ -6,6 +6,7 @@ import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;
 import io.tally.common.events.credits.CreditsRefunded;
 import io.tally.common.events.credits.GiftSent;
+import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.events.jobs.JobCancelled;
 import io.tally.common.events.jobs.JobCompleted;
 import io.tally.common.events.jobs.JobFailed;
@@ -33,6 +34,8 @@ public final class EventTypes {
             new EventType<>("tally.credits.charge-rejected.v1", Topics.CREDITS, ChargeRejected.class);
     public static final EventType<CreditsRefunded> CREDITS_REFUNDED =
             new EventType<>("tally.credits.refunded.v1", Topics.CREDITS, CreditsRefunded.class);
+    public static final EventType<RefundRejected> REFUND_REJECTED =
+            new EventType<>("tally.credits.refund-rejected.v1", Topics.CREDITS, RefundRejected.class);
     public static final EventType<CreditsGranted> CREDITS_GRANTED =
             new EventType<>("tally.credits.granted.v1", Topics.CREDITS, CreditsGranted.class);
     public static final EventType<CreditsClawedBack> CREDITS_CLAWED_BACK =
@@ -68,7 +71,7 @@ public final class EventTypes {
             new EventType<>("tally.presence.viewer-count-changed.v1", Topics.PRESENCE, ViewerCountChanged.class);
 
     public static final List<EventType<?>> ALL = List.of(
-            CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, GIFT_SENT,
+            CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, REFUND_REJECTED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, GIFT_SENT,
             JOB_REQUESTED, JOB_REFUND_REQUESTED, JOB_QUEUED, JOB_STARTED, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED,
             PAYMENT_CONFIRMED, PAYMENT_REVERSED,
             BOX_PUBLISHED, BOX_UNPUBLISHED, VIEWER_COUNT_CHANGED);

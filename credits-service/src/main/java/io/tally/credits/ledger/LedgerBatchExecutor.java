@@ -11,7 +11,6 @@ import io.tally.common.outbox.OutboxWriter;
 import io.tally.credits.config.CreditsConfig;
 import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.OpenAccount;
-import io.tally.credits.ledger.LedgerOperation.Refund;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -97,8 +96,8 @@ public class LedgerBatchExecutor {
             if (op instanceof Charge charge) {
                 chargedJobs.add(charge.jobId());
             }
-            if (op instanceof Refund refund) {
-                keys.add(refund.chargeKey());
+            if (op.undoneKey() != null) {
+                keys.add(op.undoneKey());
             }
             if (submitted.inboxEventId() != null) {
                 eventIds.add(submitted.inboxEventId());

@@ -11,10 +11,12 @@ import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;
 import io.tally.common.events.credits.CreditsRefunded;
 import io.tally.common.events.credits.GiftSent;
+import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.problem.Problem;
 import io.tally.credits.ledger.LedgerOperation.Adjustment;
 import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.Clawback;
+import io.tally.credits.ledger.LedgerOperation.DebtForgiveness;
 import io.tally.credits.ledger.LedgerOperation.Gift;
 import io.tally.credits.ledger.LedgerOperation.Grant;
 import io.tally.credits.ledger.LedgerOperation.OpenAccount;
@@ -81,12 +83,12 @@ public final class LedgerEngine {
         }
         StoredTransaction previous = plan.known.get(op.key());
         if (previous != null) {
-            return replay(plan, submitted, previous);
+            return replay(plan, submitted, previous, accounts);
         }
         if (op instanceof Charge charge) {
             return charge(plan, submitted, charge, accounts.get(charge.userId()));
         } else if (op instanceof Refund refund) {
-            return refund(plan, refund, accounts.get(refund.userId()));
+            return refund(plan, submitted, refund, accounts.get(refund.userId()));
         } else if (op instanceof Grant grant) {
             return grant(plan, grant, accounts.get(grant.userId()));
         } else if (op instanceof Clawback clawback) {
@@ -95,6 +97,8 @@ public final class LedgerEngine {
             return gift(plan, gift, accounts.get(gift.senderId()), accounts.get(gift.recipientId()));
         } else if (op instanceof Adjustment adjustment) {
             return adjust(plan, adjustment, accounts.get(adjustment.userId()));
+        } else if (op instanceof DebtForgiveness forgiveness) {
+            return forgive(plan, forgiveness, accounts.get(forgiveness.userId()));
         }
         throw new IllegalArgumentException("unknown operation " + op);
     }
@@ -117,7 +121,7 @@ public final class LedgerEngine {
         StoredRejection rejected = plan.rejections.get(charge.jobId());
         if (rejected != null) {
             if (rejected.amount() != charge.amount() || !rejected.userId().equals(charge.userId())) {
-                return conflict(charge);
+                return conflict(plan, submitted, account);
             }
             if (submitted.announceReplay()) {
                 plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), rejected.needed(),
@@ -148,21 +152,22 @@ public final class LedgerEngine {
                 .system("spend", charge.amount()), event);
     }
 
-    private OperationResult refund(BatchPlan plan, Refund refund, AccountState account) {
-        StoredTransaction charged = plan.known.get(refund.chargeKey());
+    private OperationResult refund(BatchPlan plan, Submitted submitted, Refund refund, AccountState account) {
+        StoredTransaction charged = plan.known.get(refund.undoneKey());
         if (charged == null) {
-            return OperationResult.refused(Problem.of(422, "no-charge-to-refund", "Nothing to refund",
+            return refuseRefund(plan, submitted, "no_charge", Problem.of(422, "no-charge-to-refund", "Nothing to refund",
                     "Job " + refund.jobId() + " was never charged, so there is nothing to refund"));
         }
         Map<String, Object> charge = charged.result();
         if (!refund.userId().equals(charge.get("userId"))) {
-            return OperationResult.refused(Problem.of(422, "wrong-user", "Wrong user",
+            return refuseRefund(plan, submitted, "wrong_user", Problem.of(422, "wrong-user", "Wrong user",
                     "Job " + refund.jobId() + " was charged to another user"));
         }
         long chargedAmount = ((Number) charge.get("amount")).longValue();
         long amount = refund.amount() == null ? chargedAmount : refund.amount();
         if (amount > chargedAmount) {
-            return OperationResult.refused(Problem.of(422, "refund-exceeds-charge", "Refund exceeds the charge",
+            return refuseRefund(plan, submitted, "exceeds_charge", Problem.of(422, "refund-exceeds-charge",
+                    "Refund exceeds the charge",
                     "Job " + refund.jobId() + " was charged " + chargedAmount + " credits; cannot refund " + amount)
                     .with("charged", chargedAmount));
         }
@@ -170,12 +175,25 @@ public final class LedgerEngine {
         account.spent -= amount;
         account.changed = true;
         Posting posting = new Posting("refund", refund.key(), refund.jobId().toString(), refund.userId(),
-                refund.fingerprint(), metadata("reason", refund.reason()), null);
-        CreditsRefunded event = new CreditsRefunded(refund.jobId(), refund.userId(), amount, account.balance,
-                posting.id);
-        return plan.apply(posting.withResult(bodyOf(event))
+                refund.fingerprint(), metadata("reason", refund.reason()), null)
                 .user(refund.userId(), "spendable", amount, account.balance)
-                .system("spend", -amount), event);
+                .system("spend", -amount);
+        long repaid = repayableDebt(account);
+        CreditsRefunded event = new CreditsRefunded(refund.jobId(), refund.userId(), amount, account.balance - repaid,
+                posting.id);
+        OperationResult result = plan.apply(posting.withResult(bodyOf(event)), event);
+        repayDebt(plan, account, repaid, refund.key() + ":debt-repayment", refund.jobId().toString(),
+                refund.fingerprint());
+        return result;
+    }
+
+    /** A refund asked for by an event is answered, so the saga stops asking; the API caller gets the problem. */
+    private OperationResult refuseRefund(BatchPlan plan, Submitted submitted, String reason, Problem problem) {
+        if (submitted.announceReplay()) {
+            Refund refund = (Refund) submitted.operation();
+            plan.emit(new RefundRejected(refund.jobId(), refund.userId(), reason, problem.detail()));
+        }
+        return OperationResult.refused(problem.with("reason", reason));
     }
 
     private OperationResult grant(BatchPlan plan, Grant grant, AccountState account) {
@@ -186,22 +204,35 @@ public final class LedgerEngine {
                 grant.fingerprint(), NO_METADATA, null)
                 .user(grant.userId(), "spendable", grant.credits(), account.balance)
                 .system("purchases", -grant.credits());
-        long repaid = Math.min(grant.credits(), account.debt);
-        if (repaid > 0) {
-            // Debt is repaid first, as its own transaction, so the ledger shows where the credits went.
-            account.balance -= repaid;
-            account.debt -= repaid;
-            plan.post(new Posting("debt_repayment", grant.debtRepaymentKey(), grant.paymentId().toString(),
-                    grant.userId(), grant.fingerprint(), NO_METADATA, Map.of("repaid", repaid))
-                    .user(grant.userId(), "spendable", -repaid, account.balance)
-                    .user(grant.userId(), "debt", repaid, -account.debt));
-        }
+        long repaid = repayableDebt(account);
         CreditsGranted event = new CreditsGranted(grant.paymentId(), grant.userId(), grant.credits(), repaid,
-                account.balance, purchase.id, grant.cycle());
-        return plan.apply(purchase.withResult(bodyOf(event)), event);
+                account.balance - repaid, purchase.id, grant.cycle());
+        OperationResult result = plan.apply(purchase.withResult(bodyOf(event)), event);
+        repayDebt(plan, account, repaid, grant.debtRepaymentKey(), grant.paymentId().toString(), grant.fingerprint());
+        return result;
     }
 
+    /**
+     * A clawback takes back only what its grant gave: the grant of the same payment and cycle must exist, for the
+     * same user, and be at least as large. Anything else is a payments bug or a replay gone wrong, and would put
+     * a user in debt for credits they never had.
+     */
     private OperationResult clawback(BatchPlan plan, Clawback clawback, AccountState account) {
+        StoredTransaction grant = plan.known.get(clawback.undoneKey());
+        if (grant == null) {
+            return OperationResult.refused(Problem.of(422, "no-grant-to-claw-back", "Nothing to claw back",
+                    "Payment " + clawback.paymentId() + " (cycle " + clawback.cycle() + ") was never granted"));
+        }
+        if (!clawback.userId().equals(grant.result().get("userId"))) {
+            return OperationResult.refused(Problem.of(422, "wrong-user", "Wrong user",
+                    "Payment " + clawback.paymentId() + " was granted to another user"));
+        }
+        long granted = ((Number) grant.result().get("credits")).longValue();
+        if (clawback.credits() > granted) {
+            return OperationResult.refused(Problem.of(422, "clawback-exceeds-grant", "Clawback exceeds the grant",
+                    "Payment " + clawback.paymentId() + " granted " + granted + " credits; cannot claw back "
+                            + clawback.credits()).with("granted", granted));
+        }
         long taken = Math.min(account.balance, clawback.credits());
         long shortfall = clawback.credits() - taken;
         account.balance -= taken;
@@ -215,6 +246,29 @@ public final class LedgerEngine {
                 .user(clawback.userId(), "spendable", -taken, account.balance)
                 .user(clawback.userId(), "debt", -shortfall, -account.debt)
                 .system("purchases", clawback.credits()), event);
+    }
+
+    /** What a credit just made spendable repays of the account's debt (all of it, if it covers the debt). */
+    private static long repayableDebt(AccountState account) {
+        return Math.min(account.balance, account.debt);
+    }
+
+    /**
+     * Credits that reach an account in debt repay it first, so debt and a spendable balance never coexist. The
+     * repayment is its own transaction, posted after the credit it follows so every entry's balance_after continues
+     * the one before it.
+     */
+    private static void repayDebt(BatchPlan plan, AccountState account, long repaid, String key, String reference,
+                                  String fingerprint) {
+        if (repaid == 0) {
+            return;
+        }
+        account.balance -= repaid;
+        account.debt -= repaid;
+        plan.post(new Posting("debt_repayment", key, reference, account.userId, fingerprint, NO_METADATA,
+                Map.of("repaid", repaid))
+                .user(account.userId, "spendable", -repaid, account.balance)
+                .user(account.userId, "debt", repaid, -account.debt));
     }
 
     private OperationResult gift(BatchPlan plan, Gift gift, AccountState sender, AccountState recipient) {
@@ -257,22 +311,51 @@ public final class LedgerEngine {
         account.balance += adjustment.amount();
         account.changed = true;
         Posting posting = new Posting("adjustment", adjustment.key(), adjustment.clientKey(), adjustment.userId(),
-                adjustment.fingerprint(), metadata("reason", adjustment.reason(), "adminId", adjustment.adminId()), null);
+                adjustment.fingerprint(), metadata("reason", adjustment.reason(), "adminId", adjustment.adminId()), null)
+                .user(adjustment.userId(), "spendable", adjustment.amount(), account.balance)
+                .system("adjustments", -adjustment.amount());
+        long repaid = repayableDebt(account);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("transactionId", posting.id.toString());
         body.put("userId", adjustment.userId());
         body.put("amount", adjustment.amount());
         body.put("reason", adjustment.reason());
-        body.put("balanceAfter", account.balance);
-        return plan.apply(posting.withResult(body)
-                .user(adjustment.userId(), "spendable", adjustment.amount(), account.balance)
-                .system("adjustments", -adjustment.amount()), null);
+        body.put("debtRepaid", repaid);
+        body.put("balanceAfter", account.balance - repaid);
+        OperationResult result = plan.apply(posting.withResult(body), null);
+        repayDebt(plan, account, repaid, adjustment.key() + ":debt-repayment", adjustment.clientKey(),
+                adjustment.fingerprint());
+        return result;
     }
 
-    private OperationResult replay(BatchPlan plan, Submitted submitted, StoredTransaction previous) {
+    /** Writes off debt an admin judged not owed (a clawback in error, a goodwill gesture): the platform absorbs it. */
+    private OperationResult forgive(BatchPlan plan, DebtForgiveness forgiveness, AccountState account) {
+        if (forgiveness.amount() > account.debt) {
+            return OperationResult.refused(Problem.of(422, "forgiveness-exceeds-debt", "More than the debt",
+                    "The account owes " + account.debt + " credits; cannot forgive " + forgiveness.amount())
+                    .with("debt", account.debt));
+        }
+        account.debt -= forgiveness.amount();
+        account.changed = true;
+        Posting posting = new Posting("debt_forgiveness", forgiveness.key(), forgiveness.clientKey(),
+                forgiveness.userId(), forgiveness.fingerprint(),
+                metadata("reason", forgiveness.reason(), "adminId", forgiveness.adminId()), null)
+                .user(forgiveness.userId(), "debt", forgiveness.amount(), -account.debt)
+                .system("adjustments", -forgiveness.amount());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("transactionId", posting.id.toString());
+        body.put("userId", forgiveness.userId());
+        body.put("forgiven", forgiveness.amount());
+        body.put("reason", forgiveness.reason());
+        body.put("debtAfter", account.debt);
+        return plan.apply(posting.withResult(body), null);
+    }
+
+    private OperationResult replay(BatchPlan plan, Submitted submitted, StoredTransaction previous,
+                                   Map<String, AccountState> accounts) {
         LedgerOperation op = submitted.operation();
         if (!previous.fingerprint().equals(op.fingerprint())) {
-            return conflict(op);
+            return conflict(plan, submitted, op instanceof Charge charge ? accounts.get(charge.userId()) : null);
         }
         if (submitted.announceReplay()) {
             Class<? extends TallyEvent> eventClass = outcomeEventOf(op);
@@ -299,9 +382,21 @@ public final class LedgerEngine {
         return null;
     }
 
-    private static OperationResult conflict(LedgerOperation op) {
-        return OperationResult.refused(Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
-                "The key " + op.key() + " was already used with different parameters"));
+    /**
+     * The key was used before with other parameters. A saga's request is still answered (a charge rejected, a refund
+     * refused, both with reason {@code conflict}) so the job ends instead of asking forever.
+     */
+    private OperationResult conflict(BatchPlan plan, Submitted submitted, AccountState account) {
+        LedgerOperation op = submitted.operation();
+        Problem problem = Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
+                "The key " + op.key() + " was already used with different parameters");
+        if (op instanceof Refund) {
+            return refuseRefund(plan, submitted, "conflict", problem);
+        }
+        if (op instanceof Charge charge && submitted.announceReplay()) {
+            plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance, "conflict"));
+        }
+        return OperationResult.refused(problem);
     }
 
     static Problem chargeRefusal(String reason, long needed, long available, long debt) {

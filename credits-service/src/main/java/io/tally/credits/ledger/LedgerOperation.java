@@ -18,6 +18,11 @@ public sealed interface LedgerOperation {
     /** Identifies the parameters: a replay must match it. */
     String fingerprint();
 
+    /** The key of the transaction this operation undoes (a refund its charge, a clawback its grant); else null. */
+    default String undoneKey() {
+        return null;
+    }
+
     record Charge(UUID jobId, String userId, long amount) implements LedgerOperation {
         public String key() {
             return "job:" + jobId + ":charge";
@@ -38,7 +43,8 @@ public sealed interface LedgerOperation {
             return "job:" + jobId + ":refund";
         }
 
-        public String chargeKey() {
+        @Override
+        public String undoneKey() {
             return "job:" + jobId + ":charge";
         }
 
@@ -73,6 +79,11 @@ public sealed interface LedgerOperation {
     record Clawback(UUID paymentId, String userId, long credits, String reason, int cycle) implements LedgerOperation {
         public String key() {
             return "payment:" + paymentId + ":clawback" + cycleSuffix(cycle);
+        }
+
+        @Override
+        public String undoneKey() {
+            return "payment:" + paymentId + ":grant" + cycleSuffix(cycle);
         }
 
         public Set<String> userIds() {
@@ -114,6 +125,22 @@ public sealed interface LedgerOperation {
             implements LedgerOperation {
         public String key() {
             return "adjustment:" + adminId + ":" + clientKey;
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + amount + "|" + reason;
+        }
+    }
+
+    /** An admin writes off debt (recorded with the reason); the platform absorbs it. */
+    record DebtForgiveness(String userId, long amount, String reason, String adminId, String clientKey)
+            implements LedgerOperation {
+        public String key() {
+            return "debt-forgiveness:" + adminId + ":" + clientKey;
         }
 
         public Set<String> userIds() {

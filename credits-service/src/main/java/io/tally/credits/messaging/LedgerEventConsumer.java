@@ -22,6 +22,10 @@ import org.jboss.logging.Logger;
  * effects and outbox events together), so the consumer keeps up with thousands of charges a second. Poison
  * records are dead-lettered one by one and the rest of the batch goes on. The batch is acknowledged only after
  * its transaction committed; if the database is unreachable the batch is retried until it is back.
+ *
+ * <p>A refused job request was answered with an event by the ledger (ChargeRejected, RefundRejected), so the saga
+ * ends; anything but a plain lack of credits is logged. A refused grant or clawback has no one waiting for an
+ * answer and means a payments bug or a bad replay: it is dead-lettered with the reason, for an operator.
  */
 @ApplicationScoped
 public class LedgerEventConsumer {
@@ -63,19 +67,42 @@ public class LedgerEventConsumer {
                                 .onFailure().invoke(e -> LOG.warnf("Ledger batch not applied, retrying: %s", e.toString()))
                                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
                                 .indefinitely())
-                .flatMap(results -> deadLetterFailures(parsed, results))
+                .flatMap(results -> settleUnapplied(parsed, operations, results))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .onTermination().invoke(parsed::endSpans);
     }
 
-    private Uni<Void> deadLetterFailures(EventBatches.Parsed<Consumed> parsed, List<OperationResult> results) {
+    private Uni<Void> settleUnapplied(EventBatches.Parsed<Consumed> parsed, List<Submitted> operations,
+                                      List<OperationResult> results) {
         return Multi.createFrom().range(0, results.size())
-                .filter(i -> results.get(i).status() == OperationResult.Status.FAILED)
+                .filter(i -> needsOperator(parsed.items().get(i), results.get(i)))
                 .onItem().transformToUniAndConcatenate(i -> {
-                    String why = "ledger operation failed: " + results.get(i).body();
+                    OperationResult result = results.get(i);
+                    String why = result.status() == OperationResult.Status.FAILED
+                            ? "ledger operation failed: " + result.body()
+                            : "ledger refused " + operations.get(i).operation().key() + ": " + result.problem().detail();
                     parsed.failed(i, why);
                     return deadLetters.publish(parsed.sources().get(i), why);
                 })
                 .collect().last().replaceWithVoid();
+    }
+
+    private static boolean needsOperator(Consumed consumed, OperationResult result) {
+        if (result.status() == OperationResult.Status.FAILED) {
+            return true;
+        }
+        if (result.status() != OperationResult.Status.REFUSED) {
+            return false;
+        }
+        LedgerOperation op = consumed.operation();
+        boolean paymentEvent = op instanceof LedgerOperation.Grant || op instanceof LedgerOperation.Clawback;
+        if (paymentEvent) {
+            LOG.errorf("%s %s refused, dead-lettered: %s", consumed.eventType(), consumed.eventId(),
+                    result.problem().detail());
+        } else if (result.problem().status() != 402) {
+            LOG.warnf("%s %s refused and answered: %s", consumed.eventType(), consumed.eventId(),
+                    result.problem().detail());
+        }
+        return paymentEvent;
     }
 }

@@ -13,6 +13,7 @@ import io.tally.credits.reconciliation.ReconciliationReport;
 import io.tally.credits.reconciliation.ReconciliationRepository;
 import io.tally.credits.reconciliation.ReconciliationRepository.AccountRepair;
 import io.tally.credits.rest.Requests.AdjustmentRequest;
+import io.tally.credits.rest.Requests.DebtForgivenessRequest;
 import io.tally.credits.rest.Requests.RepairRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -25,7 +26,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
-/** Operator tools: signed adjustments with a reason, any account, the ledger's self-check and drift repair. */
+/** Operator tools: signed adjustments and debt forgiveness with a reason, any account, the self-check, drift repair. */
 @Path("/credits")
 @RolesAllowed(Roles.ADMIN)
 public class AdminResource {
@@ -53,6 +54,24 @@ public class AdminResource {
         String key = IdempotentRequests.requireValidKey(idempotencyKey, Requests.MAX_IDEMPOTENCY_KEY_LENGTH);
         return batcher.submit(new LedgerOperation.Adjustment(request.userId(), request.amount(), request.reason(),
                         currentUser.id(), key))
+                .map(result -> LedgerResponses.of(result, Response.Status.CREATED));
+    }
+
+    /**
+     * Writes off debt that is not owed (a clawback in error, a goodwill gesture), as a ledger transaction with the
+     * reason and the admin. Only an account that exists: forgiving debt never opens one.
+     */
+    @POST
+    @Path("/admin/accounts/{userId}/forgive-debt")
+    public Uni<Response> forgiveDebt(@PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+                                     @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
+                                     @Valid @NotNull DebtForgivenessRequest request) {
+        String key = IdempotentRequests.requireValidKey(idempotencyKey, Requests.MAX_IDEMPOTENCY_KEY_LENGTH);
+        String adminId = currentUser.id();
+        return queries.findAccount(userId)
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)))
+                .chain(account -> batcher.submit(new LedgerOperation.DebtForgiveness(userId, request.amount(),
+                        request.reason(), adminId, key)))
                 .map(result -> LedgerResponses.of(result, Response.Status.CREATED));
     }
 

@@ -35,7 +35,7 @@ import java.util.Set;
 public class MeResource {
 
     static final Set<String> KINDS = Set.of("signup_bonus", "purchase", "charge", "refund", "gift", "clawback",
-            "debt_repayment", "adjustment");
+            "debt_repayment", "adjustment", "debt_forgiveness");
 
     private final Accounts accounts;
     private final AccountQueries queries;

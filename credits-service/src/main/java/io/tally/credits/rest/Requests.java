@@ -56,6 +56,12 @@ public final class Requests {
             @NotBlank @Size(max = 500) String reason) {
     }
 
+    /** Debt an admin writes off, with why. */
+    public record DebtForgivenessRequest(
+            @NotNull @Positive @Max(MAX_AMOUNT) Long amount,
+            @NotBlank @Size(max = 500) String reason) {
+    }
+
     /** Why an account's cached books are set back to its entries (kept with the repair). */
     public record RepairRequest(@NotBlank @Size(max = 500) String reason) {
     }

@@ -7,7 +7,9 @@ public enum ChargeStatus {
     CHARGED,
     /** The job ended without a result and its refund was asked for. */
     REFUND_REQUESTED,
-    REFUNDED;
+    REFUNDED,
+    /** credits refused the refund (RefundRejected): the charge stands, the saga stops asking, an operator decides. */
+    REFUND_REFUSED;
 
     public String dbValue() {
         return name().toLowerCase(java.util.Locale.ROOT);

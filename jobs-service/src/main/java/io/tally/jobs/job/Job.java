@@ -140,16 +140,27 @@ public class Job {
         if (status != JobStatus.PENDING) {
             return;
         }
-        rejectionReason = "account_in_debt".equals(reason)
-                ? "Your account has an unpaid balance; buy credits to clear it before starting new jobs"
-                : "Insufficient credits: you have " + available + ", this job needs " + needed;
+        rejectionReason = switch (reason == null ? "" : reason) {
+            case "account_in_debt" -> "Your account has an unpaid balance; buy credits to clear it before starting new jobs";
+            case "conflict" -> "This job's charge conflicts with an earlier one for the same job id; contact support";
+            default -> "Insufficient credits: you have " + available + ", this job needs " + needed;
+        };
         finishedAt = OffsetDateTime.now();
         moveTo(JobStatus.REJECTED, rejectionReason);
     }
 
-    /** credits returned the charge. */
-    public void refunded() {
+    /**
+     * credits returned {@code amount} of the charge. Less than the whole is a backend's partial refund over REST: the
+     * job and its charge go on, and the history says what came back. (The refund key is then used, so a later refund
+     * of the rest is refused: {@link #refundRefused}.)
+     */
+    public void refunded(long amount) {
         if (chargeStatus == ChargeStatus.REFUNDED) {
+            return;
+        }
+        if (amount < cost) {
+            history.add(new HistoryEntry(id, status, progress, "partly refunded: " + amount + " of " + cost + " credits"));
+            dirty = true;
             return;
         }
         chargeStatus = ChargeStatus.REFUNDED;
@@ -157,6 +168,20 @@ public class Job {
         if (status.canMoveTo(JobStatus.REFUNDED)) {
             moveTo(JobStatus.REFUNDED, null);
         }
+    }
+
+    /**
+     * credits refused the refund and will refuse it again (no charge, another user, a conflicting earlier refund):
+     * the saga stops asking, and the job's history says why. Only a refund this job is waiting for is affected; a
+     * refusal of the precautionary refund after a deadline or a cancel while PENDING means nothing was charged.
+     */
+    public void refundRefused(String detail) {
+        if (chargeStatus != ChargeStatus.REFUND_REQUESTED) {
+            return;
+        }
+        chargeStatus = ChargeStatus.REFUND_REFUSED;
+        dirty = true;
+        history.add(new HistoryEntry(id, status, progress, "refund refused by credits: " + detail));
     }
 
     /**
@@ -343,7 +368,8 @@ public class Job {
     @JsonIgnore
     public boolean isSettled() {
         return status == JobStatus.REJECTED || status == JobStatus.COMPLETED || status == JobStatus.REFUNDED
-                || ((status == JobStatus.FAILED || status == JobStatus.CANCELLED) && chargeStatus == ChargeStatus.NONE);
+                || ((status == JobStatus.FAILED || status == JobStatus.CANCELLED)
+                        && (chargeStatus == ChargeStatus.NONE || chargeStatus == ChargeStatus.REFUND_REFUSED));
     }
 
     @JsonIgnore

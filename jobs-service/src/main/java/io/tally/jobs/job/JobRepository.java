@@ -133,7 +133,7 @@ public class JobRepository {
 
     private static final String STATS = """
             SELECT status, count(*) FILTER (WHERE deleted_at IS NULL) AS jobs,
-                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('charged', 'refund_requested')), 0) AS spent,
+                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('charged', 'refund_requested', 'refund_refused')), 0) AS spent,
                    coalesce(sum(cost) FILTER (WHERE charge_status = 'refunded'), 0) AS refunded
               FROM jobs WHERE user_id = $1 GROUP BY status
             """;

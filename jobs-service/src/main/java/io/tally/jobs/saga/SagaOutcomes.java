@@ -93,8 +93,9 @@ public class SagaOutcomes {
                         nextTime.put(job.getUserId(), virtual.plus(spacing));
                     }
                 }
-                case REJECTED -> job.rejected(outcome.needed(), outcome.available(), outcome.reason());
-                case REFUNDED -> job.refunded();
+                case REJECTED -> job.rejected(outcome.amount(), outcome.available(), outcome.reason());
+                case REFUNDED -> job.refunded(outcome.amount());
+                case REFUND_REFUSED -> job.refundRefused(outcome.reason());
             }
         }
     }
