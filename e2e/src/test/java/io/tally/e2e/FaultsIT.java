@@ -83,6 +83,32 @@ class FaultsIT {
 
     @Test
     @Order(3)
+    void crashingPostgresMidLoadLosesNothing() throws Exception {
+        underLoad("PostgreSQL killed (kill -9 of the postmaster and every backend) mid-load, restarted with crash "
+                + "recovery", load -> {
+            hold(Duration.ofSeconds(2));
+            DatabaseControl.crashAndRestart();
+            hold(Duration.ofSeconds(2));
+        });
+    }
+
+    @Test
+    @Order(4)
+    void stoppingPostgresForTwentySecondsLosesNothing() throws Exception {
+        underLoad("PostgreSQL stopped (fast shutdown) for 20 s, then started", load -> {
+            hold(Duration.ofSeconds(2));
+            DatabaseControl.stop();
+            try {
+                hold(Duration.ofSeconds(20));
+            } finally {
+                DatabaseControl.start();
+            }
+            hold(Duration.ofSeconds(2));
+        });
+    }
+
+    @Test
+    @Order(5)
     void aWorkerThatDiesHoldingLeasesDelaysItsJobsOnly() throws Exception {
         underLoad("a worker dies holding up to 5 leases (5 s); the fleet runs on", load -> {
             String owner = Tally.user("orphan-owner");
@@ -108,7 +134,7 @@ class FaultsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void theSameWebhookDeliveredTenTimesAtOnceIsAppliedOnce() throws Exception {
         underLoad("one Stripe confirmation delivered 10× concurrently (3 payments)", load -> {
             for (int round = 0; round < 3; round++) {
@@ -127,7 +153,7 @@ class FaultsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void theSameJobSubmittedTenTimesAtOnceWithOneKeyIsOneJob() throws Exception {
         underLoad("one POST /jobs with one Idempotency-Key sent 10× concurrently (3 rounds)", load -> {
             for (int round = 0; round < 3; round++) {
@@ -154,7 +180,7 @@ class FaultsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void poisonMessagesAreDeadLetteredAndTheConsumersKeepGoing() throws Exception {
         underLoad("poison records on tally.jobs.events and tally.credits.events", load -> {
             try (TopicReader creditsDlq = new TopicReader(Topics.deadLetter("credits"));
@@ -178,7 +204,7 @@ class FaultsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void allFaultsAtOnce() throws Exception {
         underLoad("combined: Kafka stopped 20 s, jobs and payments killed and restarted meanwhile, "
                 + "a worker dies holding leases, 10× duplicate webhooks, a poison record", load -> {

@@ -220,9 +220,19 @@ final class Tally {
     }
 
     static JsonNode ok(Api.Answer answer) {
+        if (answer.status() >= 500) {
+            throw new Unavailable(answer);
+        }
         if (!answer.ok()) {
             throw new AssertionError("expected 2xx, got " + answer.status() + ": " + answer.body());
         }
         return answer.json();
+    }
+
+    /** A 5xx (503 with Retry-After while the database or a dependency is down): a good client waits and retries. */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(Api.Answer answer) {
+            super("unavailable, " + answer.status() + ": " + answer.body());
+        }
     }
 }

@@ -84,7 +84,8 @@ class OpnWebhookTest {
         String card = OpnWebhooks.charge(cardCharge, "card", "successful", 299_00, UUID.randomUUID().toString(), 0);
         OpnWebhooks.atOpn(cardCharge, card);
         OpnWebhooks.signed(OpnWebhooks.event("charge.complete", card)).post()
-                .then().statusCode(200).body("outcome", equalTo("unknown_payment"));
+                .then().statusCode(200).body("outcome", equalTo("ignored"))
+                .body("detail", containsString("not PromptPay or TrueMoney"));
     }
 
     @Test

@@ -209,19 +209,28 @@ class StripeWebhookTest {
         assertThat(PaymentsTestSupport.illegalTransitions(pool, payment.id())).isEqualTo(1);
     }
 
+    /**
+     * A failed attempt is not the payment (a retry may succeed under another id), so an event about that attempt's
+     * id alone names no payment; a won dispute of a payment never disputed is an illegal transition, recorded.
+     */
     @Test
-    void aFailedPaymentIsMarkedFailedAndAWonDisputeOfItIsAnIllegalTransition() {
+    void aFailedPaymentIsMarkedFailedAndAWonDisputeOfAnUndisputedPaymentIsAnIllegalTransition() {
         String user = PaymentsApi.newUser("declined");
         PaymentsApi.Pending payment = PaymentsApi.pending(user, "thb-pro", "stripe");
-        String intent = StripeWebhooks.newIntentId();
+        String declined = StripeWebhooks.newIntentId();
 
-        StripeWebhooks.signed(StripeWebhooks.failed(intent, payment.reference(), 699_00, "thb")).post()
+        StripeWebhooks.signed(StripeWebhooks.failed(declined, payment.reference(), 699_00, "thb")).post()
                 .then().statusCode(200).body("outcome", equalTo("applied"));
         assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("failed");
+        StripeWebhooks.signed(StripeWebhooks.dispute("charge.dispute.closed", declined, "won")).post()
+                .then().statusCode(200).body("outcome", equalTo("unknown_payment"));
 
-        StripeWebhooks.signed(StripeWebhooks.dispute("charge.dispute.closed", intent, "won")).post()
+        String paid = StripeWebhooks.newIntentId();
+        StripeWebhooks.signed(StripeWebhooks.succeeded(paid, payment.reference(), 699_00, "thb")).post()
+                .then().statusCode(200).body("outcome", equalTo("applied"));
+        StripeWebhooks.signed(StripeWebhooks.dispute("charge.dispute.closed", paid, "won")).post()
                 .then().statusCode(200).body("outcome", equalTo("illegal_transition"));
-        assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("failed");
+        assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("confirmed");
         assertThat(PaymentsTestSupport.illegalTransitions(pool, payment.id())).isEqualTo(1);
     }
 

@@ -26,13 +26,27 @@ public final class TransientFailures {
     private TransientFailures() {
     }
 
+    /**
+     * Looks through wrappers too (a group commit hands a batch's failure to each caller inside another exception):
+     * the first cause that is decidable decides.
+     */
     public static boolean is(Throwable failure) {
-        if (failure instanceof PgException pg) {
-            String state = pg.getSqlState();
-            return state != null && state.length() == 5 && !PERMANENT_CLASSES.contains(state.substring(0, 2));
+        for (Throwable cause = failure, seen = null; cause != null && cause != seen; seen = cause, cause = cause.getCause()) {
+            if (cause instanceof PgException pg) {
+                String state = pg.getSqlState();
+                return state != null && state.length() == 5 && !PERMANENT_CLASSES.contains(state.substring(0, 2));
+            }
+            if (isConnectionTrouble(cause)) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /** No connection, a connection reset or closed under a statement (PostgreSQL crashed or restarted), a timeout. */
+    private static boolean isConnectionTrouble(Throwable failure) {
         return failure instanceof io.vertx.core.impl.NoStackTraceThrowable
-                || failure instanceof java.net.ConnectException
+                || failure instanceof java.io.IOException
                 || failure instanceof io.vertx.core.VertxException
                 || failure instanceof java.util.concurrent.TimeoutException;
     }

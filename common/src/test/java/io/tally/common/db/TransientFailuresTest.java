@@ -35,4 +35,13 @@ class TransientFailuresTest {
         assertThat(TransientFailures.describe(pg("53100"))).isEqualTo("SQLSTATE 53100: failure 53100");
         assertThat(TransientFailures.is(new IllegalStateException("a bug"))).isFalse();
     }
+
+    /** What a pooled connection reports when PostgreSQL is killed under it, as a group commit hands it on (wrapped). */
+    @Test
+    void aConnectionResetIsTransientEvenWrapped_aWrappedDataErrorIsNot() {
+        java.io.IOException reset = new java.io.IOException("recvAddress(..) failed: Connection reset by peer");
+        assertThat(TransientFailures.is(new IllegalStateException(reset))).isTrue();
+        assertThat(TransientFailures.is(new IllegalStateException(pg("23505")))).isFalse();
+        assertThat(TransientFailures.is(new IllegalStateException("a bug"))).isFalse();
+    }
 }

@@ -12,6 +12,10 @@ public interface JobsConfig {
     @WithDefault("4000")
     int maxPromptLength();
 
+    /** Event streams (GET /jobs/{id}/events) one user may hold open on one replica; one more is a 429. */
+    @WithDefault("10")
+    int maxStreamsPerUser();
+
     /** Attempts a job gets before it fails for good (an expired lease counts as one). */
     @WithDefault("3")
     int maxAttempts();

@@ -83,6 +83,12 @@ public class JobRepository {
             LIMIT $6
             """;
 
+    /** The newest history entry of each job some stream follows: one index probe per job, one query for all. */
+    private static final String LATEST_HISTORY = """
+            SELECT j.id AS job_id, (SELECT max(h.id) FROM job_history h WHERE h.job_id = j.id) AS last
+              FROM unnest($1::uuid[]) AS j (id)
+            """;
+
     private static final String HISTORY = """
             SELECT id, status, progress, detail, at FROM job_history
              WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT 500
@@ -272,6 +278,19 @@ public class JobRepository {
     }
 
     public record HistoryRow(long id, JobStatus status, int progress, String detail, OffsetDateTime at) {
+    }
+
+    public Uni<Map<UUID, Long>> latestHistoryIds(SqlClient client, Collection<UUID> jobIds) {
+        return client.preparedQuery(LATEST_HISTORY).execute(Tuple.of(jobIds.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, Long> latest = new HashMap<>();
+            rows.forEach(row -> {
+                Long last = row.getLong("last");
+                if (last != null) {
+                    latest.put(row.getUUID("job_id"), last);
+                }
+            });
+            return latest;
+        });
     }
 
     public Uni<List<HistoryRow>> historyAfter(SqlClient client, UUID jobId, long afterId) {

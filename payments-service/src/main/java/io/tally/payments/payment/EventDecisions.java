@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -50,11 +49,21 @@ final class EventDecisions {
         if (!payment.provider().equals(event.provider())) {
             return Outcome.of(Outcome.Kind.MISMATCH, payment, "payment was made through " + payment.provider());
         }
+        if (kind == ProviderEvent.Kind.CONFIRMED && payment.status() == PaymentStatus.CONFIRMED
+                && otherProviderId(payment, event)) {
+            // Two successful charges for one payment (two PaymentIntents, two QR codes paid): the second is money
+            // taken for nothing, for an operator to refund, not a harmless duplicate.
+            return Outcome.of(Outcome.Kind.MISMATCH, payment, "a second successful charge "
+                    + event.providerPaymentId() + " for a payment already confirmed; refund it at the provider");
+        }
         if (payment.status() == kind.target() && kind != ProviderEvent.Kind.DISPUTE_WON
                 && kind != ProviderEvent.Kind.REFUND_REVERSED) {
             return Outcome.of(Outcome.Kind.DUPLICATE, payment, "payment is already " + payment.status().dbValue());
         }
-        if (kind.isReversal() && payment.status() == PaymentStatus.PENDING && event.providerPaymentId() != null) {
+        if (kind.isReversal() && ProviderEvent.Kind.CONFIRMED.legalFrom(payment.status())
+                && event.providerPaymentId() != null) {
+            // Pending, failed or expired: a confirmation can still come (a retried card, a late success), and the
+            // reversal must then apply to it rather than be lost.
             parks.add(event);
             return Outcome.of(Outcome.Kind.OUT_OF_ORDER, payment, "kept until the payment is confirmed");
         }
@@ -117,10 +126,28 @@ final class EventDecisions {
         return provider + '\u0000' + providerPaymentId;
     }
 
-    /** The provider's id is learnt from the first event that names both it and our reference. */
+    /**
+     * The provider's id is learnt from the first event that names both it and our reference, except a failure: a
+     * failed attempt (an expired QR code, a declined PaymentIntent) is not the payment, and the retry that succeeds
+     * may carry a new id. A confirmation after a failure or expiry takes its own id.
+     */
     private static Payment bindProviderId(Payment payment, ProviderEvent event) {
-        return payment.providerPaymentId() == null && event.providerPaymentId() != null
-                ? payment.withProviderPaymentId(event.providerPaymentId()) : payment;
+        if (event.providerPaymentId() == null || event.kind() == ProviderEvent.Kind.FAILED) {
+            return payment;
+        }
+        boolean retried = event.kind() == ProviderEvent.Kind.CONFIRMED && isRetryable(payment.status());
+        return payment.providerPaymentId() == null || retried ? payment.withProviderPaymentId(event.providerPaymentId())
+                : payment;
+    }
+
+    /** A payment a new attempt may still confirm, under a new provider id. */
+    private static boolean isRetryable(PaymentStatus status) {
+        return status == PaymentStatus.FAILED || status == PaymentStatus.EXPIRED;
+    }
+
+    private static boolean otherProviderId(Payment payment, ProviderEvent event) {
+        return payment.providerPaymentId() != null && event.providerPaymentId() != null
+                && !payment.providerPaymentId().equals(event.providerPaymentId());
     }
 
     /** Why a confirmation does not fit its payment, or null when it does. */
@@ -134,8 +161,7 @@ final class EventDecisions {
         if (event.product() != null && !event.product().equals(payment.packageCode())) {
             return "product " + event.product() + " differs from the payment's package " + payment.packageCode();
         }
-        if (payment.providerPaymentId() != null && event.providerPaymentId() != null
-                && !Objects.equals(payment.providerPaymentId(), event.providerPaymentId())) {
+        if (otherProviderId(payment, event) && !isRetryable(payment.status())) {
             return "provider payment id " + event.providerPaymentId() + " differs from the payment's";
         }
         return null;

@@ -17,10 +17,22 @@ import java.util.Set;
  * are claimed in {@code webhook_events} (primary key provider + event id): a redelivery, or a concurrent delivery
  * of the same event, finds the claim and changes nothing. That decision is the database's unique constraint, not
  * a read before the write. An event naming no known payment is not claimed, so the provider's retry can still
- * apply it once the payment exists. The rules themselves are {@link EventDecisions}.
+ * apply it once the payment exists; an event Tally does not act on is claimed and answered {@code ignored}, with its
+ * payment when it names one (a partial refund), so the admin view shows it. The rules themselves are
+ * {@link EventDecisions}.
+ *
+ * <p>Before anything, the batch takes a transaction-scoped advisory lock per provider payment id it names, as does
+ * registering a Play purchase token. Without it, a refund that finds no payment bound to its id yet (and parks) and
+ * the confirmation that binds that id (and releases what is parked) could run side by side, each missing the other's
+ * uncommitted row, and the refund would wait forever. With it they take turns: whichever commits second sees the
+ * other's work.
  */
 @ApplicationScoped
 public class PaymentEvents {
+
+    private static final String LOCK_PROVIDER_IDS = """
+            SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+              FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS ordered""";
 
     private static final String CLAIM = """
             INSERT INTO webhook_events (provider, event_id, payment_id)
@@ -41,10 +53,13 @@ public class PaymentEvents {
 
     /** One outcome per event, in order; {@code sources[i]} names what delivered event i. */
     public Uni<List<Outcome>> receive(SqlConnection conn, List<ProviderEvent> events, List<String> sources) {
-        return payments.lockNamedBy(conn, events).flatMap(locked -> {
+        return lockProviderIds(conn, events.stream().filter(e -> e.providerPaymentId() != null)
+                        .map(e -> providerIdLock(e.provider(), e.providerPaymentId())).toList())
+                .chain(() -> payments.lockNamedBy(conn, events)).flatMap(locked -> {
             EventDecisions decisions = new EventDecisions(locked);
             List<ProviderEvent> claimable = events.stream()
-                    .filter(e -> decisions.find(e) != null || waitsForItsPayment(e)).toList();
+                    .filter(e -> decisions.find(e) != null || waitsForItsPayment(e)
+                            || e.kind() == ProviderEvent.Kind.IGNORED).toList();
             return claim(conn, claimable, decisions).flatMap(claimed -> {
                 List<Outcome> outcomes = new ArrayList<>(events.size());
                 for (int i = 0; i < events.size(); i++) {
@@ -53,6 +68,20 @@ public class PaymentEvents {
                 return settle(conn, decisions).replaceWith(outcomes);
             });
         });
+    }
+
+    /** Takes the provider-id lock a batch of events naming this id would take (see the class comment). */
+    public static Uni<Void> lockProviderId(SqlConnection conn, String provider, String providerPaymentId) {
+        return lockProviderIds(conn, List.of(providerIdLock(provider, providerPaymentId)));
+    }
+
+    private static Uni<Void> lockProviderIds(SqlConnection conn, List<String> keys) {
+        return keys.isEmpty() ? Uni.createFrom().voidItem()
+                : conn.preparedQuery(LOCK_PROVIDER_IDS).execute(Tuple.of(keys.toArray(String[]::new))).replaceWithVoid();
+    }
+
+    private static String providerIdLock(String provider, String providerPaymentId) {
+        return "tally.payments.provider-id:" + provider + ":" + providerPaymentId;
     }
 
     /** Applies the events that were waiting for this payment (a Play purchase token was just registered). */
@@ -64,6 +93,11 @@ public class PaymentEvents {
 
     private static Outcome decide(EventDecisions decisions, Set<String> claimed, ProviderEvent event, String source) {
         Payment payment = decisions.find(event);
+        if (event.kind() == ProviderEvent.Kind.IGNORED) {
+            return claimed.remove(claimKey(event.provider(), event.eventId()))
+                    ? Outcome.of(Outcome.Kind.IGNORED, payment, event.detail())
+                    : Outcome.of(Outcome.Kind.DUPLICATE, payment, "event " + event.eventId() + " was delivered before");
+        }
         if (payment == null && !waitsForItsPayment(event)) {
             return Outcome.of(Outcome.Kind.UNKNOWN_PAYMENT, null, "no payment with "
                     + (event.reference() != null ? "reference " + event.reference()

@@ -48,6 +48,12 @@ public record ProviderEvent(String provider, String eventId, String type, Kind k
     }
 
     public static ProviderEvent ignored(String provider, String eventId, String type, String detail) {
-        return new ProviderEvent(provider, eventId, type, Kind.IGNORED, null, null, null, null, null, detail);
+        return ignored(provider, eventId, type, null, detail);
+    }
+
+    /** Ignored, but about a payment the provider names (a partial refund): the admin view shows which one. */
+    public static ProviderEvent ignored(String provider, String eventId, String type, String providerPaymentId,
+                                        String detail) {
+        return new ProviderEvent(provider, eventId, type, Kind.IGNORED, null, providerPaymentId, null, null, null, detail);
     }
 }

@@ -46,7 +46,8 @@ public class UserPayments {
      * Play Billing on its pending payment; a notification that arrived first is applied now.
      */
     public Uni<Payment> registerPurchaseToken(String userId, UUID id, String purchaseToken) {
-        return transactions.write(conn -> payments.lockOwn(conn, id, userId).flatMap(found -> {
+        return transactions.write(conn -> PaymentEvents.lockProviderId(conn, Providers.GOOGLE, purchaseToken)
+                .chain(() -> payments.lockOwn(conn, id, userId)).flatMap(found -> {
             Payment payment = found.orElseThrow(() -> ProblemException.notFound("Payment " + id));
             if (!Providers.GOOGLE.equals(payment.provider())) {
                 throw ProblemException.unprocessable("not-a-play-purchase", "Not a Google Play payment",

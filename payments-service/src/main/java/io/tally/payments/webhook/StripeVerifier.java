@@ -75,8 +75,9 @@ public class StripeVerifier implements WebhookVerifier {
     /** Only a full refund reverses the purchase; a partial one is logged and left to an admin adjustment. */
     private ProviderEvent refund(String id, String type, JsonNode charge) {
         if (!charge.path("refunded").asBoolean(false)) {
-            return ProviderEvent.ignored(provider(), id, type, "partial refund of "
-                    + WebhookJson.optionalLong(charge, "/amount_refunded") + ": not reversed automatically");
+            return ProviderEvent.ignored(provider(), id, type, WebhookJson.optionalText(charge, "/payment_intent"),
+                    "partial refund of " + WebhookJson.optionalLong(charge, "/amount_refunded")
+                            + ": not reversed automatically");
         }
         return charge(id, type, charge, Kind.REFUNDED, "refunded");
     }

@@ -25,6 +25,8 @@ public class BoxRepository {
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM boxes WHERE id = $1";
 
+    private static final String OPEN_BOXES_OF = "SELECT count(*) FROM boxes WHERE streamer_id = $1 AND ended_at IS NULL";
+
     private static final String FIND_MANY = "SELECT " + COLUMNS + " FROM boxes WHERE id = ANY($1::uuid[])";
 
     /** Most watched first; the cursor is the last row's (live_connections, id). */
@@ -57,8 +59,17 @@ public class BoxRepository {
                           $7::timestamptz[]) AS s (id, is_published, empty_since, live, uniq, at, ended_at)
              WHERE boxes.id = s.id""";
 
-    /** Boxes waiting out their grace period: the sweep looks at them even if no connection of theirs expired. */
-    private static final String IN_GRACE = "SELECT id FROM boxes WHERE is_published AND empty_since IS NOT NULL";
+    /**
+     * Published boxes the sweep recounts even if no connection of theirs expired: those waiting out their grace
+     * period, and those whose count disagrees with their sessions. viewer_sessions is UNLOGGED, so crash recovery or
+     * a promoted standby empties it while the boxes still count their viewers; without the recount such a box would
+     * stay published with nobody watching (BRIEF I6). One index-only count per published box.
+     */
+    private static final String TO_RECOUNT = """
+            SELECT b.id FROM boxes b
+             WHERE b.is_published
+               AND (b.empty_since IS NOT NULL
+                    OR b.live_connections <> (SELECT count(*) FROM viewer_sessions v WHERE v.box_id = b.id))""";
 
     /**
      * Claims the boxes whose counts changed since their last ViewerCountChanged, at most once per interval per
@@ -91,6 +102,11 @@ public class BoxRepository {
     public Uni<Box> insert(SqlClient client, UUID id, String streamerId, String title) {
         return client.preparedQuery(INSERT).execute(Tuple.of(id, streamerId, title))
                 .map(rows -> from(rows.iterator().next()));
+    }
+
+    public Uni<Long> openBoxesOf(SqlClient client, String streamerId) {
+        return client.preparedQuery(OPEN_BOXES_OF).execute(Tuple.of(streamerId))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Optional<Box>> find(SqlClient client, UUID id) {
@@ -131,8 +147,8 @@ public class BoxRepository {
                 .replaceWithVoid();
     }
 
-    public Uni<List<UUID>> inGrace(SqlClient client) {
-        return client.preparedQuery(IN_GRACE).execute().map(rows -> {
+    public Uni<List<UUID>> toRecount(SqlClient client) {
+        return client.preparedQuery(TO_RECOUNT).execute().map(rows -> {
             List<UUID> ids = new ArrayList<>();
             rows.forEach(row -> ids.add(row.getUUID("id")));
             return ids;

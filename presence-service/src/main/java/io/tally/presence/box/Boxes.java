@@ -1,14 +1,20 @@
 package io.tally.presence.box;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.AdvisoryLocks;
 import io.tally.common.db.Transactions;
+import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
+import io.tally.presence.config.PresenceConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 
-/** Creating, reading, discovering and ending boxes. Only the streamer ends their box; others get 404. */
+/**
+ * Creating (a few open boxes per streamer), reading, discovering and ending boxes. Only the streamer ends their box;
+ * others get 404.
+ */
 @ApplicationScoped
 public class Boxes {
 
@@ -17,18 +23,31 @@ public class Boxes {
     private final BoxRepository boxes;
     private final PresenceUpdates updates;
     private final BoxStreams streams;
+    private final PresenceConfig config;
 
     public Boxes(Transactions transactions, Pool pool, BoxRepository boxes, PresenceUpdates updates,
-                 BoxStreams streams) {
+                 BoxStreams streams, PresenceConfig config) {
         this.transactions = transactions;
         this.pool = pool;
         this.boxes = boxes;
         this.updates = updates;
         this.streams = streams;
+        this.config = config;
     }
 
+    /** At most {@code max-open-boxes-per-streamer} open boxes each, checked under a per-streamer lock (race-free). */
     public Uni<Box> create(String streamerId, String title) {
-        return boxes.insert(pool, UUID.randomUUID(), streamerId, title);
+        int max = config.maxOpenBoxesPerStreamer();
+        return transactions.write(conn -> AdvisoryLocks.lockForTransaction(conn, "tally.presence.boxes:" + streamerId)
+                .chain(() -> boxes.openBoxesOf(conn, streamerId))
+                .chain(open -> {
+                    if (open >= max) {
+                        throw new ProblemException(Problem.of(429, "too-many-boxes", "Too many open boxes",
+                                "You already have " + open + " open boxes; end one before creating another")
+                                .with("max", max));
+                    }
+                    return boxes.insert(conn, UUID.randomUUID(), streamerId, title);
+                }));
     }
 
     public Uni<Box> get(UUID id) {

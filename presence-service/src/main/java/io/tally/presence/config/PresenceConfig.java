@@ -46,4 +46,8 @@ public interface PresenceConfig {
     /** Connections one viewer may hold in one box (tabs, devices). */
     @WithDefault("10")
     int maxConnectionsPerViewer();
+
+    /** Boxes a streamer may have open (not ended) at once; creating one more is a 429. */
+    @WithDefault("5")
+    int maxOpenBoxesPerStreamer();
 }

@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Every {@code tally.presence.sweep-every} (5 s): drops connections silent for longer than the timeout and
- * recomputes the boxes they were in, plus the boxes waiting out their grace period. This replica's heartbeats that
+ * recomputes the boxes they were in, plus the boxes waiting out their grace period and those whose count disagrees
+ * with their sessions (after PostgreSQL lost the UNLOGGED sessions). This replica's heartbeats that
  * are due are flushed first (the others are recent enough in the database: {@link HeartbeatFlusher}). One replica
  * sweeps at a time (advisory lock); even if two did, the transitions are decided under
  * the boxes' row locks, so each is emitted once.
@@ -60,7 +61,7 @@ public class PresenceSweep {
     public Uni<Set<UUID>> sweepOnce() {
         return flusher.flush().chain(() -> transactions.write(conn -> AdvisoryLocks.tryLockForTransaction(conn, LOCK)
                         .flatMap(acquired -> !acquired ? Uni.createFrom().item(Set.<UUID>of())
-                                : sessions.expire(conn, config.timeout()).flatMap(expired -> boxes.inGrace(conn)
+                                : sessions.expire(conn, config.timeout()).flatMap(expired -> boxes.toRecount(conn)
                                         .flatMap(waiting -> {
                                             Set<UUID> affected = new LinkedHashSet<>(waiting);
                                             expired.forEach(e -> {

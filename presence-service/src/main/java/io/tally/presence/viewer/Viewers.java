@@ -1,6 +1,7 @@
 package io.tally.presence.viewer;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.AdvisoryLocks;
 import io.tally.common.db.Transactions;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
@@ -57,7 +58,10 @@ public class Viewers {
                     if (found.get().ended()) {
                         throw ProblemException.conflict("box-ended", "Box " + boxId + " has ended");
                     }
-                    return sessions.join(conn, boxId, connectionId, viewerId, config.maxConnectionsPerViewer());
+                    // Two joins of the same viewer at once would both count below the cap: they take turns.
+                    return AdvisoryLocks.lockForTransaction(conn, "tally.presence.join:" + boxId + "/" + viewerId)
+                            .chain(() -> sessions.join(conn, boxId, connectionId, viewerId,
+                                    config.maxConnectionsPerViewer()));
                 }).flatMap(joined -> {
                     if (!joined) {
                         throw new ProblemException(Problem.of(429, "too-many-connections", "Too many connections",
