@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.Topics;
+import io.tally.common.testing.AllAtOnce;
 import io.tally.common.testing.BrokerControl;
 import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TopicReader;
@@ -14,9 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -141,7 +139,7 @@ class FaultsIT {
                 String buyer = Tally.user("storm-buyer");
                 Tally.Purchase purchase = tally.checkout(buyer, "thb-pro", Tally.newKey());
                 String body = Tally.succeeded(purchase);
-                List<Api.Answer> answers = concurrently(10, () -> tally.stripeWebhook(body));
+                List<Api.Answer> answers = AllAtOnce.run(10, () -> tally.stripeWebhook(body));
                 assertThat(answers).extracting(Api.Answer::status).containsOnly(200);
                 assertThat(answers).extracting(a -> a.json().get("outcome").asText())
                         .containsOnlyOnce("applied").containsOnly("applied", "duplicate");
@@ -159,7 +157,7 @@ class FaultsIT {
             for (int round = 0; round < 3; round++) {
                 String user = Tally.user("double-clicker");
                 String key = Tally.newKey();
-                List<Api.Answer> answers = concurrently(10, () -> tally.submit(user, "text_to_video", key));
+                List<Api.Answer> answers = AllAtOnce.run(10, () -> tally.submit(user, "text_to_video", key));
                 Set<String> ids = new HashSet<>();
                 for (Api.Answer answer : answers) {
                     if (answer.status() == 202) {
@@ -216,7 +214,7 @@ class FaultsIT {
                 String buyer = Tally.user("storm-buyer");
                 Tally.Purchase purchase = tally.checkout(buyer, "thb-pro", Tally.newKey());
                 String body = Tally.succeeded(purchase);
-                assertThat(concurrently(10, () -> tally.stripeWebhook(body)))
+                assertThat(AllAtOnce.run(10, () -> tally.stripeWebhook(body)))
                         .extracting(a -> a.json().get("outcome").asText()).containsOnlyOnce("applied");
                 load.purchases.add(purchase);
                 load.purchaseBuyers.put(purchase.paymentId(), buyer);
@@ -256,22 +254,6 @@ class FaultsIT {
                             + " client operations in all, " + load.retries.get() + " client retries",
                     "every job ended, every purchase credited once, I1–I6", result);
         }
-    }
-
-    private static <T> List<T> concurrently(int copies, Supplier<T> request) {
-        CyclicBarrier start = new CyclicBarrier(copies);
-        List<CompletableFuture<T>> calls = new ArrayList<>();
-        for (int i = 0; i < copies; i++) {
-            calls.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    start.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                return request.get();
-            }));
-        }
-        return calls.stream().map(CompletableFuture::join).toList();
     }
 
     /** The fault's own duration (a broker kept down, steady load before a kill): not a wait for an outcome. */

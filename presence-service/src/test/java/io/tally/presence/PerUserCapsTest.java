@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.tally.common.testing.AllAtOnce;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +23,7 @@ class PerUserCapsTest {
     @Test
     void aStreamerHasAtMostFiveOpenBoxesEvenWhenCreatingTwelveAtOnce() {
         String streamer = PresenceApi.newUser("prolific");
-        List<Response> answers = allAtOnce(12, () -> api.as(streamer).contentType(ContentType.JSON)
+        List<Response> answers = AllAtOnce.run(12, () -> api.as(streamer).contentType(ContentType.JSON)
                 .body(Map.of("title", "one of many")).when().post("/boxes"));
 
         assertThat(answers).filteredOn(r -> r.statusCode() == 201).hasSize(5);
@@ -44,29 +39,10 @@ class PerUserCapsTest {
     void aViewerHasAtMostTenConnectionsToABoxEvenWhenJoiningTwentyAtOnce() {
         UUID box = api.createBox(PresenceApi.newUser("streamer"));
         String viewer = PresenceApi.newUser("many-tabs");
-        List<Response> answers = allAtOnce(20, () -> api.join(box, viewer));
+        List<Response> answers = AllAtOnce.run(20, () -> api.join(box, viewer));
 
         assertThat(answers).filteredOn(r -> r.statusCode() == 201).hasSize(10);
         assertThat(answers).filteredOn(r -> r.statusCode() == 429).hasSize(10);
         assertThat(api.box(box, "observer").then().statusCode(200).extract().<Integer>path("liveConnections")).isEqualTo(10);
-    }
-
-    private static List<Response> allAtOnce(int copies, Supplier<Response> request) {
-        CyclicBarrier start = new CyclicBarrier(copies);
-        ExecutorService threads = Executors.newFixedThreadPool(copies);
-        try {
-            List<CompletableFuture<Response>> calls = IntStream.range(0, copies)
-                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-                        try {
-                            start.await();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return request.get();
-                    }, threads)).toList();
-            return calls.stream().map(CompletableFuture::join).toList();
-        } finally {
-            threads.shutdown();
-        }
     }
 }

@@ -4,11 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Frame;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
@@ -39,22 +36,7 @@ public final class BrokerControl {
             inContainer(TestContainers.brokerContainerId().get(), action);
             return;
         }
-        if (control == null || control.isBlank()) {
-            throw new IllegalStateException("TALLY_KAFKA_CONTROL is not set: run the tests with ./dev test");
-        }
-        List<String> command = new ArrayList<>(List.of(control.split(" ")));
-        command.add(action);
-        try {
-            Process process = new ProcessBuilder(command).inheritIO().start();
-            if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("broker " + action + " failed: " + command);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ControlCommand.run("TALLY_KAFKA_CONTROL", "broker", action, Duration.ofSeconds(90));
     }
 
     /** The broker TestContainers started: stopped and started as the same container, on the same host port. */
