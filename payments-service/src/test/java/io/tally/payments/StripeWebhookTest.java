@@ -224,6 +224,7 @@ class StripeWebhookTest {
         assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("failed");
         StripeWebhooks.signed(StripeWebhooks.dispute("charge.dispute.closed", declined, "won")).post()
                 .then().statusCode(200).body("outcome", equalTo("unknown_payment"));
+        assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("failed");
 
         String paid = StripeWebhooks.newIntentId();
         StripeWebhooks.signed(StripeWebhooks.succeeded(paid, payment.reference(), 699_00, "thb")).post()

@@ -3,6 +3,8 @@ package io.tally.common.db;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Transaction-scoped advisory locks: the way work that must run in one replica at a time (outbox relay,
@@ -20,8 +22,21 @@ public final class AdvisoryLocks {
      * under the lock cannot be raced past. Bounded by the pool's lock_timeout like any lock.
      */
     public static Uni<Void> lockForTransaction(SqlConnection conn, String lockName) {
-        return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .execute(Tuple.of(lockName)).replaceWithVoid();
+        return lockAllForTransaction(conn, List.of(lockName));
+    }
+
+    /**
+     * {@link #lockForTransaction} for several names in one statement, taken in name order (duplicates once), so two
+     * transactions locking overlapping sets cannot deadlock on them.
+     */
+    public static Uni<Void> lockAllForTransaction(SqlConnection conn, Collection<String> lockNames) {
+        if (lockNames.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("""
+                        SELECT pg_advisory_xact_lock(hashtextextended(name, 0))
+                          FROM (SELECT DISTINCT name FROM unnest($1::text[]) AS name ORDER BY name) AS ordered""")
+                .execute(Tuple.of(lockNames.toArray(String[]::new))).replaceWithVoid();
     }
 
     /** Tries to take the named lock for the rest of the current transaction, without waiting. */

@@ -67,42 +67,44 @@ public class LedgerEventConsumer {
                                 .onFailure().invoke(e -> LOG.warnf("Ledger batch not applied, retrying: %s", e.toString()))
                                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
                                 .indefinitely())
-                .flatMap(results -> settleUnapplied(parsed, operations, results))
+                .flatMap(results -> settleUnapplied(parsed, results))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .onTermination().invoke(parsed::endSpans);
     }
 
-    private Uni<Void> settleUnapplied(EventBatches.Parsed<Consumed> parsed, List<Submitted> operations,
-                                      List<OperationResult> results) {
+    private Uni<Void> settleUnapplied(EventBatches.Parsed<Consumed> parsed, List<OperationResult> results) {
         return Multi.createFrom().range(0, results.size())
-                .filter(i -> needsOperator(parsed.items().get(i), results.get(i)))
                 .onItem().transformToUniAndConcatenate(i -> {
-                    OperationResult result = results.get(i);
-                    String why = result.status() == OperationResult.Status.FAILED
-                            ? "ledger operation failed: " + result.body()
-                            : "ledger refused " + operations.get(i).operation().key() + ": " + result.problem().detail();
+                    String why = deadLetterReason(parsed.items().get(i), results.get(i));
+                    if (why == null) {
+                        return Uni.createFrom().voidItem();
+                    }
                     parsed.failed(i, why);
                     return deadLetters.publish(parsed.sources().get(i), why);
                 })
                 .collect().last().replaceWithVoid();
     }
 
-    private static boolean needsOperator(Consumed consumed, OperationResult result) {
+    /**
+     * Why the event goes to the dead-letter topic (it failed, or a payment event was refused), or null when it does
+     * not; a refusal other than a plain lack of credits is logged either way.
+     */
+    private static String deadLetterReason(Consumed consumed, OperationResult result) {
         if (result.status() == OperationResult.Status.FAILED) {
-            return true;
+            return "ledger operation failed: " + result.body();
         }
         if (result.status() != OperationResult.Status.REFUSED) {
-            return false;
+            return null;
         }
         LedgerOperation op = consumed.operation();
-        boolean paymentEvent = op instanceof LedgerOperation.Grant || op instanceof LedgerOperation.Clawback;
-        if (paymentEvent) {
-            LOG.errorf("%s %s refused, dead-lettered: %s", consumed.eventType(), consumed.eventId(),
-                    result.problem().detail());
-        } else if (result.problem().status() != 402) {
-            LOG.warnf("%s %s refused and answered: %s", consumed.eventType(), consumed.eventId(),
-                    result.problem().detail());
+        String detail = result.problem().detail();
+        if (op instanceof LedgerOperation.Grant || op instanceof LedgerOperation.Clawback) {
+            LOG.errorf("%s %s refused, dead-lettered: %s", consumed.eventType(), consumed.eventId(), detail);
+            return "ledger refused " + op.key() + ": " + detail;
         }
-        return paymentEvent;
+        if (result.problem().status() != 402) {
+            LOG.warnf("%s %s refused and answered: %s", consumed.eventType(), consumed.eventId(), detail);
+        }
+        return null;
     }
 }

@@ -41,11 +41,9 @@ final class EventDecisions {
         parks.add(event);
     }
 
+    /** Events Tally does not act on never come here: {@link PaymentEvents} answers them {@code ignored} first. */
     Outcome apply(Payment payment, ProviderEvent event, String source) {
         ProviderEvent.Kind kind = event.kind();
-        if (kind == ProviderEvent.Kind.IGNORED) {
-            return Outcome.of(Outcome.Kind.IGNORED, payment, event.detail());
-        }
         if (!payment.provider().equals(event.provider())) {
             return Outcome.of(Outcome.Kind.MISMATCH, payment, "payment was made through " + payment.provider());
         }

@@ -1,6 +1,7 @@
 package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.AdvisoryLocks;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,10 +31,6 @@ import java.util.Set;
 @ApplicationScoped
 public class PaymentEvents {
 
-    private static final String LOCK_PROVIDER_IDS = """
-            SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
-              FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS ordered""";
-
     private static final String CLAIM = """
             INSERT INTO webhook_events (provider, event_id, payment_id)
             SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) AS c (provider, event_id, payment_id)
@@ -53,7 +50,7 @@ public class PaymentEvents {
 
     /** One outcome per event, in order; {@code sources[i]} names what delivered event i. */
     public Uni<List<Outcome>> receive(SqlConnection conn, List<ProviderEvent> events, List<String> sources) {
-        return lockProviderIds(conn, events.stream().filter(e -> e.providerPaymentId() != null)
+        return AdvisoryLocks.lockAllForTransaction(conn, events.stream().filter(e -> e.providerPaymentId() != null)
                         .map(e -> providerIdLock(e.provider(), e.providerPaymentId())).toList())
                 .chain(() -> payments.lockNamedBy(conn, events)).flatMap(locked -> {
             EventDecisions decisions = new EventDecisions(locked);
@@ -72,12 +69,7 @@ public class PaymentEvents {
 
     /** Takes the provider-id lock a batch of events naming this id would take (see the class comment). */
     public static Uni<Void> lockProviderId(SqlConnection conn, String provider, String providerPaymentId) {
-        return lockProviderIds(conn, List.of(providerIdLock(provider, providerPaymentId)));
-    }
-
-    private static Uni<Void> lockProviderIds(SqlConnection conn, List<String> keys) {
-        return keys.isEmpty() ? Uni.createFrom().voidItem()
-                : conn.preparedQuery(LOCK_PROVIDER_IDS).execute(Tuple.of(keys.toArray(String[]::new))).replaceWithVoid();
+        return AdvisoryLocks.lockForTransaction(conn, providerIdLock(provider, providerPaymentId));
     }
 
     private static String providerIdLock(String provider, String providerPaymentId) {
