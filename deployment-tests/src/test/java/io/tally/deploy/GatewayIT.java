@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.common.testing.RateLimitWindows;
 import io.tally.common.testing.ServiceProcess;
 import io.tally.common.testing.TestTokens;
 import java.io.BufferedReader;
@@ -140,7 +141,9 @@ class GatewayIT {
 
     @Test
     void theServiceSeesTheClientAddressNotTheGateways() throws Exception {
-        // One address spends the per-address submit budget (different users, so no per-user limit is involved).
+        // One address spends the per-address submit budget (different users, so no per-user limit is involved),
+        // all inside one minute window: the budget is per window, so a boundary mid-loop would refill it.
+        RateLimitWindows.awaitRoomFor(Duration.ofSeconds(20), Duration.ofMinutes(1));
         LoopbackHttp busy = new LoopbackHttp("127.0.0.2", gateway.port());
         for (int i = 0; i < JOBS_PER_IP; i++) {
             assertThat(submitFrom(busy, user("nat-" + i), null).status()).isEqualTo(202);
@@ -159,6 +162,7 @@ class GatewayIT {
 
     @Test
     void behindATrustedProxyEachClientIsTheAddressTheProxySaw() throws Exception {
+        RateLimitWindows.awaitRoomFor(Duration.ofSeconds(20), Duration.ofMinutes(1));
         LoopbackHttp proxy = new LoopbackHttp(TRUSTED_PROXY, gateway.port());
         for (int i = 0; i < JOBS_PER_IP; i++) {
             assertThat(submitFrom(proxy, user("proxied-" + i), "203.0.113.7").status()).isEqualTo(202);

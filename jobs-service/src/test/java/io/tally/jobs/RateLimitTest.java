@@ -1,15 +1,14 @@
 package io.tally.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.tally.common.testing.RateLimitWindows;
 import io.tally.common.testing.TestSql;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ class RateLimitTest {
 
     /** Windows are aligned to the minute; starting in its last seconds could split the test over two windows. */
     private static void startWellInsideAWindow() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().getEpochSecond() % 60 < 40);
+        RateLimitWindows.awaitRoomFor(Duration.ofSeconds(20), Duration.ofMinutes(1));
     }
 
     private static Map<String, Object> cheapImage() {

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.ratelimit.RateLimitDecision;
 import io.tally.common.ratelimit.RateLimiter;
+import io.tally.common.testing.RateLimitWindows;
 import io.tally.common.testing.TestSql;
 import io.tally.common.testing.TestTokens;
 import io.vertx.mutiny.core.Vertx;
@@ -84,6 +85,7 @@ class RateLimiterTest {
     void theWindowLengthIsHonoured() {
         String bucket = "window-" + UUID.randomUUID();
         Duration window = Duration.ofSeconds(2);
+        RateLimitWindows.awaitRoomFor(Duration.ofSeconds(1), window);
         List<RateLimitDecision> burst = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             burst.add(limiter.hit(bucket, 3, window).await().indefinitely());
@@ -98,6 +100,7 @@ class RateLimiterTest {
     @Test
     void overTheLimitAnswers429WithRateLimitHeaders() {
         String token = TestTokens.bearer("limited-" + UUID.randomUUID(), "user");
+        RateLimitWindows.awaitRoomFor(Duration.ofSeconds(10), Duration.ofMinutes(1));
         given().header("Authorization", token).when().get("/test/limited").then().statusCode(200)
                 .body("remaining", equalTo(1));
         given().header("Authorization", token).when().get("/test/limited").then().statusCode(200);
