@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes committed outbox rows to Kafka, in commit order, and marks them published.
+ * Publishes committed outbox rows to Kafka, in commit order, and deletes them once the broker has them.
  *
  * <p>Only one replica publishes at a time: each batch runs in a transaction that first takes an advisory
  * lock, so leadership moves to another replica as soon as this one stops. Sending happens inside that
- * transaction and the rows are marked only after the broker acknowledged them (acks=all, idempotent
+ * transaction and the rows are deleted only after the broker acknowledged them (acks=all, idempotent
  * producer), so a crash between the two republishes a batch and never loses one; consumers are idempotent.
  * When the broker is down the batch times out, rolls back and is retried with backoff while writes go on
  * piling up in the table.
