@@ -48,7 +48,7 @@ public final class Bench {
         BenchContext context = new BenchContext(System.getenv(), options);
         ScenarioResult result = scenario.run(context);
         Path results = Path.of(System.getenv().getOrDefault("TALLY_BENCH_RESULTS", "bench/results"));
-        Report.print(result, results);
+        Report.print(result, results, "./dev bench " + String.join(" ", args));
         System.exit(0);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -12,15 +13,19 @@ import java.util.Map;
 
 /**
  * Prints a readable table, then the machine-readable line
- * {@code RESULT scenario=… throughput_per_s=… p50_ms=… p99_ms=… errors=… [key=value…]},
- * and writes the same figures to {@code bench/results/<scenario>.json}.
+ * {@code RESULT scenario=… throughput_per_s=… p50_ms=… p99_ms=… errors=… [key=value…]}, writes the same figures to
+ * {@code bench/results/<scenario>.json} (the latest run, not kept in git) and appends them, with the command, the
+ * commit and the machine, as one line of {@code bench/results/history.jsonl} (kept in git: the docs' performance
+ * tables are checked against it).
  */
 public final class Report {
 
     private Report() {
     }
 
-    public static void print(ScenarioResult result, Path resultsDir) throws IOException {
+    public static final String HISTORY = "history.jsonl";
+
+    public static void print(ScenarioResult result, Path resultsDir, String command) throws IOException {
         Map<String, Object> figures = figures(result);
         System.out.println();
         System.out.println("Scenario " + result.scenario());
@@ -34,6 +39,15 @@ public final class Report {
         json.put("measured_at", Instant.now().toString());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(resultsDir.resolve(result.scenario() + ".json").toFile(), json);
+
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("measured_at", json.get("measured_at"));
+        entry.put("commit", System.getenv().getOrDefault("TALLY_BENCH_COMMIT", "unknown"));
+        entry.put("command", command);
+        entry.put("machine", MachineFacts.read());
+        entry.put("result", figures);
+        Files.writeString(resultsDir.resolve(HISTORY), new ObjectMapper().writeValueAsString(entry) + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static Map<String, Object> figures(ScenarioResult result) {
