@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** docs/events.md is the contract other teams read: it must list every type, its topic and every field. */
+@Tag("unit")
 class EventsDocTest {
 
     @Test

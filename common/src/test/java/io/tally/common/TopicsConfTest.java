@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The dev script creates topics from dev-support/kafka/topics.conf: it must name every topic the code uses. */
+@Tag("unit")
 class TopicsConfTest {
 
     @Test

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.credits.ledger.LedgerEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The gift split's integer arithmetic: fee = floor(cost × bps / 10 000), recipient = cost − fee. */
+@Tag("unit")
 class LedgerEngineTest {
 
     @Test
@@ -23,12 +25,14 @@ class LedgerEngineTest {
     }
 
     @Test
-    void feeAndRecipientShareAlwaysAddUpToTheCost() {
+    void feeIsTheExactFloorOfTheRateSoTheRecipientNeverGetsLessThanTheirShare() {
         for (long cost = 1; cost <= 1000; cost++) {
             for (int bps : new int[] {0, 1, 250, 3000, 3333, 5000, 9999, 10_000}) {
                 long fee = LedgerEngine.giftFee(cost, bps);
                 assertThat(fee).isBetween(0L, cost);
-                assertThat(fee + (cost - fee)).isEqualTo(cost);
+                // floor: fee ≤ cost × bps / 10 000 < fee + 1, i.e. the recipient's cost − fee is never rounded down.
+                assertThat(fee * 10_000).as("cost %d at %d bps", cost, bps).isLessThanOrEqualTo(cost * bps);
+                assertThat((fee + 1) * 10_000).as("cost %d at %d bps", cost, bps).isGreaterThan(cost * bps);
             }
         }
     }

@@ -11,12 +11,14 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every job ends, and a charge that reaches credits is returned even when its answer never reaches jobs
  * (reviews: jobs M6). The state changes alone; JobSagaTest drives the deadline through credits for real.
  */
+@Tag("unit")
 class JobSagaEndsTest {
 
     private static final OffsetDateTime NOW = OffsetDateTime.now(ZoneOffset.UTC);

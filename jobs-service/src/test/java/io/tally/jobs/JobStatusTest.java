@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The state machine, exhaustively: every pair of states is either in this table or refused with a 422. */
+@Tag("unit")
 class JobStatusTest {
 
     private static final Map<JobStatus, Set<JobStatus>> LEGAL = Map.of(

@@ -12,9 +12,11 @@ import io.tally.payments.payment.PaymentStatus;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The payment state machine, every pair checked against the documented table. */
+@Tag("unit")
 class PaymentStatusTest {
 
     private static final Map<PaymentStatus, Set<PaymentStatus>> LEGAL = Map.of(

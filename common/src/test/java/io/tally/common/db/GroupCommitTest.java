@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The batch executor the request paths share (payments' webhooks, jobs' worker reports). */
+@Tag("unit")
 class GroupCommitTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(5);

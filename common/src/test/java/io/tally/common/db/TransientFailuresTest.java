@@ -3,6 +3,7 @@ package io.tally.common.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.pgclient.PgException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Which failures make an event wait and which make it poison. An infrastructure error dead-lettered is a payment
  * grant nobody retries (shared/reviews/ledger.md, H1), so everything but the statement's own data errors waits.
  */
+@Tag("unit")
 class TransientFailuresTest {
 
     private static PgException pg(String sqlState) {

@@ -7,9 +7,11 @@ import io.tally.common.events.EventTypes;
 import io.tally.common.events.Topics;
 import io.tally.common.inbox.EventProvenance;
 import io.tally.common.inbox.ForgedEventException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Who may say what on which topic (the rule engine alone; LedgerEventsTest drives it through the broker). */
+@Tag("unit")
 class EventProvenanceTest {
 
     private static final String CONFIRMED = EventTypes.PAYMENT_CONFIRMED.name();

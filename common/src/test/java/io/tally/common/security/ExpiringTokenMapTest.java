@@ -2,9 +2,11 @@ package io.tally.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Deadlines, the bound, and renewal in place. */
+@Tag("unit")
 class ExpiringTokenMapTest {
 
     private static final long NOW = 1_000_000;

@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The cache never lets a token outlive its expiry or a failed verification pass. */
+@Tag("unit")
 class VerifiedTokenCacheTest {
 
     /** A verifier that counts its calls and answers tokens of the form "exp:<epoch seconds>" or fails. */

@@ -46,7 +46,9 @@ public class TestContainers implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        if (TestInfrastructure.configuredByEnvironment() || postgres != null || !dockerAvailable()) {
+        // `./dev test --unit` runs only tests that need neither PostgreSQL nor Kafka (TALLY_TESTS_UNIT).
+        if (TestInfrastructure.configuredByEnvironment() || postgres != null || System.getenv("TALLY_TESTS_UNIT") != null
+                || !dockerAvailable()) {
             return;
         }
         PostgreSQLContainer database = new PostgreSQLContainer(image("TALLY_POSTGRES_IMAGE", "postgres:15", "postgres"))

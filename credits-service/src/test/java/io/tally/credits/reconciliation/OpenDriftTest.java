@@ -8,9 +8,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Drift found once stays counted, run after run, until a recheck finds it repaired (reviews: ledger H2). */
+@Tag("unit")
 class OpenDriftTest {
 
     private static final ReconciliationReport HEALTHY = new ReconciliationReport(true, List.of(), List.of(),

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Which stretch of the ledger each periodic reconciliation covers. */
+@Tag("unit")
 class ReconciliationWindowTest {
 
     private static final Instant START = Instant.parse("2026-12-02T10:00:00Z");

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tally.payments.config.PaymentsConfig;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Apple enabled without a bundle id or an environment stops the service at start (AppleVerifier is @Startup). */
+@Tag("unit")
 class AppleConfigurationTest {
 
     @Test

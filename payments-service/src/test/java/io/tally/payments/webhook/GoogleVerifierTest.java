@@ -9,12 +9,14 @@ import io.tally.payments.config.PaymentsConfig;
 import io.tally.payments.payment.ProviderEvent.Kind;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * What a Play purchase means once Google Play has answered for it, and the configuration Google needs: enabled without
  * its service account, package name or API key, the service does not start (GoogleVerifier is @Startup).
  */
+@Tag("unit")
 class GoogleVerifierTest {
 
     private static JsonNode purchase(String productId, int state, Integer purchaseType, int quantity) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * write; silent connections leave memory. The database side is {@code HeartbeatFlushTest}; that heartbeating
  * connections survive the sweep is {@code PresenceTest.heartbeatsKeepABoxPublishedPastTheTimeout}.
  */
+@Tag("unit")
 class LiveConnectionsTest {
 
     private static final long WRITE_EVERY = 10_000;

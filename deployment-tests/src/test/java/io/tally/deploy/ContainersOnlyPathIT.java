@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * and Kafka are, so common's TestContainers starts both on this machine's engine (with the images ./dev test
  * chose) and prepares them. Runs common's broker-outage and outbox tests that way, in a separate Maven run on the
  * classes this build compiled: they need the database, the broker, and stopping and starting the broker.
+ * (Not named Test…: surefire's default includes take {@code Test*.java}, which ran this failsafe test twice.)
  */
-class TestcontainersPathIT {
+class ContainersOnlyPathIT {
 
     /** What ./dev test exports to tell the tests where everything is; removed here. */
     private static final List<String> DEV_TEST_ENVIRONMENT = List.of("TALLY_DB_HOST", "TALLY_DB_PORT",

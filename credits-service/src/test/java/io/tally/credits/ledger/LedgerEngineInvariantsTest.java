@@ -1,0 +1,230 @@
+package io.tally.credits.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.credits.ledger.LedgerOperation.Adjustment;
+import io.tally.credits.ledger.LedgerOperation.Charge;
+import io.tally.credits.ledger.LedgerOperation.Clawback;
+import io.tally.credits.ledger.LedgerOperation.DebtForgiveness;
+import io.tally.credits.ledger.LedgerOperation.Gift;
+import io.tally.credits.ledger.LedgerOperation.Grant;
+import io.tally.credits.ledger.LedgerOperation.Refund;
+import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
+import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ledger's invariants over random sequences of operations, with no database: {@link LedgerEngine} is driven the
+ * way {@code LedgerBatchExecutor} drives it (accounts opened and locked, stored outcomes loaded, the inbox deciding
+ * redelivered events), and what it posts is kept in memory. After every batch: no balance, earnings or debt below
+ * zero, debt and a spendable balance never together, every transaction sums to zero, each cached balance equals
+ * its entries, each entry's {@code balance_after} continues the one before, a refund never exceeds its charge nor a
+ * clawback its grant. Then every applied operation is replayed: nothing moves.
+ */
+@Tag("unit")
+class LedgerEngineInvariantsTest {
+
+    private static final List<String> USERS = List.of("ada", "bo", "cy", "di", "ed");
+    private static final List<GiftType> GIFTS = List.of(new GiftType("rose", "Rose", 1),
+            new GiftType("heart", "Heart", 5), new GiftType("crown", "Crown", 100));
+
+    @Test
+    void randomHistoriesKeepEveryInvariant() {
+        for (long seed = 1; seed <= 200; seed++) {
+            new History(new Random(seed), seed).run(40);
+        }
+    }
+
+    /** One random history: its ledger in memory and what it has done so far, to draw the next operation from. */
+    private static final class History {
+
+        private final Random random;
+        private final long seed;
+        private final LedgerEngine engine = new LedgerEngine(100, 3000, new ObjectMapper().findAndRegisterModules());
+        private final Map<String, AccountState> accounts = new HashMap<>();
+        private final Map<String, StoredTransaction> transactions = new HashMap<>();
+        private final Map<UUID, StoredRejection> rejections = new HashMap<>();
+        private final Set<String> inbox = new HashSet<>();
+        /** Sum of the entries per user book ("ada/spendable") and per system account. */
+        private final Map<String, Long> books = new HashMap<>();
+        private final List<Charge> charges = new ArrayList<>();
+        private final List<Grant> grants = new ArrayList<>();
+        private final List<Submitted> deliveredEvents = new ArrayList<>();
+        private final List<Submitted> applied = new ArrayList<>();
+        private int batches;
+
+        History(Random random, long seed) {
+            this.random = random;
+            this.seed = seed;
+        }
+
+        void run(int batchCount) {
+            for (int b = 0; b < batchCount; b++) {
+                List<Submitted> batch = new ArrayList<>();
+                int size = 1 + random.nextInt(8);
+                for (int i = 0; i < size; i++) {
+                    batch.add(next());
+                }
+                List<OperationResult> results = execute(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    if (results.get(i).status() == OperationResult.Status.APPLIED) {
+                        applied.add(batch.get(i));
+                    }
+                }
+                checkInvariants();
+            }
+            replayingEverythingAppliedMovesNothing();
+        }
+
+        private Submitted next() {
+            String user = pick(USERS);
+            int kind = random.nextInt(10);
+            if (kind == 0 && !deliveredEvents.isEmpty()) {
+                return pick(deliveredEvents); // Kafka delivers an event again
+            }
+            LedgerOperation op = switch (kind) {
+                case 1, 2 -> {
+                    Charge charge = new Charge(UUID.randomUUID(), user, 1 + random.nextInt(60));
+                    charges.add(charge);
+                    yield charge;
+                }
+                case 3 -> {
+                    Charge charged = charges.isEmpty() ? new Charge(UUID.randomUUID(), user, 10) : pick(charges);
+                    Long amount = random.nextBoolean() ? null : (long) 1 + random.nextInt((int) charged.amount() + 5);
+                    // Sometimes the wrong user, sometimes a job never charged: both must be refused.
+                    yield new Refund(random.nextInt(8) == 0 ? UUID.randomUUID() : charged.jobId(),
+                            random.nextInt(8) == 0 ? pick(USERS) : charged.userId(), amount, "failed");
+                }
+                case 4 -> {
+                    Grant grant = new Grant(UUID.randomUUID(), user, 1 + random.nextInt(200), 1);
+                    grants.add(grant);
+                    yield grant;
+                }
+                case 5 -> {
+                    Grant granted = grants.isEmpty() ? new Grant(UUID.randomUUID(), user, 10, 1) : pick(grants);
+                    yield new Clawback(granted.paymentId(), random.nextInt(8) == 0 ? pick(USERS) : granted.userId(),
+                            1 + random.nextInt((int) granted.credits() + 5), "refunded", 1);
+                }
+                case 6, 7 -> new Gift(user, pick(USERS), pick(GIFTS), 1 + random.nextInt(3), null,
+                        UUID.randomUUID().toString());
+                case 8 -> {
+                    long amount = random.nextInt(120) - 60;
+                    yield new Adjustment(user, amount == 0 ? 1 : amount, "support", "admin", UUID.randomUUID().toString());
+                }
+                default -> new DebtForgiveness(user, 1 + random.nextInt(30), "goodwill", "admin",
+                        UUID.randomUUID().toString());
+            };
+            if (random.nextBoolean() && !(op instanceof Gift || op instanceof Adjustment || op instanceof DebtForgiveness)) {
+                Submitted event = Submitted.fromEvent(op, UUID.randomUUID().toString(), "test", null);
+                deliveredEvents.add(event);
+                return event;
+            }
+            return new Submitted(op, null, null, false, null);
+        }
+
+        /** What LedgerBatchExecutor does around the engine, with the database replaced by this history's maps. */
+        private List<OperationResult> execute(List<Submitted> batch) {
+            batches++;
+            Set<String> opened = new TreeSet<>();
+            Set<Integer> duplicates = new HashSet<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Submitted submitted = batch.get(i);
+                for (String user : submitted.operation().userIds()) {
+                    if (!accounts.containsKey(user)) {
+                        accounts.put(user, new AccountState(user));
+                        opened.add(user);
+                    }
+                }
+                if (submitted.inboxEventId() != null && !inbox.add(submitted.inboxEventId())) {
+                    duplicates.add(i);
+                }
+            }
+            LedgerEngine.BatchPlan plan = engine.plan(batch, duplicates, accounts, opened,
+                    new StoredOutcomes(Map.copyOf(transactions), Map.copyOf(rejections)));
+            for (Posting posting : plan.postings) {
+                assertThat(transactions).as(where("a key posted twice: " + posting.key)).doesNotContainKey(posting.key);
+                assertThat(posting.sum()).as(where("transaction sums to zero")).isZero();
+                transactions.put(posting.key, new StoredTransaction(posting.key, posting.fingerprint, posting.result));
+                for (Posting.Entry entry : posting.entries) {
+                    String book = entry.userId() != null ? entry.userId() + "/" + entry.book() : entry.systemAccount();
+                    long after = books.merge(book, entry.amount(), Long::sum);
+                    if (entry.userId() != null) {
+                        // balance_after continues the book: the debt book holds minus the debt.
+                        assertThat(entry.balanceAfter()).as(where("balance_after of " + book + " in " + posting.key))
+                                .isEqualTo(after);
+                    }
+                }
+            }
+            plan.newRejections.forEach(rejection -> rejections.put(rejection.jobId(), rejection));
+            assertThat(plan.results).hasSize(batch.size());
+            return plan.results;
+        }
+
+        private void checkInvariants() {
+            long everything = books.values().stream().mapToLong(Long::longValue).sum();
+            assertThat(everything).as(where("all books together")).isZero();
+            for (AccountState account : accounts.values()) {
+                String user = account.userId;
+                assertThat(account.balance).as(where(user + " balance")).isNotNegative();
+                assertThat(account.earnings).as(where(user + " earnings")).isNotNegative();
+                assertThat(account.debt).as(where(user + " debt")).isNotNegative();
+                assertThat(account.debt > 0 && account.balance > 0).as(where(user + " in debt with credits")).isFalse();
+                assertThat(account.balance).as(where(user + " balance = its entries"))
+                        .isEqualTo(books.getOrDefault(user + "/spendable", 0L));
+                assertThat(account.earnings).as(where(user + " earnings = its entries"))
+                        .isEqualTo(books.getOrDefault(user + "/earnings", 0L));
+                assertThat(-account.debt).as(where(user + " debt = its entries"))
+                        .isEqualTo(books.getOrDefault(user + "/debt", 0L));
+            }
+            for (Charge charge : charges) {
+                StoredTransaction refund = transactions.get("job:" + charge.jobId() + ":refund");
+                if (refund != null) {
+                    assertThat(transactions).as(where("a refund without its charge")).containsKey(charge.key());
+                    assertThat(((Number) refund.result().get("amount")).longValue()).as(where("refund ≤ charge"))
+                            .isLessThanOrEqualTo(charge.amount());
+                }
+            }
+            for (Grant grant : grants) {
+                StoredTransaction clawback = transactions.get("payment:" + grant.paymentId() + ":clawback");
+                if (clawback != null) {
+                    assertThat(((Number) clawback.result().get("credits")).longValue()).as(where("clawback ≤ grant"))
+                            .isLessThanOrEqualTo(grant.credits());
+                }
+            }
+        }
+
+        /** Every applied operation again, from the API and as a new delivery of its event: nothing moves. */
+        private void replayingEverythingAppliedMovesNothing() {
+            Map<String, Long> before = new HashMap<>(books);
+            List<Submitted> again = new ArrayList<>();
+            for (Submitted submitted : applied) {
+                again.add(new Submitted(submitted.operation(), null, null, false, null));
+                again.add(Submitted.fromEvent(submitted.operation(), UUID.randomUUID().toString(), "test", null));
+            }
+            List<OperationResult> results = execute(again);
+            assertThat(results).as(where("replays")).allSatisfy(result ->
+                    assertThat(result.status()).isEqualTo(OperationResult.Status.REPLAYED));
+            assertThat(books).as(where("books after the replays")).isEqualTo(before);
+            checkInvariants();
+        }
+
+        private <T> T pick(List<T> from) {
+            return from.get(random.nextInt(from.size()));
+        }
+
+        private String where(String what) {
+            return what + " (seed " + seed + ", batch " + batches + ")";
+        }
+    }
+}
