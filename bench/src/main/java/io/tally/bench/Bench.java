@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Entry point of {@code ./dev bench <scenario> [--duration=20s] [--concurrency=16] [--rate=500]}. */
+/**
+ * Entry point of {@code ./dev bench <scenario> [--duration=20s] [--concurrency=16] [--rate=500]}, and of
+ * {@code ./dev bench table <scenario…>} (the latest runs as rows for the docs' performance tables).
+ */
 public final class Bench {
 
     private static final List<Scenario> SCENARIOS = List.of(
@@ -35,6 +38,11 @@ public final class Bench {
             byName.values().forEach(s -> System.out.printf("  %-24s %s%n", s.name(), s.description()));
             return;
         }
+        Path results = Path.of(System.getenv().getOrDefault("TALLY_BENCH_RESULTS", "bench/results"));
+        if (args[0].equals("table")) {
+            printTable(HistoryTable.read(results.resolve(Report.HISTORY)), List.of(args).subList(1, args.length));
+            return;
+        }
         Scenario scenario = byName.get(args[0]);
         if (scenario == null) {
             System.err.println("Unknown scenario '" + args[0] + "'. Known: " + byName.keySet());
@@ -47,8 +55,16 @@ public final class Bench {
         }
         BenchContext context = new BenchContext(System.getenv(), options);
         ScenarioResult result = scenario.run(context);
-        Path results = Path.of(System.getenv().getOrDefault("TALLY_BENCH_RESULTS", "bench/results"));
         Report.print(result, results, "./dev bench " + String.join(" ", args));
         System.exit(0);
+    }
+
+    /** {@code ./dev bench table <scenario…>}: each scenario's latest run as a row for the docs' tables. */
+    private static void printTable(HistoryTable history, List<String> scenarios) {
+        System.out.println(HistoryTable.HEADER);
+        for (String scenario : scenarios) {
+            System.out.println(history.latestRow(scenario)
+                    .orElseThrow(() -> new IllegalArgumentException("No run of " + scenario + " in the history")));
+        }
     }
 }
