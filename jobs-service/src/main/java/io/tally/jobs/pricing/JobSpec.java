@@ -7,6 +7,8 @@ public record JobSpec(String type, String prompt, String imageUrl, int durationS
     public static final String TEXT_TO_VIDEO = "text_to_video";
     public static final String IMAGE_TO_VIDEO = "image_to_video";
     public static final String TEXT_TO_IMAGE = "text_to_image";
+    /** The job types, as a validation pattern. */
+    public static final String TYPE_PATTERN = TEXT_TO_VIDEO + "|" + IMAGE_TO_VIDEO + "|" + TEXT_TO_IMAGE;
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isImage() {

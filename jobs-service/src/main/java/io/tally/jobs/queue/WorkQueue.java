@@ -11,7 +11,6 @@ import io.tally.jobs.job.JobTransactions;
 import io.tally.jobs.job.Pipelined;
 import io.tally.jobs.job.RetryPolicy;
 import io.tally.jobs.pricing.JobSpec;
-import io.tally.jobs.rest.JobRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -56,7 +55,7 @@ public class WorkQueue {
         this.retry = RetryPolicy.of(config.retry());
     }
 
-    public Uni<List<ClaimedJob>> claim(String workerId, JobRequests.Claim request) {
+    public Uni<List<ClaimedJob>> claim(String workerId, WorkerRequests.Claim request) {
         JobsConfig.Queue queue = config.queue();
         List<String> types = request.types() == null || request.types().isEmpty() ? ALL_TYPES
                 : List.copyOf(Set.copyOf(request.types()));
@@ -123,7 +122,7 @@ public class WorkQueue {
     public record HeartbeatAnswer(boolean cancelRequested, String status, OffsetDateTime leaseExpiresAt) {
     }
 
-    public Uni<HeartbeatAnswer> heartbeat(UUID jobId, JobRequests.Heartbeat request) {
+    public Uni<HeartbeatAnswer> heartbeat(UUID jobId, WorkerRequests.Heartbeat request) {
         Duration lease = leaseOf(request.leaseSeconds());
         return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             int progress = request.progress() == null ? job.getProgress() : request.progress();
@@ -132,7 +131,7 @@ public class WorkQueue {
         });
     }
 
-    public Uni<Job> complete(UUID jobId, JobRequests.Complete request) {
+    public Uni<Job> complete(UUID jobId, WorkerRequests.Complete request) {
         return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             job.complete(request.resultUrl(), request.providerCost(), request.providerName(), request.providerJobId(),
                     now);
@@ -140,7 +139,7 @@ public class WorkQueue {
         });
     }
 
-    public Uni<Job> fail(UUID jobId, JobRequests.Fail request) {
+    public Uni<Job> fail(UUID jobId, WorkerRequests.Fail request) {
         boolean retryable = request.retryable() == null || request.retryable();
         return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             job.attemptFailed(request.error(), retryable, retry, now);

@@ -55,7 +55,7 @@ public class JobSpecs {
     /** The spec of a quote: everything that sets the price, no prompt needed. */
     public JobSpec quote(String type, String imageUrl, Integer duration, String resolution, String aspectRatio,
                          String quality, String model) {
-        if (type == null || !type.matches(JobRequests.TYPES)) {
+        if (type == null || !type.matches(JobSpec.TYPE_PATTERN)) {
             throw ProblemException.invalidField("type", "must be text_to_video, image_to_video or text_to_image");
         }
         if (duration != null && (duration < 1 || duration > 60)) {

@@ -7,6 +7,7 @@ import io.tally.jobs.job.Job;
 import io.tally.jobs.queue.ClaimedJob;
 import io.tally.jobs.queue.WorkQueue;
 import io.tally.jobs.queue.WorkQueue.HeartbeatAnswer;
+import io.tally.jobs.queue.WorkerRequests;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -37,25 +38,25 @@ public class WorkerResource {
 
     @POST
     @Path("/claim")
-    public Uni<Claimed> claim(@Valid @NotNull JobRequests.Claim request) {
+    public Uni<Claimed> claim(@Valid @NotNull WorkerRequests.Claim request) {
         return queue.claim(currentUser.id(), request).map(Claimed::new);
     }
 
     @POST
     @Path("/{id}/heartbeat")
-    public Uni<HeartbeatAnswer> heartbeat(@PathParam("id") UUID id, @Valid @NotNull JobRequests.Heartbeat request) {
+    public Uni<HeartbeatAnswer> heartbeat(@PathParam("id") UUID id, @Valid @NotNull WorkerRequests.Heartbeat request) {
         return queue.heartbeat(id, request);
     }
 
     @POST
     @Path("/{id}/complete")
-    public Uni<Job> complete(@PathParam("id") UUID id, @Valid @NotNull JobRequests.Complete request) {
+    public Uni<Job> complete(@PathParam("id") UUID id, @Valid @NotNull WorkerRequests.Complete request) {
         return queue.complete(id, request);
     }
 
     @POST
     @Path("/{id}/fail")
-    public Uni<Job> fail(@PathParam("id") UUID id, @Valid @NotNull JobRequests.Fail request) {
+    public Uni<Job> fail(@PathParam("id") UUID id, @Valid @NotNull WorkerRequests.Fail request) {
         return queue.fail(id, request);
     }
 }
