@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Group commit for request paths. Each call queues its item and waits; whenever fewer than
@@ -31,6 +32,7 @@ public final class GroupCommit<I, O> {
 
     /** How many full batches may wait; at the measured commit rates, well under a second of work. */
     public static final int QUEUED_BATCHES = 16;
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
     private final Function<List<I>, Uni<List<O>>> executor;
     private final int maxBatchSize;
@@ -46,10 +48,15 @@ public final class GroupCommit<I, O> {
         this.maxQueued = QUEUED_BATCHES * maxBatchSize;
     }
 
+    /** Attempts of a batch that meets transient trouble (a deadlock, a lost connection) before its callers hear. */
+    static final int TRANSIENT_ATTEMPTS = 8;
+
     /**
-     * The usual batch executor around {@code together} (which applies a whole batch in one transaction): transient
-     * trouble (a deadlock, a lost connection) retries the batch a few times; any other failure splits it and applies
-     * the items one by one, so one bad item fails alone, answered by {@code failedAlone}.
+     * The one batch executor of every group-committed write path, around {@code together} (which applies a whole
+     * batch in one transaction). Transient trouble retries the batch (up to {@value #TRANSIENT_ATTEMPTS} times, 20 to
+     * 500 ms apart), then fails the whole batch with it: every caller gets the same 503 (or, on the event path, the
+     * consumer waits and tries again), and splitting would only multiply the attempts. Any other failure splits the
+     * batch and applies the items one by one, so one bad item fails alone, answered by {@code failedAlone}.
      */
     public static <I, O> Function<List<I>, Uni<List<O>>> splittingOnFailure(Function<List<I>, Uni<List<O>>> together,
                                                                            BiFunction<I, Throwable, O> failedAlone) {
@@ -57,13 +64,19 @@ public final class GroupCommit<I, O> {
             @Override
             public Uni<List<O>> apply(List<I> batch) {
                 return Uni.createFrom().deferred(() -> together.apply(batch))
-                        .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20)).atMost(3)
-                        .onFailure().recoverWithUni(failure -> batch.size() == 1
-                                ? Uni.createFrom().item(List.of(failedAlone.apply(batch.get(0), failure)))
-                                : Multi.createFrom().iterable(batch)
-                                        .onItem().transformToUniAndConcatenate(one -> apply(List.of(one))
-                                                .map(answers -> answers.get(0)))
-                                        .collect().asList());
+                        .onFailure(TransientFailures::is).retry()
+                        .withBackOff(Duration.ofMillis(20), Duration.ofMillis(500)).atMost(TRANSIENT_ATTEMPTS - 1)
+                        .onFailure(failure -> !TransientFailures.is(failure)).recoverWithUni(failure -> {
+                            if (batch.size() == 1) {
+                                return Uni.createFrom().item(List.of(failedAlone.apply(batch.get(0), failure)));
+                            }
+                            LOG.warnf("A batch of %d failed (%s); applying its items one by one", batch.size(),
+                                    failure.toString());
+                            return Multi.createFrom().iterable(batch)
+                                    .onItem().transformToUniAndConcatenate(one -> apply(List.of(one))
+                                            .map(answers -> answers.get(0)))
+                                    .collect().asList();
+                        });
             }
         };
     }

@@ -5,13 +5,18 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.tally.common.db.GroupCommit;
 import io.tally.common.db.TransientFailures;
 import io.tally.common.tracing.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -106,25 +111,29 @@ public class EventBatches {
         return tracing.startProcess(event.traceParent(), event.type(), event.id(), event.subject(), record.getTopic());
     }
 
+    /**
+     * Applies the batch with common's {@link GroupCommit#splittingOnFailure} (split on failure, each event alone), and
+     * dead-letters the events that fail on their own. Transient trouble retries from the top for as long as it lasts.
+     */
     private <T> Uni<Void> applyAll(Parsed<T> parsed, Function<List<T>, Uni<Void>> apply) {
         List<T> items = parsed.items();
-        return retryWhileTransient(() -> apply.apply(items))
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("Batch of %d events failed (%s); applying them one by one", items.size(),
-                            failure.toString());
-                    return Multi.createFrom().range(0, items.size())
-                            .onItem().transformToUniAndConcatenate(i -> retryWhileTransient(
-                                    () -> apply.apply(List.of(items.get(i))))
-                                    .onFailure().recoverWithUni(e -> {
-                                        parsed.failed(i, "event failed: " + e);
-                                        return deadLetters.publish(parsed.sources().get(i), "event failed: " + e);
-                                    }))
-                            .collect().last().replaceWithVoid();
-                });
+        Function<List<Integer>, Uni<List<Optional<String>>>> splitting = GroupCommit.splittingOnFailure(
+                positions -> apply.apply(positions.stream().map(items::get).toList())
+                        .replaceWith(() -> Collections.nCopies(positions.size(), Optional.<String>empty())),
+                (position, failure) -> Optional.of("event failed: " + failure));
+        List<Integer> all = IntStream.range(0, items.size()).boxed().toList();
+        return retryWhileTransient(() -> splitting.apply(all))
+                .flatMap(failures -> Multi.createFrom().range(0, failures.size())
+                        .filter(i -> failures.get(i).isPresent())
+                        .onItem().transformToUniAndConcatenate(i -> {
+                            parsed.failed(i, failures.get(i).get());
+                            return deadLetters.publish(parsed.sources().get(i), failures.get(i).get());
+                        })
+                        .collect().last().replaceWithVoid());
     }
 
-    private static Uni<Void> retryWhileTransient(java.util.function.Supplier<Uni<Void>> work) {
-        return Uni.createFrom().<Void>deferred(work::get)
+    private static <R> Uni<R> retryWhileTransient(Supplier<Uni<R>> work) {
+        return Uni.createFrom().<R>deferred(work::get)
                 .onFailure(TransientFailures::is).invoke(e -> LOG.warnf("Batch not applied, retrying: %s", e.toString()))
                 .onFailure(TransientFailures::is).retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();

@@ -2,6 +2,7 @@ package io.tally.common.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.common.problem.ProblemException;
@@ -54,6 +55,21 @@ class GroupCommitTest {
 
         assertThat(executor.apply(List.of("a", "b")).await().atMost(PATIENCE)).containsExactly("a:ok", "b:ok");
         assertThat(attempts).hasValue(3);
+    }
+
+    @Test
+    void lastingTransientTroubleFailsTheWholeBatchWithoutSplittingIt() {
+        Map<List<String>, Integer> calls = new ConcurrentHashMap<>();
+        var executor = GroupCommit.<String, String>splittingOnFailure(batch -> {
+            calls.merge(batch, 1, Integer::sum);
+            return Uni.createFrom().failure(new TimeoutException("database down"));
+        }, (item, failure) -> item + ":failed");
+
+        Throwable failure = catchThrowable(() -> executor.apply(List.of("a", "b")).await().atMost(Duration.ofSeconds(30)));
+
+        // Every caller hears the outage (a 503, or a consumer that waits), and no item is tried alone.
+        assertThat(failure instanceof TimeoutException ? failure : failure.getCause()).isInstanceOf(TimeoutException.class);
+        assertThat(calls).containsOnly(Map.entry(List.of("a", "b"), GroupCommit.TRANSIENT_ATTEMPTS));
     }
 
     @Test

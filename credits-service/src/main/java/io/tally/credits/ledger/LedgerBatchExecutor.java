@@ -2,10 +2,9 @@ package io.tally.credits.ledger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.GroupCommit;
 import io.tally.common.db.Transactions;
-import io.tally.common.db.TransientFailures;
 import io.tally.common.inbox.InboxRepository;
 import io.tally.common.outbox.OutboxWriter;
 import io.tally.credits.config.CreditsConfig;
@@ -13,7 +12,6 @@ import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.OpenAccount;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +42,7 @@ public class LedgerBatchExecutor {
     private final OutboxWriter outbox;
     private final LedgerEngine engine;
     private final MeterRegistry registry;
+    private final Function<List<Submitted>, Uni<List<OperationResult>>> splitting;
 
     public LedgerBatchExecutor(Transactions transactions, LedgerRepository repository, InboxRepository inbox,
                                OutboxWriter outbox, CreditsConfig config, ObjectMapper json, MeterRegistry registry) {
@@ -52,33 +52,19 @@ public class LedgerBatchExecutor {
         this.outbox = outbox;
         this.engine = new LedgerEngine(config.signupBonus(), config.giftFeeBps(), json);
         this.registry = registry;
+        this.splitting = GroupCommit.splittingOnFailure(batch -> transactions.write(conn -> apply(conn, batch)),
+                (one, failure) -> {
+                    LOG.errorf(failure, "Ledger operation %s failed", one.operation().key());
+                    return OperationResult.failed(failure);
+                });
     }
 
-    /** Results in the order of {@code batch}. Never fails for an individual operation's sake. */
+    /**
+     * Results in the order of {@code batch}. Never fails for an individual operation's sake; fails as a whole only
+     * when the database is in transient trouble (the caller answers 503, or the consumer waits and retries).
+     */
     public Uni<List<OperationResult>> execute(List<Submitted> batch) {
-        return inOneTransaction(batch)
-                .onFailure(e -> batch.size() > 1 && !TransientFailures.is(e)).recoverWithUni(e -> {
-                    LOG.warnf("Ledger batch of %d failed (%s); applying its operations one by one", batch.size(),
-                            e.toString());
-                    return oneByOne(batch);
-                })
-                .onFailure(e -> batch.size() == 1 && !TransientFailures.is(e)).recoverWithItem(e -> {
-                    LOG.errorf(e, "Ledger operation %s failed", batch.get(0).operation().key());
-                    return List.of(OperationResult.failed(e));
-                })
-                .invoke(results -> count(batch, results));
-    }
-
-    private Uni<List<OperationResult>> oneByOne(List<Submitted> batch) {
-        return Multi.createFrom().iterable(batch)
-                .onItem().transformToUniAndConcatenate(one -> execute(List.of(one)).map(results -> results.get(0)))
-                .collect().asList();
-    }
-
-    private Uni<List<OperationResult>> inOneTransaction(List<Submitted> batch) {
-        return transactions.write(conn -> apply(conn, batch))
-                .onFailure(TransientFailures::is).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(500))
-                .atMost(8);
+        return splitting.apply(batch).invoke(results -> count(batch, results));
     }
 
     private Uni<List<OperationResult>> apply(SqlConnection conn, List<Submitted> batch) {
