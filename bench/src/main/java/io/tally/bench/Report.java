@@ -1,7 +1,6 @@
 package io.tally.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,8 @@ import java.util.Map;
  */
 public final class Report {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Report() {
     }
 
@@ -37,8 +38,7 @@ public final class Report {
         Files.createDirectories(resultsDir);
         Map<String, Object> json = new LinkedHashMap<>(figures);
         json.put("measured_at", Instant.now().toString());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(resultsDir.resolve(result.scenario() + ".json").toFile(), json);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(resultsDir.resolve(result.scenario() + ".json").toFile(), json);
 
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("measured_at", json.get("measured_at"));
@@ -46,7 +46,7 @@ public final class Report {
         entry.put("command", command);
         entry.put("machine", MachineFacts.read());
         entry.put("result", figures);
-        Files.writeString(resultsDir.resolve(HISTORY), new ObjectMapper().writeValueAsString(entry) + "\n",
+        Files.writeString(resultsDir.resolve(HISTORY), JSON.writeValueAsString(entry) + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 

@@ -30,7 +30,7 @@ class PaymentLifecycleTest {
         PaymentsApi.Pending payment = PaymentsApi.pending(user, "thb-starter", "stripe");
         TestSql.execute(pool, "UPDATE payments SET expires_at = now() - interval '1 second' WHERE id = $1", payment.id());
 
-        assertThat(janitor.expireOnce().await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);
+        assertThat(janitor.runOnce().await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);
         assertThat(PaymentsApi.status(user, payment.id())).isEqualTo("expired");
 
         // The customer paid after all: the money moved, so the credits are theirs.

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.tally.common.db.Housekeeping;
+import io.tally.common.housekeeping.Housekeeping;
 import io.tally.common.testing.TestSql;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;

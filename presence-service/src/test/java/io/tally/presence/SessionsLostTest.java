@@ -43,7 +43,7 @@ class SessionsLostTest {
 
             // What crash recovery leaves of this box's sessions (only this box's, so other tests keep theirs).
             TestSql.execute(pool, "DELETE FROM viewer_sessions WHERE box_id = $1", box);
-            sweep.sweepOnce().await().atMost(PATIENCE);
+            sweep.runOnce().await().atMost(PATIENCE);
 
             assertThat(api.published(box)).isFalse();
             assertThat(api.box(box, "observer").then().statusCode(200).extract().<Integer>path("liveConnections")).isZero();

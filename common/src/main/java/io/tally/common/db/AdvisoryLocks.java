@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Transaction-scoped advisory locks: the way work that must run in one replica at a time (outbox relay,
@@ -37,6 +38,16 @@ public final class AdvisoryLocks {
                         SELECT pg_advisory_xact_lock(hashtextextended(name, 0))
                           FROM (SELECT DISTINCT name FROM unnest($1::text[]) AS name ORDER BY name) AS ordered""")
                 .execute(Tuple.of(lockNames.toArray(String[]::new))).replaceWithVoid();
+    }
+
+    /**
+     * The skeleton of work one replica does at a time (a sweep, a janitor, the relay): tries the named lock for the
+     * rest of the current transaction and, if it got it, runs {@code work} in that transaction; if another replica
+     * holds it, answers {@code otherwise} at once (that replica is doing the work now).
+     */
+    public static <T> Uni<T> ifAcquired(SqlConnection conn, String lockName, T otherwise, Supplier<Uni<T>> work) {
+        return tryLockForTransaction(conn, lockName)
+                .flatMap(acquired -> acquired ? work.get() : Uni.createFrom().item(otherwise));
     }
 
     /** Tries to take the named lock for the rest of the current transaction, without waiting. */

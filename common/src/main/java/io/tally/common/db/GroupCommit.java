@@ -3,13 +3,10 @@ package io.tally.common.db;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.tally.common.problem.Problem;
-import io.tally.common.problem.ProblemException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -81,13 +78,21 @@ public final class GroupCommit<I, O> {
         };
     }
 
+    /**
+     * More items wait than {@link #submit} accepts: nothing of this item was done. A request answers 503 with
+     * Retry-After (ProblemMappers); a consumer retries.
+     */
+    public static final class Overloaded extends RuntimeException {
+        public Overloaded() {
+            super("more items are waiting for the database than it can serve soon", null, false, false);
+        }
+    }
+
     public Uni<O> submit(I item) {
         return Uni.createFrom().emitter(emitter -> {
             synchronized (this) {
                 if (queue.size() >= maxQueued) {
-                    emitter.fail(new ProblemException(Problem.of(503, "overloaded", "Too busy right now",
-                            "More requests are waiting for the database than it can serve soon; nothing changed. "
-                                    + "Retry the request."), Map.of("Retry-After", "1")));
+                    emitter.fail(new Overloaded());
                     return;
                 }
                 queue.add(new Pending<>(item, emitter));

@@ -1,6 +1,7 @@
 package io.tally.common.idempotency;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -72,6 +73,7 @@ public class IdempotencyRepository {
         String[] owners = claims.stream().map(c -> c.id().owner()).toArray(String[]::new);
         String[] keys = claims.stream().map(c -> c.id().key()).toArray(String[]::new);
         String[] hashes = claims.stream().map(Claim::requestHash).toArray(String[]::new);
+        // The same arrays serve both statements.
         return client.preparedQuery(FORGET_EXPIRED).execute(Tuple.of(owners, keys, (double) ttl.toSeconds()))
                 .chain(() -> client.preparedQuery(CLAIM).execute(Tuple.of(owners, keys, hashes)))
                 .map(rows -> {
@@ -86,8 +88,9 @@ public class IdempotencyRepository {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return client.preparedQuery(FIND).execute(Tuple.of(ids.stream().map(KeyId::owner).toArray(String[]::new),
-                ids.stream().map(KeyId::key).toArray(String[]::new))).map(rows -> {
+        Tuple keys = Columns.of(List.copyOf(ids)).add(KeyId::owner, String[]::new).add(KeyId::key, String[]::new)
+                .tuple();
+        return client.preparedQuery(FIND).execute(keys).map(rows -> {
                     Map<KeyId, FirstResponse> found = new HashMap<>();
                     rows.forEach(row -> found.put(new KeyId(row.getString("owner_id"),
                             row.getString("idempotency_key")), firstResponse(row)));
@@ -95,15 +98,17 @@ public class IdempotencyRepository {
                 });
     }
 
-    /** Stores each claimed key's response (ids and responses in the same order). */
-    Uni<Void> complete(SqlClient client, List<KeyId> ids, List<FirstResponse> responses) {
-        if (ids.isEmpty()) {
+    /** Stores each claimed key's response. */
+    Uni<Void> complete(SqlClient client, Map<KeyId, FirstResponse> responses) {
+        if (responses.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery(COMPLETE).execute(Tuple.of(ids.stream().map(KeyId::owner).toArray(String[]::new),
-                        ids.stream().map(KeyId::key).toArray(String[]::new),
-                        responses.stream().map(FirstResponse::status).toArray(Integer[]::new),
-                        responses.stream().map(FirstResponse::body).toArray(String[]::new)))
+        return client.preparedQuery(COMPLETE).execute(Columns.of(List.copyOf(responses.entrySet()))
+                        .add(e -> e.getKey().owner(), String[]::new)
+                        .add(e -> e.getKey().key(), String[]::new)
+                        .add(e -> e.getValue().status(), Integer[]::new)
+                        .add(e -> e.getValue().body(), String[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 

@@ -3,7 +3,7 @@ package io.tally.common.idempotency;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.Transactions;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.idempotency.IdempotencyRepository.Claim;
 import io.tally.common.idempotency.IdempotencyRepository.KeyId;
 import io.tally.common.idempotency.IdempotencyRepository.FirstResponse;
@@ -112,15 +112,15 @@ public class IdempotentRequests {
                     .flatMap(previous -> (inputs.isEmpty() ? Uni.createFrom().item(List.<StoredResponse>of())
                             : work.apply(conn, inputs))
                             .flatMap(stored -> {
-                                Map<KeyId, FirstResponse> first = new HashMap<>(previous);
-                                List<FirstResponse> responses = new ArrayList<>(newKeys.size());
+                                Map<KeyId, FirstResponse> responses = new LinkedHashMap<>();
                                 for (int i = 0; i < newKeys.size(); i++) {
-                                    FirstResponse response = new FirstResponse(batch.firstFingerprint(newKeys.get(i)),
-                                            stored.get(i).status(), toJson(stored.get(i).body()));
-                                    responses.add(response);
-                                    first.put(newKeys.get(i), response);
+                                    responses.put(newKeys.get(i), new FirstResponse(
+                                            batch.firstFingerprint(newKeys.get(i)), stored.get(i).status(),
+                                            toJson(stored.get(i).body())));
                                 }
-                                return repository.complete(conn, newKeys, responses)
+                                Map<KeyId, FirstResponse> first = new HashMap<>(previous);
+                                first.putAll(responses);
+                                return repository.complete(conn, responses)
                                         .map(done -> batch.answer(claimed, first));
                             }));
         });

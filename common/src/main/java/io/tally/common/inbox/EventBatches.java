@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
@@ -122,20 +124,35 @@ public class EventBatches {
                         .replaceWith(() -> Collections.nCopies(positions.size(), Optional.<String>empty())),
                 (position, failure) -> Optional.of("event failed: " + failure));
         List<Integer> all = IntStream.range(0, items.size()).boxed().toList();
-        return retryWhileTransient(() -> splitting.apply(all))
-                .flatMap(failures -> Multi.createFrom().range(0, failures.size())
-                        .filter(i -> failures.get(i).isPresent())
-                        .onItem().transformToUniAndConcatenate(i -> {
-                            parsed.failed(i, failures.get(i).get());
-                            return deadLetters.publish(parsed.sources().get(i), failures.get(i).get());
-                        })
-                        .collect().last().replaceWithVoid());
+        return retrying(() -> splitting.apply(all), TransientFailures::is)
+                .flatMap(failures -> deadLetter(parsed, i -> failures.get(i).orElse(null)));
     }
 
-    private static <R> Uni<R> retryWhileTransient(Supplier<Uni<R>> work) {
+    /**
+     * Dead-letters, one after the other, the items of a batch {@code reasonOf} names a reason for (null: the item
+     * stays applied), ending their spans as failed.
+     */
+    public <T> Uni<Void> deadLetter(Parsed<T> parsed, IntFunction<String> reasonOf) {
+        return Multi.createFrom().range(0, parsed.items().size())
+                .onItem().transformToUniAndConcatenate(i -> {
+                    String why = reasonOf.apply(i);
+                    if (why == null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    parsed.failed(i, why);
+                    return deadLetters.publish(parsed.sources().get(i), why);
+                })
+                .collect().last().replaceWithVoid();
+    }
+
+    /**
+     * Applies a batch again, with backoff up to 10 s, for as long as it fails in a way {@code retryable} accepts;
+     * the batch is not acknowledged meanwhile, so nothing after it is consumed out of order.
+     */
+    public static <R> Uni<R> retrying(Supplier<Uni<R>> work, Predicate<Throwable> retryable) {
         return Uni.createFrom().<R>deferred(work::get)
-                .onFailure(TransientFailures::is).invoke(e -> LOG.warnf("Batch not applied, retrying: %s", e.toString()))
-                .onFailure(TransientFailures::is).retry()
+                .onFailure(retryable).invoke(e -> LOG.warnf("Batch not applied, retrying: %s", e.toString()))
+                .onFailure(retryable).retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 }

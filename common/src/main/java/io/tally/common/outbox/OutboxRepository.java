@@ -1,6 +1,7 @@
 package io.tally.common.outbox;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -67,27 +68,16 @@ public class OutboxRepository {
             """;
 
     Uni<Void> insert(SqlClient client, List<NewRow> rows) {
-        int n = rows.size();
-        UUID[] eventIds = new UUID[n];
-        String[] topics = new String[n];
-        String[] keys = new String[n];
-        String[] types = new String[n];
-        String[] payloads = new String[n];
-        OffsetDateTime[] occurredAt = new OffsetDateTime[n];
-        String[] traceParents = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewRow row = rows.get(i);
-            eventIds[i] = row.eventId();
-            topics[i] = row.topic();
-            keys[i] = row.key();
-            types[i] = row.type();
-            payloads[i] = row.payload();
-            occurredAt[i] = row.occurredAt();
-            traceParents[i] = row.traceParent();
-        }
-        return client.preparedQuery(INSERT)
-                .execute(Tuple.tuple(List.of(eventIds, topics, keys, types, payloads, occurredAt, traceParents)))
-                .replaceWithVoid();
+        Tuple columns = Columns.of(rows)
+                .add(NewRow::eventId, UUID[]::new)
+                .add(NewRow::topic, String[]::new)
+                .add(NewRow::key, String[]::new)
+                .add(NewRow::type, String[]::new)
+                .add(NewRow::payload, String[]::new)
+                .add(NewRow::occurredAt, OffsetDateTime[]::new)
+                .add(NewRow::traceParent, String[]::new)
+                .tuple();
+        return client.preparedQuery(INSERT).execute(columns).replaceWithVoid();
     }
 
     /** An event to insert into the outbox; {@code traceParent} may be null (see EventTracing). */

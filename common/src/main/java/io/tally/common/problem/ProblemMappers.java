@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
+import io.tally.common.db.GroupCommit;
 import io.tally.common.db.TransientFailures;
 import io.tally.common.json.StrictJson;
 import io.quarkus.security.ForbiddenException;
@@ -104,6 +105,12 @@ public class ProblemMappers {
     public Response unexpected(Throwable e, UriInfo uri) {
         if (e instanceof ProblemException problem) {
             return problem(problem, uri);
+        }
+        if (e instanceof GroupCommit.Overloaded) {
+            return Problem.of(503, "overloaded", "Too busy right now",
+                            "More requests are waiting for the database than it can serve soon; nothing changed. "
+                                    + "Retry the request.")
+                    .atInstance(path(uri)).toResponseBuilder().header(HttpHeaders.RETRY_AFTER, "1").build();
         }
         String errorId = UUID.randomUUID().toString();
         if (TransientFailures.is(e)) {

@@ -202,6 +202,14 @@ class AuthAndProblemsTest {
     }
 
     @Test
+    void aWriteRefusedByAFullQueueIs503WithRetryAfter() {
+        given().when().get("/test/overloaded")
+                .then().statusCode(503).contentType(PROBLEM)
+                .header("Retry-After", "1")
+                .body("type", equalTo("https://tally.dev/problems/overloaded"));
+    }
+
+    @Test
     void unexpectedErrorsLeakNothing() {
         given().when().get("/test/boom")
                 .then().statusCode(500).contentType(PROBLEM)

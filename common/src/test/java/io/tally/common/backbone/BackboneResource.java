@@ -1,7 +1,8 @@
 package io.tally.common.backbone;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.Transactions;
+import io.tally.common.db.GroupCommit;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.StoredResponse;
@@ -128,6 +129,13 @@ public class BackboneResource {
         return transactions.write(conn -> conn.query("SET LOCAL statement_timeout = '20ms'").execute()
                 .chain(() -> conn.query("SELECT pg_sleep(1)").execute())
                 .replaceWith("slept"));
+    }
+
+    /** A write refused because more are queued for the database than it can serve soon. */
+    @GET
+    @Path("/overloaded")
+    public Uni<String> overloaded() {
+        return Uni.createFrom().failure(new GroupCommit.Overloaded());
     }
 
     @GET

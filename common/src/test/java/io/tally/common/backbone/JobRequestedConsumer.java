@@ -3,7 +3,7 @@ package io.tally.common.backbone;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.tally.common.db.Transactions;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.inbox.EventBatches;

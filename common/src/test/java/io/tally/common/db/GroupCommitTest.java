@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.problem.ProblemException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +88,7 @@ class GroupCommitTest {
     }
 
     @Test
-    void pastItsBoundTheQueueAnswers503AtOnce() {
+    void pastItsBoundTheQueueRefusesAtOnce() {
         CompletableFuture<List<String>> held = new CompletableFuture<>();
         GroupCommit<String, String> stuck = new GroupCommit<>(batch -> Uni.createFrom().completionStage(held), 2, 1);
         int bound = GroupCommit.QUEUED_BATCHES * 2;
@@ -98,10 +97,7 @@ class GroupCommitTest {
                 .mapToObj(i -> stuck.submit("queued-" + i).subscribeAsCompletionStage()).toList();
 
         assertThatThrownBy(() -> stuck.submit("one too many").await().atMost(PATIENCE))
-                .isInstanceOfSatisfying(ProblemException.class, refused -> {
-                    assertThat(refused.problem().status()).isEqualTo(503);
-                    assertThat(refused.headers()).containsEntry("Retry-After", "1");
-                });
+                .isInstanceOf(GroupCommit.Overloaded.class);
         assertThat(queued).noneMatch(answer -> answer.toCompletableFuture().isDone());
     }
 }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.GroupCommit;
-import io.tally.common.db.Transactions;
+import io.tally.common.db.Pipelined;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.inbox.InboxRepository;
 import io.tally.common.outbox.OutboxWriter;
 import io.tally.credits.config.CreditsConfig;
@@ -102,10 +103,8 @@ public class LedgerBatchExecutor {
                     Map<String, AccountState> accounts = loaded.getItem3();
                     LedgerEngine.BatchPlan plan = engine.plan(batch, duplicateEvents(batch, loaded.getItem1()),
                             accounts, loaded.getItem2(), loaded.getItem4());
-                    return Uni.combine().all().unis(
-                                    repository.write(conn, plan, accounts.values()),
+                    return Pipelined.inOrder(repository.write(conn, plan, accounts.values()),
                                     outbox.appendTraced(conn, plan.events))
-                            .discardItems()
                             .replaceWith(plan.results);
                 });
     }

@@ -9,6 +9,9 @@ import java.util.UUID;
  */
 public sealed interface LedgerOperation {
 
+    /** No single movement may exceed a billion credits, so no sum of them can overflow a bigint. */
+    long MAX_AMOUNT = 1_000_000_000L;
+
     /** The business idempotency key, unique across the ledger. */
     String key();
 

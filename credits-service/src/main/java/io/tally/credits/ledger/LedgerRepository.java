@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
+import io.tally.common.db.Pipelined;
 import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
 import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
 import io.vertx.mutiny.sqlclient.Row;
@@ -124,34 +126,26 @@ public class LedgerRepository {
 
     /** Issued together (pipelined); the connection runs them in this order. */
     Uni<Void> write(SqlConnection conn, LedgerEngine.BatchPlan plan, Collection<AccountState> accounts) {
-        return Uni.combine().all().unis(
-                        updateAccounts(conn, accounts.stream().filter(a -> a.changed).toList()),
-                        insertPostings(conn, plan.postings),
-                        insertRejections(conn, plan.newRejections))
-                .discardItems();
+        return Pipelined.inOrder(
+                updateAccounts(conn, accounts.stream().filter(a -> a.changed).toList()),
+                insertPostings(conn, plan.postings),
+                insertRejections(conn, plan.newRejections));
     }
 
     private Uni<Void> updateAccounts(SqlClient client, List<AccountState> changed) {
         if (changed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int n = changed.size();
-        String[] ids = new String[n];
-        Long[] balance = new Long[n], earnings = new Long[n], debt = new Long[n], purchased = new Long[n],
-                spent = new Long[n], gifted = new Long[n], received = new Long[n];
-        for (int i = 0; i < n; i++) {
-            AccountState a = changed.get(i);
-            ids[i] = a.userId;
-            balance[i] = a.balance;
-            earnings[i] = a.earnings;
-            debt[i] = a.debt;
-            purchased[i] = a.purchased;
-            spent[i] = a.spent;
-            gifted[i] = a.gifted;
-            received[i] = a.received;
-        }
-        return client.preparedQuery(UPDATE_ACCOUNTS)
-                .execute(Tuple.tuple(List.of(ids, balance, earnings, debt, purchased, spent, gifted, received)))
+        return client.preparedQuery(UPDATE_ACCOUNTS).execute(Columns.of(changed)
+                        .add(a -> a.userId, String[]::new)
+                        .add(a -> a.balance, Long[]::new)
+                        .add(a -> a.earnings, Long[]::new)
+                        .add(a -> a.debt, Long[]::new)
+                        .add(a -> a.purchased, Long[]::new)
+                        .add(a -> a.spent, Long[]::new)
+                        .add(a -> a.gifted, Long[]::new)
+                        .add(a -> a.received, Long[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 
@@ -159,54 +153,48 @@ public class LedgerRepository {
         if (postings.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int n = postings.size();
-        UUID[] ids = new UUID[n];
-        String[] kinds = new String[n], keys = new String[n], references = new String[n], users = new String[n],
-                hashes = new String[n], metadata = new String[n], results = new String[n];
-        List<UUID> entryTx = new ArrayList<>();
-        List<String> entryUser = new ArrayList<>(), entrySystem = new ArrayList<>(), entryBook = new ArrayList<>();
-        List<Long> entryAmount = new ArrayList<>(), entryBalance = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Posting p = postings.get(i);
-            ids[i] = p.id;
-            kinds[i] = p.kind;
-            keys[i] = p.key;
-            references[i] = p.reference;
-            users[i] = p.userId;
-            hashes[i] = p.fingerprint;
-            metadata[i] = toJson(p.metadata);
-            results[i] = toJson(p.result);
-            for (Posting.Entry e : p.entries) {
-                entryTx.add(p.id);
-                entryUser.add(e.userId());
-                entrySystem.add(e.systemAccount());
-                entryBook.add(e.book());
-                entryAmount.add(e.amount());
-                entryBalance.add(e.balanceAfter());
-            }
+        List<PostedEntry> entries = new ArrayList<>();
+        for (Posting p : postings) {
+            p.entries.forEach(e -> entries.add(new PostedEntry(p.id, e)));
         }
         // Entries reference their transaction: pipelined in this order, the headers are in first.
-        return Uni.combine().all().unis(
-                        client.preparedQuery(INSERT_TRANSACTIONS)
-                                .execute(Tuple.tuple(List.of(ids, kinds, keys, references, users, hashes, metadata, results))),
-                        client.preparedQuery(INSERT_ENTRIES).execute(Tuple.tuple(List.of(
-                                entryTx.toArray(UUID[]::new), entryUser.toArray(String[]::new),
-                                entrySystem.toArray(String[]::new), entryBook.toArray(String[]::new),
-                                entryAmount.toArray(Long[]::new), entryBalance.toArray(Long[]::new)))))
-                .discardItems();
+        return Pipelined.inOrder(
+                        client.preparedQuery(INSERT_TRANSACTIONS).execute(Columns.of(postings)
+                                .add(p -> p.id, UUID[]::new)
+                                .add(p -> p.kind, String[]::new)
+                                .add(p -> p.key, String[]::new)
+                                .add(p -> p.reference, String[]::new)
+                                .add(p -> p.userId, String[]::new)
+                                .add(p -> p.fingerprint, String[]::new)
+                                .add(p -> toJson(p.metadata), String[]::new)
+                                .add(p -> toJson(p.result), String[]::new)
+                                .tuple()),
+                        client.preparedQuery(INSERT_ENTRIES).execute(Columns.of(entries)
+                                .add(PostedEntry::transactionId, UUID[]::new)
+                                .add(e -> e.entry().userId(), String[]::new)
+                                .add(e -> e.entry().systemAccount(), String[]::new)
+                                .add(e -> e.entry().book(), String[]::new)
+                                .add(e -> e.entry().amount(), Long[]::new)
+                                .add(e -> e.entry().balanceAfter(), Long[]::new)
+                                .tuple()));
+    }
+
+    /** An entry with the transaction it belongs to: one row of the entries' columnar insert. */
+    private record PostedEntry(UUID transactionId, Posting.Entry entry) {
     }
 
     private Uni<Void> insertRejections(SqlClient client, List<StoredRejection> rejections) {
         if (rejections.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery(INSERT_REJECTIONS).execute(Tuple.tuple(List.of(
-                        rejections.stream().map(StoredRejection::jobId).toArray(UUID[]::new),
-                        rejections.stream().map(StoredRejection::userId).toArray(String[]::new),
-                        rejections.stream().map(StoredRejection::amount).toArray(Long[]::new),
-                        rejections.stream().map(StoredRejection::needed).toArray(Long[]::new),
-                        rejections.stream().map(StoredRejection::available).toArray(Long[]::new),
-                        rejections.stream().map(StoredRejection::reason).toArray(String[]::new))))
+        return client.preparedQuery(INSERT_REJECTIONS).execute(Columns.of(rejections)
+                        .add(StoredRejection::jobId, UUID[]::new)
+                        .add(StoredRejection::userId, String[]::new)
+                        .add(StoredRejection::amount, Long[]::new)
+                        .add(StoredRejection::needed, Long[]::new)
+                        .add(StoredRejection::available, Long[]::new)
+                        .add(StoredRejection::reason, String[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 

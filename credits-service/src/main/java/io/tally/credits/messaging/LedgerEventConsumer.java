@@ -1,17 +1,14 @@
 package io.tally.credits.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.tally.common.inbox.DeadLetterPublisher;
 import io.tally.common.inbox.EventBatches;
 import io.tally.credits.ledger.LedgerBatchExecutor;
 import io.tally.credits.ledger.LedgerOperation;
 import io.tally.credits.ledger.OperationResult;
 import io.tally.credits.ledger.Submitted;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -36,14 +33,11 @@ public class LedgerEventConsumer {
     private final LedgerEventMapper mapper;
     private final LedgerBatchExecutor executor;
     private final EventBatches batches;
-    private final DeadLetterPublisher deadLetters;
 
-    public LedgerEventConsumer(ObjectMapper json, LedgerBatchExecutor executor, EventBatches batches,
-                               DeadLetterPublisher deadLetters) {
+    public LedgerEventConsumer(ObjectMapper json, LedgerBatchExecutor executor, EventBatches batches) {
         this.mapper = new LedgerEventMapper(json);
         this.executor = executor;
         this.batches = batches;
-        this.deadLetters = deadLetters;
     }
 
     /** A consumed event as the operation it asks for. */
@@ -61,28 +55,16 @@ public class LedgerEventConsumer {
             operations.add(Submitted.fromEvent(consumed.operation(), consumed.eventId(), consumed.eventType(),
                     parsed.traceParent(i)));
         }
+        // Any failure of the whole batch is retried, not only a transient one: the executor already answers an
+        // operation that fails on its own as FAILED (dead-lettered below), so what fails the whole is the database,
+        // and skipping a batch of money events is never the way out.
         return parsed.deadLettered()
                 .chain(() -> operations.isEmpty() ? Uni.createFrom().item(List.<OperationResult>of())
-                        : executor.execute(operations)
-                                .onFailure().invoke(e -> LOG.warnf("Ledger batch not applied, retrying: %s", e.toString()))
-                                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
-                                .indefinitely())
-                .flatMap(results -> settleUnapplied(parsed, results))
+                        : EventBatches.retrying(() -> executor.execute(operations), failure -> true))
+                .flatMap(results -> batches.deadLetter(parsed,
+                        i -> deadLetterReason(parsed.items().get(i), results.get(i))))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()))
                 .onTermination().invoke(parsed::endSpans);
-    }
-
-    private Uni<Void> settleUnapplied(EventBatches.Parsed<Consumed> parsed, List<OperationResult> results) {
-        return Multi.createFrom().range(0, results.size())
-                .onItem().transformToUniAndConcatenate(i -> {
-                    String why = deadLetterReason(parsed.items().get(i), results.get(i));
-                    if (why == null) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    parsed.failed(i, why);
-                    return deadLetters.publish(parsed.sources().get(i), why);
-                })
-                .collect().last().replaceWithVoid();
     }
 
     /**

@@ -10,7 +10,6 @@ import io.tally.common.inbox.InboundEvent;
 import io.tally.common.inbox.PoisonEventException;
 import io.tally.common.security.CurrentUser;
 import io.tally.credits.ledger.LedgerOperation;
-import io.tally.credits.rest.Requests;
 import java.util.Set;
 import java.util.UUID;
 
@@ -72,8 +71,8 @@ final class LedgerEventMapper {
     }
 
     private static long amount(long amount, InboundEvent event) {
-        if (amount <= 0 || amount > Requests.MAX_AMOUNT) {
-            throw new PoisonEventException("event " + event.id() + " has an amount outside 1.." + Requests.MAX_AMOUNT);
+        if (amount <= 0 || amount > LedgerOperation.MAX_AMOUNT) {
+            throw new PoisonEventException("event " + event.id() + " has an amount outside 1.." + LedgerOperation.MAX_AMOUNT);
         }
         return amount;
     }

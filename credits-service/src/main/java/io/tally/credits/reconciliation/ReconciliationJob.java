@@ -2,8 +2,8 @@ package io.tally.credits.reconciliation;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.ScheduledPass;
 import io.tally.credits.config.CreditsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -23,12 +23,13 @@ import org.jboss.logging.Logger;
  * it. Repair: POST /credits/admin/accounts/{userId}/repair (docs/operations.md).
  */
 @ApplicationScoped
-public class ReconciliationJob {
+public class ReconciliationJob implements ScheduledPass {
 
     private static final Logger LOG = Logger.getLogger(ReconciliationJob.class);
 
     private final ReconciliationRepository repository;
     private final ReconciliationWindow window;
+    private final Duration every;
     private final Duration fullEvery;
     private final OpenDrift open = new OpenDrift();
     private volatile Instant lastFullCheck;
@@ -36,21 +37,21 @@ public class ReconciliationJob {
     public ReconciliationJob(ReconciliationRepository repository, CreditsConfig config, MeterRegistry registry) {
         this.repository = repository;
         this.window = new ReconciliationWindow(config.reconciliation().lookback(), config.reconciliation().overlap());
+        this.every = config.reconciliation().every();
         this.fullEvery = config.reconciliation().fullEvery();
         Gauge.builder("tally.credits.reconciliation.drift", open, OpenDrift::size)
                 .description("Accounts and transactions found wrong by reconciliation and not repaired since")
                 .register(registry);
     }
 
-    @Scheduled(every = "${tally.credits.reconciliation.every:1m}", delayed = "20s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return run().onFailure().invoke(e -> LOG.warnf("Reconciliation failed: %s", e.toString()))
-                .onFailure().recoverWithNull();
+    @Override
+    public Schedule schedule() {
+        return new Schedule("Reconciliation", every, Duration.ofSeconds(20));
     }
 
     /** One run; fails when the database cannot be read (nothing is then forgotten or moved on). */
-    public Uni<Void> run() {
+    @Override
+    public Uni<Void> runOnce() {
         Instant startedAt = Instant.now();
         boolean full = lastFullCheck == null || !startedAt.isBefore(lastFullCheck.plus(fullEvery));
         Set<String> accounts = open.accounts();

@@ -1,6 +1,7 @@
 package io.tally.credits.rest;
 
 import io.tally.common.security.CurrentUser;
+import io.tally.credits.ledger.LedgerOperation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -13,8 +14,8 @@ import java.util.UUID;
 /** Request bodies of the credits API. Every amount is bounded so no sum can overflow a bigint. */
 public final class Requests {
 
-    /** No single movement may exceed a billion credits. */
-    public static final long MAX_AMOUNT = 1_000_000_000L;
+    /** No single movement may exceed a billion credits (the ledger's bound, which events are held to too). */
+    public static final long MAX_AMOUNT = LedgerOperation.MAX_AMOUNT;
 
     /**
      * Gifts and adjustments make the caller's Idempotency-Key part of their ledger key

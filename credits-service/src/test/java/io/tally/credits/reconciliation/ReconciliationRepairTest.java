@@ -35,7 +35,7 @@ class ReconciliationRepairTest {
     MeterRegistry metrics;
 
     private void run() {
-        job.run().await().atMost(Duration.ofSeconds(60));
+        job.runOnce().await().atMost(Duration.ofSeconds(60));
     }
 
     private double driftGauge() {

@@ -1,6 +1,8 @@
 package io.tally.jobs.job;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
+import io.tally.common.db.Pipelined;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -156,22 +158,25 @@ public class JobRepository {
             """;
 
     public Uni<Void> insert(SqlClient client, List<Job> jobs) {
-        Object[] columns = {new UUID[jobs.size()], new String[jobs.size()], new String[jobs.size()],
-                new String[jobs.size()], new String[jobs.size()], new String[jobs.size()], new Integer[jobs.size()],
-                new String[jobs.size()], new String[jobs.size()], new String[jobs.size()], new String[jobs.size()],
-                new Long[jobs.size()], new Integer[jobs.size()], new Integer[jobs.size()],
-                new OffsetDateTime[jobs.size()], new String[jobs.size()]};
-        for (int i = 0; i < jobs.size(); i++) {
-            Job job = jobs.get(i);
-            Object[] values = {job.getId(), job.getUserId(), job.status.name(), job.getType(), job.getPrompt(),
-                    job.getImageUrl(), job.getDurationSeconds(), job.getResolution(), job.getAspectRatio(),
-                    job.getQuality(), job.getModel(), job.getCost(), job.getPriority(), job.getMaxAttempts(),
-                    job.getCreatedAt(), job.getTraceParent()};
-            for (int c = 0; c < values.length; c++) {
-                ((Object[]) columns[c])[i] = values[c];
-            }
-        }
-        return client.preparedQuery(INSERT).execute(Tuple.from(columns)).replaceWithVoid();
+        Tuple columns = Columns.of(jobs)
+                .add(Job::getId, UUID[]::new)
+                .add(Job::getUserId, String[]::new)
+                .add(job -> job.status.name(), String[]::new)
+                .add(Job::getType, String[]::new)
+                .add(Job::getPrompt, String[]::new)
+                .add(Job::getImageUrl, String[]::new)
+                .add(Job::getDurationSeconds, Integer[]::new)
+                .add(Job::getResolution, String[]::new)
+                .add(Job::getAspectRatio, String[]::new)
+                .add(Job::getQuality, String[]::new)
+                .add(Job::getModel, String[]::new)
+                .add(Job::getCost, Long[]::new)
+                .add(Job::getPriority, Integer[]::new)
+                .add(Job::getMaxAttempts, Integer[]::new)
+                .add(Job::getCreatedAt, OffsetDateTime[]::new)
+                .add(Job::getTraceParent, String[]::new)
+                .tuple();
+        return client.preparedQuery(INSERT).execute(columns).replaceWithVoid();
     }
 
     /** Locks and loads the given jobs (missing ids are simply absent from the map). */
@@ -207,57 +212,31 @@ public class JobRepository {
         if (dirty.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int n = dirty.size();
-        UUID[] ids = new UUID[n];
-        String[] status = new String[n];
-        String[] charge = new String[n];
-        String[] rejection = new String[n];
-        Integer[] attempts = new Integer[n];
-        OffsetDateTime[] queueKey = new OffsetDateTime[n];
-        OffsetDateTime[] nextRun = new OffsetDateTime[n];
-        String[] leaseOwner = new String[n];
-        UUID[] leaseToken = new UUID[n];
-        OffsetDateTime[] leaseExpires = new OffsetDateTime[n];
-        Boolean[] cancel = new Boolean[n];
-        Integer[] progress = new Integer[n];
-        String[] result = new String[n];
-        String[] error = new String[n];
-        String[] providerName = new String[n];
-        String[] providerJob = new String[n];
-        String[] providerCost = new String[n];
-        OffsetDateTime[] sagaAt = new OffsetDateTime[n];
-        OffsetDateTime[] queuedAt = new OffsetDateTime[n];
-        OffsetDateTime[] startedAt = new OffsetDateTime[n];
-        OffsetDateTime[] finishedAt = new OffsetDateTime[n];
-        OffsetDateTime[] deletedAt = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            Job j = dirty.get(i);
-            ids[i] = j.getId();
-            status[i] = j.status.name();
-            charge[i] = j.chargeStatus.dbValue();
-            rejection[i] = j.rejectionReason;
-            attempts[i] = j.attempts;
-            queueKey[i] = j.queueKey;
-            nextRun[i] = j.nextRunAt;
-            leaseOwner[i] = j.leaseOwner;
-            leaseToken[i] = j.leaseToken;
-            leaseExpires[i] = j.leaseExpiresAt;
-            cancel[i] = j.cancelRequested;
-            progress[i] = j.progress;
-            result[i] = j.resultUrl;
-            error[i] = j.error;
-            providerName[i] = j.providerName;
-            providerJob[i] = j.providerJobId;
-            providerCost[i] = j.providerCost == null ? null : j.providerCost.toPlainString();
-            sagaAt[i] = j.sagaRequestedAt;
-            queuedAt[i] = j.queuedAt;
-            startedAt[i] = j.startedAt;
-            finishedAt[i] = j.finishedAt;
-            deletedAt[i] = j.deletedAt;
-        }
-        Uni<?> update = client.preparedQuery(SAVE).execute(Tuple.from(new Object[]{ids, status, charge, rejection,
-                attempts, queueKey, nextRun, leaseOwner, leaseToken, leaseExpires, cancel, progress, result, error,
-                providerName, providerJob, providerCost, sagaAt, queuedAt, startedAt, finishedAt, deletedAt}));
+        Tuple columns = Columns.of(dirty)
+                .add(Job::getId, UUID[]::new)
+                .add(j -> j.status.name(), String[]::new)
+                .add(j -> j.chargeStatus.dbValue(), String[]::new)
+                .add(j -> j.rejectionReason, String[]::new)
+                .add(j -> j.attempts, Integer[]::new)
+                .add(j -> j.queueKey, OffsetDateTime[]::new)
+                .add(j -> j.nextRunAt, OffsetDateTime[]::new)
+                .add(j -> j.leaseOwner, String[]::new)
+                .add(j -> j.leaseToken, UUID[]::new)
+                .add(j -> j.leaseExpiresAt, OffsetDateTime[]::new)
+                .add(j -> j.cancelRequested, Boolean[]::new)
+                .add(j -> j.progress, Integer[]::new)
+                .add(j -> j.resultUrl, String[]::new)
+                .add(j -> j.error, String[]::new)
+                .add(j -> j.providerName, String[]::new)
+                .add(j -> j.providerJobId, String[]::new)
+                .add(j -> j.providerCost == null ? null : j.providerCost.toPlainString(), String[]::new)
+                .add(j -> j.sagaRequestedAt, OffsetDateTime[]::new)
+                .add(j -> j.queuedAt, OffsetDateTime[]::new)
+                .add(j -> j.startedAt, OffsetDateTime[]::new)
+                .add(j -> j.finishedAt, OffsetDateTime[]::new)
+                .add(j -> j.deletedAt, OffsetDateTime[]::new)
+                .tuple();
+        Uni<?> update = client.preparedQuery(SAVE).execute(columns);
         return Pipelined.inOrder(update, appendHistory(client, dirty));
     }
 
@@ -268,11 +247,12 @@ public class JobRepository {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery(APPEND_HISTORY).execute(Tuple.of(
-                        entries.stream().map(HistoryEntry::jobId).toArray(UUID[]::new),
-                        entries.stream().map(e -> e.status().name()).toArray(String[]::new),
-                        entries.stream().map(HistoryEntry::progress).toArray(Integer[]::new),
-                        entries.stream().map(HistoryEntry::detail).toArray(String[]::new)))
+        return client.preparedQuery(APPEND_HISTORY).execute(Columns.of(entries)
+                        .add(HistoryEntry::jobId, UUID[]::new)
+                        .add(e -> e.status().name(), String[]::new)
+                        .add(HistoryEntry::progress, Integer[]::new)
+                        .add(HistoryEntry::detail, String[]::new)
+                        .tuple())
                 .invoke(() -> jobs.forEach(job -> job.pendingHistory().clear()))
                 .replaceWithVoid();
     }

@@ -1,7 +1,9 @@
 package io.tally.jobs.job;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.Transactions;
+import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.Pipelined;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.outbox.OutboxWriter;
 import io.tally.common.outbox.OutgoingEvent;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The write path of every job change: one transaction in which the changed jobs, their history and their events
@@ -82,6 +86,21 @@ public class JobTransactions {
                 return outbox.appendTraced(conn, events);
             });
         }
+    }
+
+    /**
+     * A sweep's pass, done by one replica at a time: takes the named lock for the transaction (or, when another
+     * replica holds it, does nothing), locks a batch of jobs, lets {@code change} act on them and saves them.
+     * Answers how many jobs the pass handled.
+     */
+    public Uni<Integer> sweep(String lockName, Function<SqlConnection, Uni<List<Job>>> lockBatch,
+                              Consumer<List<Job>> change) {
+        return write((unit, conn) -> AdvisoryLocks.ifAcquired(conn, lockName, List.<Job>of(),
+                        () -> lockBatch.apply(conn))
+                .flatMap(jobs -> {
+                    change.accept(jobs);
+                    return unit.save(jobs).replaceWith(jobs.size());
+                }));
     }
 
     public <T> Uni<T> write(BiFunction<Unit, SqlConnection, Uni<T>> work) {

@@ -8,7 +8,7 @@ import io.tally.jobs.job.JobRepository;
 import io.tally.jobs.job.JobRepository.Candidate;
 import io.tally.jobs.job.JobSignals;
 import io.tally.jobs.job.JobTransactions;
-import io.tally.jobs.job.Pipelined;
+import io.tally.common.db.Pipelined;
 import io.tally.jobs.job.RetryPolicy;
 import io.tally.jobs.pricing.JobSpec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -93,7 +93,7 @@ public class WorkQueue {
         int window = limit * 2;
         // Pipelined, the candidates' query still runs once the lock is held, so its snapshot sees every claim
         // committed before this one.
-        return transactions.write((unit, conn) -> Pipelined.inOrder(conn.query(CLAIM_LOCK).execute(),
+        return transactions.write((unit, conn) -> Pipelined.answeringSecond(conn.query(CLAIM_LOCK).execute(),
                         jobs.claimCandidates(conn, types, maxPerUser, window))
                 .flatMap(candidates -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

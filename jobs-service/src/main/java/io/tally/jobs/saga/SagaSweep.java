@@ -1,18 +1,16 @@
 package io.tally.jobs.saga;
 
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.AdvisoryLocks;
-import io.tally.common.db.ScheduledPasses;
+import io.tally.common.db.ScheduledPass;
 import io.tally.jobs.config.JobsConfig;
 import io.tally.jobs.job.Job;
 import io.tally.jobs.job.JobRepository;
 import io.tally.jobs.job.JobStatus;
 import io.tally.jobs.job.JobTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +19,7 @@ import org.jboss.logging.Logger;
  * the saga deadline ends REJECTED ({@link Job#sagaDeadlinePassed}), so the asking is bounded. One replica at a time.
  */
 @ApplicationScoped
-public class SagaSweep {
+public class SagaSweep implements ScheduledPass {
 
     private static final Logger LOG = Logger.getLogger(SagaSweep.class);
     private static final String LOCK = "tally.jobs.saga-sweep";
@@ -37,18 +35,16 @@ public class SagaSweep {
         this.config = config;
     }
 
-    @Scheduled(every = "${tally.jobs.saga.sweep-every:5s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return ScheduledPasses.logFailures(runOnce(), LOG, "Saga sweep");
+    @Override
+    public Schedule schedule() {
+        return new Schedule("Saga sweep", config.saga().sweepEvery(), Duration.ofSeconds(5));
     }
 
-    /** One pass; returns how many requests it re-published. */
+    /** One pass; returns how many overdue jobs it handled. */
+    @Override
     public Uni<Integer> runOnce() {
-        return transactions.write((unit, conn) -> AdvisoryLocks.tryLockForTransaction(conn, LOCK)
-                .flatMap(acquired -> !acquired ? Uni.createFrom().item(List.<Job>of())
-                        : jobs.lockSagaWaiting(conn, config.saga().timeout(), BATCH))
-                .flatMap(overdue -> {
+        return transactions.sweep(LOCK, conn -> jobs.lockSagaWaiting(conn, config.saga().timeout(), BATCH),
+                overdue -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                     OffsetDateTime deadline = now.minus(config.saga().deadline());
                     int expired = 0;
@@ -64,7 +60,6 @@ public class SagaSweep {
                         LOG.infof("Asked credits again about %d overdue jobs; rejected %d past the saga deadline",
                                 overdue.size() - expired, expired);
                     }
-                    return unit.save(overdue).replaceWith(overdue.size());
-                }));
+                });
     }
 }

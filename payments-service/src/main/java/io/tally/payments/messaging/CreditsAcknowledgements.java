@@ -3,7 +3,7 @@ package io.tally.payments.messaging;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.tally.common.db.Transactions;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;

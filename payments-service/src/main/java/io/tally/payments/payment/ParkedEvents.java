@@ -3,6 +3,7 @@ package io.tally.payments.payment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -47,11 +48,12 @@ public class ParkedEvents {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery(PARK).execute(Tuple.of(
-                        events.stream().map(ProviderEvent::provider).toArray(String[]::new),
-                        events.stream().map(ProviderEvent::eventId).toArray(String[]::new),
-                        events.stream().map(ProviderEvent::providerPaymentId).toArray(String[]::new),
-                        events.stream().map(this::toJson).toArray(String[]::new)))
+        return client.preparedQuery(PARK).execute(Columns.of(events)
+                        .add(ProviderEvent::provider, String[]::new)
+                        .add(ProviderEvent::eventId, String[]::new)
+                        .add(ProviderEvent::providerPaymentId, String[]::new)
+                        .add(this::toJson, String[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 
@@ -60,9 +62,10 @@ public class ParkedEvents {
         if (payments.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return client.preparedQuery(TAKE_WAITING).execute(Tuple.of(
-                        payments.stream().map(Payment::provider).toArray(String[]::new),
-                        payments.stream().map(Payment::providerPaymentId).toArray(String[]::new)))
+        return client.preparedQuery(TAKE_WAITING).execute(Columns.of(payments)
+                        .add(Payment::provider, String[]::new)
+                        .add(Payment::providerPaymentId, String[]::new)
+                        .tuple())
                 .map(rows -> {
                     List<Row> released = new ArrayList<>();
                     rows.forEach(released::add);

@@ -1,6 +1,7 @@
 package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.tally.common.db.AdvisoryLocks;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Applies verified provider events to their payments, a batch per transaction, each event at most once.
@@ -148,13 +150,14 @@ public class PaymentEvents {
         }
         List<ProviderEvent> ordered = events.stream()
                 .sorted(Comparator.comparing(ProviderEvent::provider).thenComparing(ProviderEvent::eventId)).toList();
-        return conn.preparedQuery(CLAIM).execute(Tuple.of(
-                        ordered.stream().map(ProviderEvent::provider).toArray(String[]::new),
-                        ordered.stream().map(ProviderEvent::eventId).toArray(String[]::new),
-                        ordered.stream().map(e -> {
+        return conn.preparedQuery(CLAIM).execute(Columns.of(ordered)
+                        .add(ProviderEvent::provider, String[]::new)
+                        .add(ProviderEvent::eventId, String[]::new)
+                        .add(e -> {
                             Payment payment = decisions.find(e);
                             return payment == null ? null : payment.id();
-                        }).toArray(java.util.UUID[]::new)))
+                        }, UUID[]::new)
+                        .tuple())
                 .map(rows -> {
                     Set<String> claimed = new HashSet<>();
                     rows.forEach(row -> claimed.add(claimKey(row.getString("provider"), row.getString("event_id"))));

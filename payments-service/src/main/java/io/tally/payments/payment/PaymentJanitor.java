@@ -1,11 +1,11 @@
 package io.tally.payments.payment;
 
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.ScheduledPasses;
-import io.tally.common.db.Transactions;
+import io.tally.common.db.ScheduledPass;
+import io.tally.common.outbox.Transactions;
+import io.tally.payments.config.PaymentsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
+import java.time.Duration;
 
 /**
  * Expires pending payments the provider never settled. Rows are taken with SKIP LOCKED, so replicas share the
@@ -13,29 +13,31 @@ import org.jboss.logging.Logger;
  * wins (a confirmation after expiry is legal anyway, see PaymentStatus).
  */
 @ApplicationScoped
-public class PaymentJanitor {
+public class PaymentJanitor implements ScheduledPass {
 
-    private static final Logger LOG = Logger.getLogger(PaymentJanitor.class);
     private static final int BATCH = 500;
 
     private final Transactions transactions;
     private final PaymentRepository payments;
     private final PaymentTransitions transitions;
+    private final PaymentsConfig config;
 
-    public PaymentJanitor(Transactions transactions, PaymentRepository payments, PaymentTransitions transitions) {
+    public PaymentJanitor(Transactions transactions, PaymentRepository payments, PaymentTransitions transitions,
+                          PaymentsConfig config) {
         this.transactions = transactions;
         this.payments = payments;
         this.transitions = transitions;
+        this.config = config;
     }
 
-    @Scheduled(every = "${tally.payments.janitor-every:1m}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return ScheduledPasses.logFailures(expireOnce(), LOG, "Payment janitor");
+    @Override
+    public Schedule schedule() {
+        return new Schedule("Payment janitor", config.janitorEvery(), Duration.ofSeconds(5));
     }
 
     /** One pass; returns how many payments it expired. */
-    public Uni<Integer> expireOnce() {
+    @Override
+    public Uni<Integer> runOnce() {
         return transactions.write(conn -> payments.lockExpired(conn, BATCH)
                 .flatMap(expired -> transitions.write(conn, expired.stream()
                                 .map(p -> PaymentTransitions.decide(p, PaymentStatus.EXPIRED, "janitor",
@@ -44,3 +46,4 @@ public class PaymentJanitor {
                         .replaceWith(expired.size())));
     }
 }
+

@@ -1,6 +1,7 @@
 package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -135,15 +136,16 @@ public class PaymentRepository {
             return Uni.createFrom().voidItem();
         }
         List<Payment> rows = List.copyOf(payments);
-        return client.preparedQuery(SAVE_ALL).execute(Tuple.from(new Object[] {
-                        rows.stream().map(Payment::id).toArray(UUID[]::new),
-                        rows.stream().map(p -> p.status().dbValue()).toArray(String[]::new),
-                        rows.stream().map(Payment::providerPaymentId).toArray(String[]::new),
-                        rows.stream().map(Payment::cycle).toArray(Integer[]::new),
-                        rows.stream().map(Payment::statusReason).toArray(String[]::new),
-                        rows.stream().map(Payment::updatedAt).toArray(OffsetDateTime[]::new),
-                        rows.stream().map(Payment::confirmedAt).toArray(OffsetDateTime[]::new),
-                        rows.stream().map(Payment::reversedAt).toArray(OffsetDateTime[]::new)}))
+        return client.preparedQuery(SAVE_ALL).execute(Columns.of(rows)
+                        .add(Payment::id, UUID[]::new)
+                        .add(p -> p.status().dbValue(), String[]::new)
+                        .add(Payment::providerPaymentId, String[]::new)
+                        .add(Payment::cycle, Integer[]::new)
+                        .add(Payment::statusReason, String[]::new)
+                        .add(Payment::updatedAt, OffsetDateTime[]::new)
+                        .add(Payment::confirmedAt, OffsetDateTime[]::new)
+                        .add(Payment::reversedAt, OffsetDateTime[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 
@@ -152,15 +154,16 @@ public class PaymentRepository {
         if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery(RECORD_TRANSITIONS).execute(Tuple.from(new Object[] {
-                        changes.stream().map(c -> c.before().id()).toArray(UUID[]::new),
-                        changes.stream().map(c -> c.before().status().dbValue()).toArray(String[]::new),
-                        changes.stream().map(c -> c.target().dbValue()).toArray(String[]::new),
-                        changes.stream().map(PaymentTransitions.Change::applied).toArray(Boolean[]::new),
-                        changes.stream().map(c -> c.before().cycle()).toArray(Integer[]::new),
-                        changes.stream().map(PaymentTransitions.Change::source).toArray(String[]::new),
-                        changes.stream().map(PaymentTransitions.Change::detail).toArray(String[]::new),
-                        changes.stream().map(PaymentTransitions.Change::at).toArray(OffsetDateTime[]::new)}))
+        return client.preparedQuery(RECORD_TRANSITIONS).execute(Columns.of(changes)
+                        .add(c -> c.before().id(), UUID[]::new)
+                        .add(c -> c.before().status().dbValue(), String[]::new)
+                        .add(c -> c.target().dbValue(), String[]::new)
+                        .add(PaymentTransitions.Change::applied, Boolean[]::new)
+                        .add(c -> c.before().cycle(), Integer[]::new)
+                        .add(PaymentTransitions.Change::source, String[]::new)
+                        .add(PaymentTransitions.Change::detail, String[]::new)
+                        .add(PaymentTransitions.Change::at, OffsetDateTime[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 

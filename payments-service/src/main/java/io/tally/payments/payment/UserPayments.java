@@ -2,7 +2,7 @@ package io.tally.payments.payment;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.ConstraintViolations;
-import io.tally.common.db.Transactions;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.paging.TimeIdCursor;
 import io.tally.common.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,6 +1,7 @@
 package io.tally.payments.webhook;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.tally.payments.payment.Outcome;
 import io.tally.payments.payment.ProviderEvent;
 import io.vertx.mutiny.sqlclient.Row;
@@ -81,27 +82,27 @@ public class WebhookDeliveries {
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
 
+    /** A delivery whose signature held, the event it carried and what became of it. */
+    public record Logged(WebhookRequest request, ProviderEvent event, Outcome outcome) {
+    }
+
     /** Logs deliveries whose signature held, with their outcomes; returns their ids in order. */
-    public Uni<List<Long>> logAll(SqlClient client, List<WebhookRequest> requests, List<ProviderEvent> events,
-                                  List<Outcome> outcomes) {
-        int n = requests.size();
-        Object[] columns = {new String[n], new String[n], new String[n], new UUID[n], new String[n], new String[n],
-                new String[n], new OffsetDateTime[n], new Integer[n], new String[n], new String[n]};
-        for (int i = 0; i < n; i++) {
-            ((String[]) columns[0])[i] = requests.get(i).provider();
-            ((String[]) columns[1])[i] = truncate(events.get(i).eventId());
-            ((String[]) columns[2])[i] = truncate(events.get(i).type());
-            ((UUID[]) columns[3])[i] = outcomes.get(i).paymentId();
-            ((String[]) columns[4])[i] = outcomes.get(i).kind().dbValue();
-            ((String[]) columns[5])[i] = truncate(outcomes.get(i).detail());
-            ((String[]) columns[6])[i] = storable(requests.get(i).bodyText());
-            ((OffsetDateTime[]) columns[7])[i] = OffsetDateTime.ofInstant(requests.get(i).receivedAt(), ZoneOffset.UTC);
-            ((Integer[]) columns[8])[i] = requests.get(i).body().length;
-            ((String[]) columns[9])[i] = requests.get(i).bodySha256();
-            ((String[]) columns[10])[i] = requests.get(i).remoteAddress();
-        }
-        return client.preparedQuery(INSERT_ALL).execute(Tuple.from(columns)).map(rows -> {
-            List<Long> ids = new ArrayList<>(n);
+    public Uni<List<Long>> logAll(SqlClient client, List<Logged> deliveries) {
+        Tuple columns = Columns.of(deliveries)
+                .add(d -> d.request().provider(), String[]::new)
+                .add(d -> truncate(d.event().eventId()), String[]::new)
+                .add(d -> truncate(d.event().type()), String[]::new)
+                .add(d -> d.outcome().paymentId(), UUID[]::new)
+                .add(d -> d.outcome().kind().dbValue(), String[]::new)
+                .add(d -> truncate(d.outcome().detail()), String[]::new)
+                .add(d -> storable(d.request().bodyText()), String[]::new)
+                .add(d -> OffsetDateTime.ofInstant(d.request().receivedAt(), ZoneOffset.UTC), OffsetDateTime[]::new)
+                .add(d -> d.request().body().length, Integer[]::new)
+                .add(d -> d.request().bodySha256(), String[]::new)
+                .add(d -> d.request().remoteAddress(), String[]::new)
+                .tuple();
+        return client.preparedQuery(INSERT_ALL).execute(columns).map(rows -> {
+            List<Long> ids = new ArrayList<>(deliveries.size());
             rows.forEach(row -> ids.add(row.getLong("id")));
             ids.sort(null);
             return ids;

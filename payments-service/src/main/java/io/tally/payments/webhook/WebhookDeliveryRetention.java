@@ -1,7 +1,7 @@
 package io.tally.payments.webhook;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.HousekeepingTask;
+import io.tally.common.housekeeping.HousekeepingTask;
 import io.tally.payments.config.PaymentsConfig;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;

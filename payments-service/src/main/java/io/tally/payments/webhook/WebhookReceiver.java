@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tally.common.db.GroupCommit;
-import io.tally.common.db.Transactions;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.payments.config.PaymentsConfig;
@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -125,8 +126,10 @@ public class WebhookReceiver {
         List<ProviderEvent> events = batch.stream().map(Verified::event).toList();
         List<String> sources = events.stream().map(e -> "webhook " + e.provider() + " " + e.eventId()).toList();
         return transactions.write(conn -> this.events.receive(conn, events, sources)
-                .flatMap(outcomes -> deliveries.logAll(conn, batch.stream().map(Verified::request).toList(), events,
-                                outcomes)
+                .flatMap(outcomes -> deliveries.logAll(conn, IntStream.range(0, batch.size())
+                                .mapToObj(i -> new WebhookDeliveries.Logged(batch.get(i).request(), events.get(i),
+                                        outcomes.get(i)))
+                                .toList())
                         .map(ids -> {
                             List<Applied> applied = new ArrayList<>(batch.size());
                             for (int i = 0; i < batch.size(); i++) {

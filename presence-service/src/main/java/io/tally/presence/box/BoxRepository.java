@@ -1,6 +1,7 @@
 package io.tally.presence.box;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.db.Columns;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -136,14 +137,15 @@ public class BoxRepository {
         if (states.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery(SAVE_STATES).execute(Tuple.from(new Object[] {
-                        states.stream().map(BoxState::id).toArray(UUID[]::new),
-                        states.stream().map(BoxState::published).toArray(Boolean[]::new),
-                        states.stream().map(BoxState::emptySince).toArray(OffsetDateTime[]::new),
-                        states.stream().map(BoxState::liveConnections).toArray(Integer[]::new),
-                        states.stream().map(BoxState::uniqueViewers).toArray(Integer[]::new),
-                        states.stream().map(s -> at).toArray(OffsetDateTime[]::new),
-                        states.stream().map(BoxState::endedAt).toArray(OffsetDateTime[]::new)}))
+        return client.preparedQuery(SAVE_STATES).execute(Columns.of(states)
+                        .add(BoxState::id, UUID[]::new)
+                        .add(BoxState::published, Boolean[]::new)
+                        .add(BoxState::emptySince, OffsetDateTime[]::new)
+                        .add(BoxState::liveConnections, Integer[]::new)
+                        .add(BoxState::uniqueViewers, Integer[]::new)
+                        .add(s -> at, OffsetDateTime[]::new)
+                        .add(BoxState::endedAt, OffsetDateTime[]::new)
+                        .tuple())
                 .replaceWithVoid();
     }
 

@@ -2,7 +2,7 @@ package io.tally.presence.box;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.AdvisoryLocks;
-import io.tally.common.db.Transactions;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.problem.Problem;
 import io.tally.common.problem.ProblemException;
 import io.tally.presence.config.PresenceConfig;

@@ -1,20 +1,18 @@
 package io.tally.presence.box;
 
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.tally.common.db.ScheduledPasses;
-import io.tally.common.db.Transactions;
+import io.tally.common.db.ScheduledPass;
+import io.tally.common.outbox.Transactions;
 import io.tally.common.events.presence.ViewerCountChanged;
 import io.tally.common.outbox.OutboxWriter;
 import io.tally.presence.config.PresenceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
+import java.time.Duration;
 
 /** Emits ViewerCountChanged for boxes whose counts moved, at most once per box per {@code count-events-every}. */
 @ApplicationScoped
-public class CountEvents {
+public class CountEvents implements ScheduledPass {
 
-    private static final Logger LOG = Logger.getLogger(CountEvents.class);
     private static final int BATCH = 1_000;
 
     private final Transactions transactions;
@@ -29,13 +27,14 @@ public class CountEvents {
         this.config = config;
     }
 
-    @Scheduled(every = "${tally.presence.count-events-every:1s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return ScheduledPasses.logFailures(emitOnce(), LOG, "Viewer count events");
+    @Override
+    public Schedule schedule() {
+        return new Schedule("Viewer count events", config.countEventsEvery(), Duration.ofSeconds(1));
     }
 
-    public Uni<Integer> emitOnce() {
+    /** One pass; returns how many ViewerCountChanged events it wrote. */
+    @Override
+    public Uni<Integer> runOnce() {
         return transactions.write(conn -> boxes.claimCountChanges(conn, config.countEventsEvery(), BATCH)
                 .flatMap(changes -> outbox.appendAll(conn, changes.stream()
                                 .map(c -> new ViewerCountChanged(c.boxId(), c.liveConnections(), c.uniqueViewers()))
@@ -43,3 +42,4 @@ public class CountEvents {
                         .replaceWith(changes.size())));
     }
 }
+

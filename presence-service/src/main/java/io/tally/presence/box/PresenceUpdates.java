@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.tally.common.events.TallyEvent;
 import io.tally.common.outbox.OutboxWriter;
 import io.tally.presence.config.PresenceConfig;
-import io.tally.presence.viewer.ViewerSessions;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -25,11 +24,11 @@ import java.util.UUID;
 public class PresenceUpdates {
 
     private final BoxRepository boxes;
-    private final ViewerSessions sessions;
+    private final SessionCounts sessions;
     private final OutboxWriter outbox;
     private final PresenceConfig config;
 
-    public PresenceUpdates(BoxRepository boxes, ViewerSessions sessions, OutboxWriter outbox, PresenceConfig config) {
+    public PresenceUpdates(BoxRepository boxes, SessionCounts sessions, OutboxWriter outbox, PresenceConfig config) {
         this.boxes = boxes;
         this.sessions = sessions;
         this.outbox = outbox;
@@ -45,7 +44,7 @@ public class PresenceUpdates {
             List<BoxState> next = new ArrayList<>();
             List<TallyEvent> events = new ArrayList<>();
             for (BoxState state : locked) {
-                ViewerSessions.Counts c = counts.getOrDefault(state.id(), ViewerSessions.Counts.NONE);
+                SessionCounts.Counts c = counts.getOrDefault(state.id(), SessionCounts.Counts.NONE);
                 BoxState.Recomputed r = state.recompute(c.live(), c.unique(), now, config.grace());
                 next.add(r.state());
                 if (r.transition() != null) {

@@ -1,19 +1,18 @@
 package io.tally.presence.viewer;
 
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.AdvisoryLocks;
-import io.tally.common.db.ScheduledPasses;
-import io.tally.common.db.Transactions;
+import io.tally.common.db.ScheduledPass;
+import io.tally.common.outbox.Transactions;
 import io.tally.presence.box.BoxRepository;
 import io.tally.presence.box.BoxStreams;
 import io.tally.presence.box.PresenceUpdates;
 import io.tally.presence.config.PresenceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * Every {@code tally.presence.sweep-every} (5 s): drops connections silent for longer than the timeout and
@@ -24,9 +23,8 @@ import org.jboss.logging.Logger;
  * the boxes' row locks, so each is emitted once.
  */
 @ApplicationScoped
-public class PresenceSweep {
+public class PresenceSweep implements ScheduledPass {
 
-    private static final Logger LOG = Logger.getLogger(PresenceSweep.class);
     private static final String LOCK = "tally.presence.sweep";
 
     private final HeartbeatFlusher flusher;
@@ -51,25 +49,25 @@ public class PresenceSweep {
         this.config = config;
     }
 
-    @Scheduled(every = "${tally.presence.sweep-every:5s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return ScheduledPasses.logFailures(sweepOnce(), LOG, "Presence sweep");
+    @Override
+    public Schedule schedule() {
+        return new Schedule("Presence sweep", config.sweepEvery(), Duration.ofSeconds(1));
     }
 
     /** One pass; returns the boxes it recomputed (empty when another replica held the sweep). */
-    public Uni<Set<UUID>> sweepOnce() {
-        return flusher.flush().chain(() -> transactions.write(conn -> AdvisoryLocks.tryLockForTransaction(conn, LOCK)
-                        .flatMap(acquired -> !acquired ? Uni.createFrom().item(Set.<UUID>of())
-                                : sessions.expire(conn, config.timeout()).flatMap(expired -> boxes.toRecount(conn)
-                                        .flatMap(waiting -> {
-                                            Set<UUID> affected = new LinkedHashSet<>(waiting);
-                                            expired.forEach(e -> {
-                                                affected.add(e.boxId());
-                                                live.remove(e.connectionId());
-                                            });
-                                            return updates.recompute(conn, affected).replaceWith(affected);
-                                        })))))
+    @Override
+    public Uni<Set<UUID>> runOnce() {
+        return flusher.flush()
+                .chain(() -> transactions.write(conn -> AdvisoryLocks.ifAcquired(conn, LOCK, Set.<UUID>of(),
+                        () -> sessions.expire(conn, config.timeout()).flatMap(expired -> boxes.toRecount(conn)
+                                .flatMap(waiting -> {
+                                    Set<UUID> affected = new LinkedHashSet<>(waiting);
+                                    expired.forEach(e -> {
+                                        affected.add(e.boxId());
+                                        live.remove(e.connectionId());
+                                    });
+                                    return updates.recompute(conn, affected).replaceWith(affected);
+                                })))))
                 .invoke(affected -> streams.changed(affected));
     }
 }

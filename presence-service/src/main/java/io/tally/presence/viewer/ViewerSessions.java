@@ -1,6 +1,7 @@
 package io.tally.presence.viewer;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.presence.box.SessionCounts;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ import java.util.UUID;
 
 /** Viewer sessions (UNLOGGED: see V1__presence.sql) and the counts derived from them. */
 @ApplicationScoped
-public class ViewerSessions {
+public class ViewerSessions implements SessionCounts {
 
     private static final String JOIN = """
             INSERT INTO viewer_sessions (box_id, connection_id, viewer_id)
@@ -53,11 +54,6 @@ public class ViewerSessions {
               FROM viewer_sessions WHERE box_id = ANY($1::uuid[]) GROUP BY box_id""";
 
     private static final String END_BOX = "DELETE FROM viewer_sessions WHERE box_id = $1 RETURNING connection_id";
-
-    /** Live connections and unique viewers of a box. */
-    public record Counts(int live, int unique) {
-        public static final Counts NONE = new Counts(0, 0);
-    }
 
     /** A connection removed by the sweep. */
     public record Expired(UUID boxId, UUID connectionId) {
@@ -99,6 +95,7 @@ public class ViewerSessions {
         });
     }
 
+    @Override
     public Uni<Map<UUID, Counts>> counts(SqlClient client, Collection<UUID> boxIds) {
         return client.preparedQuery(COUNTS).execute(Tuple.of(boxIds.toArray(UUID[]::new))).map(rows -> {
             Map<UUID, Counts> counts = new HashMap<>();
@@ -108,6 +105,7 @@ public class ViewerSessions {
         });
     }
 
+    @Override
     public Uni<List<UUID>> removeAll(SqlClient client, UUID boxId) {
         return client.preparedQuery(END_BOX).execute(Tuple.of(boxId)).map(rows -> {
             List<UUID> removed = new ArrayList<>();

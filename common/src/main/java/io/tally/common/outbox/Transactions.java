@@ -1,7 +1,6 @@
-package io.tally.common.db;
+package io.tally.common.outbox;
 
 import io.smallrye.mutiny.Uni;
-import io.tally.common.outbox.OutboxRelay;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;

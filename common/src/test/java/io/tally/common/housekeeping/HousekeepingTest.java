@@ -1,4 +1,4 @@
-package io.tally.common.db;
+package io.tally.common.housekeeping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.tally.common.db;
+package io.tally.common.housekeeping;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;

@@ -1,10 +1,11 @@
-package io.tally.common.db;
+package io.tally.common.housekeeping;
 
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.ServiceConfig;
+import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.ScheduledPass;
 import io.tally.common.idempotency.IdempotencyConfig;
 import io.tally.common.idempotency.IdempotencyRepository;
 import io.tally.common.inbox.InboxRepository;
@@ -14,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * Prunes what the backbone accumulates: old inbox ids, expired idempotency keys and rate-limit windows (outbox
@@ -22,9 +22,7 @@ import org.jboss.logging.Logger;
  * pass goes on batch after batch while there is a backlog, so pruning keeps up with any write rate.
  */
 @ApplicationScoped
-public class Housekeeping {
-
-    private static final Logger LOG = Logger.getLogger(Housekeeping.class);
+public class Housekeeping implements ScheduledPass {
 
     private final io.vertx.mutiny.sqlclient.Pool pool;
     private final InboxRepository inbox;
@@ -48,10 +46,9 @@ public class Housekeeping {
         this.lockName = "tally." + service.name() + ".housekeeping";
     }
 
-    @Scheduled(every = "${tally.housekeeping.every:10m}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return ScheduledPasses.logFailures(runOnce().replaceWithVoid(), LOG, "Housekeeping");
+    @Override
+    public Schedule schedule() {
+        return new Schedule("Housekeeping", config.every(), Duration.ofSeconds(30));
     }
 
     /**
@@ -59,6 +56,7 @@ public class Housekeeping {
      * below a full batch or the pass has run {@code max-pass-duration}. Returns the rows removed (0 when another
      * replica holds the lock).
      */
+    @Override
     public Uni<Integer> runOnce() {
         return roundsFrom(0, System.nanoTime() + config.maxPassDuration().toNanos());
     }
@@ -71,13 +69,12 @@ public class Housekeeping {
 
     private Uni<Round> oneRound() {
         int batch = config.batchSize();
-        return pool.withTransaction(conn -> AdvisoryLocks.tryLockForTransaction(conn, lockName)
-                .flatMap(acquired -> !acquired ? Uni.createFrom().item(new Round(0, false))
-                        : inbox.prune(conn, config.inboxRetention(), batch)
-                                .flatMap(a -> idempotency.prune(conn, idempotencyConfig.ttl(), batch)
-                                        .flatMap(b -> rateLimiter.pruneExpired(conn)
-                                                .flatMap(c -> tasksFrom(0, conn, batch, new Round(a + b + c,
-                                                        a == batch || b == batch)))))));
+        return pool.withTransaction(conn -> AdvisoryLocks.ifAcquired(conn, lockName, new Round(0, false),
+                () -> inbox.prune(conn, config.inboxRetention(), batch)
+                        .flatMap(a -> idempotency.prune(conn, idempotencyConfig.ttl(), batch)
+                                .flatMap(b -> rateLimiter.pruneExpired(conn)
+                                        .flatMap(c -> tasksFrom(0, conn, batch, new Round(a + b + c,
+                                                a == batch || b == batch)))))));
     }
 
     private Uni<Round> tasksFrom(int index, SqlClient conn, int batch, Round soFar) {
@@ -101,6 +98,10 @@ public class Housekeeping {
          */
         @WithDefault("14d")
         Duration inboxRetention();
+
+        /** How often a pass runs. */
+        @WithDefault("10m")
+        Duration every();
 
         /** Rows deleted per table per round (one short transaction). */
         @WithDefault("5000")
