@@ -35,6 +35,28 @@ final class CreditsApi {
                 .when().post("/credits/charges");
     }
 
+    static Response hold(UUID holdId, String user, long amount, int expiresInSeconds) {
+        return given().header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType("application/json")
+                .body(Map.of("holdId", holdId.toString(), "userId", user, "amount", amount,
+                        "reference", "job-" + holdId, "expiresInSeconds", expiresInSeconds))
+                .when().post("/credits/holds");
+    }
+
+    static Response capture(UUID holdId, String user, long amount) {
+        return given().header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType("application/json")
+                .body(Map.of("userId", user, "amount", amount))
+                .when().post("/credits/holds/" + holdId + "/capture");
+    }
+
+    static Response voidHold(UUID holdId, String user) {
+        return given().header("Authorization", TestTokens.bearer("jobs-backend", "service"))
+                .contentType("application/json")
+                .body(Map.of("userId", user, "reason", "render failed"))
+                .when().post("/credits/holds/" + holdId + "/void");
+    }
+
     static Response refund(UUID jobId, String user) {
         return given().header("Authorization", TestTokens.bearer("jobs-backend", "service"))
                 .contentType("application/json")

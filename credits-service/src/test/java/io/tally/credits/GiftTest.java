@@ -80,4 +80,37 @@ class GiftTest {
                 .when().get("/credits/gift-types")
                 .then().statusCode(200).body("code", org.hamcrest.Matchers.hasItems("rose", "heart", "crown"));
     }
+
+    @Test
+    void bothSidesSeeTheirGiftHistoryNewestFirst_pagedAndWithTheOtherParty() {
+        String sender = CreditsApi.newUser("history-sender");
+        String recipient = CreditsApi.newUser("history-recipient");
+        CreditsApi.fund(sender, 100);
+        CreditsApi.gift(sender, UUID.randomUUID().toString(), recipient, "rose", 3).then().statusCode(201);
+        CreditsApi.gift(sender, UUID.randomUUID().toString(), recipient, "heart", 1).then().statusCode(201);
+
+        var sent = io.restassured.RestAssured.given().header("Authorization", TestTokens.bearer(sender, "user"))
+                .when().get("/credits/me/gifts?limit=1").then().statusCode(200).extract().jsonPath();
+        assertThat(sent.getList("gifts")).hasSize(1);
+        assertThat(sent.getString("gifts[0].giftType")).isEqualTo("heart");
+        assertThat(sent.getString("gifts[0].otherParty")).isEqualTo(recipient);
+        assertThat(sent.getLong("gifts[0].amount")).isEqualTo(5);
+        String cursor = sent.getString("nextCursor");
+        assertThat(cursor).isNotNull();
+        var older = io.restassured.RestAssured.given().header("Authorization", TestTokens.bearer(sender, "user"))
+                .when().get("/credits/me/gifts?limit=1&cursor=" + cursor).then().statusCode(200).extract().jsonPath();
+        assertThat(older.getString("gifts[0].giftType")).isEqualTo("rose");
+        assertThat(older.getInt("gifts[0].quantity")).isEqualTo(3);
+        assertThat(older.getString("nextCursor")).isNull();
+
+        var received = io.restassured.RestAssured.given().header("Authorization", TestTokens.bearer(recipient, "user"))
+                .when().get("/credits/me/gifts?direction=received").then().statusCode(200).extract().jsonPath();
+        assertThat(received.getList("gifts.giftType")).containsExactly("heart", "rose");
+        assertThat(received.getList("gifts.otherParty")).containsOnly(sender);
+        // heart 5 at 30 %: fee 1, the recipient gets 4; three roses: cost 3, fee 0.
+        assertThat(received.getList("gifts.amount", Long.class)).containsExactly(4L, 3L);
+
+        io.restassured.RestAssured.given().header("Authorization", TestTokens.bearer(recipient, "user"))
+                .when().get("/credits/me/gifts?direction=sideways").then().statusCode(400);
+    }
 }

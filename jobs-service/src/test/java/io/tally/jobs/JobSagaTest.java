@@ -63,9 +63,16 @@ class JobSagaTest {
         assertThat(JobsApi.balance(user)).isEqualTo(85);
 
         try (TopicReader jobsTopic = new TopicReader(Topics.JOBS)) {
-            await().atMost(SAGA_WAIT).until(() -> typesOf(jobsTopic, user).contains(EventTypes.JOB_QUEUED.name()));
-            assertThat(typesOf(jobsTopic, user)).containsOnly(EventTypes.JOB_REQUESTED.name(),
-                    EventTypes.JOB_QUEUED.name());
+            await().atMost(SAGA_WAIT).until(() -> typesOf(jobsTopic, user).containsAll(
+                    List.of(EventTypes.JOB_QUEUED.name(), EventTypes.JOB_REJECTED.name())));
+            // One request each; the funded job queued, the other rejected for other backends to see; no refund
+            // requested for a job never charged.
+            assertThat(typesOf(jobsTopic, user)).containsExactlyInAnyOrder(EventTypes.JOB_REQUESTED.name(),
+                    EventTypes.JOB_REQUESTED.name(), EventTypes.JOB_QUEUED.name(), EventTypes.JOB_REJECTED.name());
+            assertThat(jobsTopic.withKey(user)).filteredOn(r -> EventTypes.JOB_REJECTED.name()
+                            .equals(TestKafka.header(r, CloudEventHeaders.TYPE)))
+                    .singleElement().satisfies(r -> assertThat(r.value())
+                            .contains("\"reason\":\"insufficient_credits\"").contains("\"needed\":1080"));
         }
     }
 

@@ -73,6 +73,33 @@ class UserJobsTest {
         JobsApi.drainQueue();
     }
 
+    @Test
+    void theBinListsDeletedJobsMostRecentlyDeletedFirst_pagedAndWithoutTheRestored() {
+        String user = JobsApi.newUser("bin");
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            java.util.Map<String, Object> unaffordable = JobsApi.video();
+            unaffordable.put("durationSeconds", 60);
+            unaffordable.put("resolution", "4k");
+            jobs.add(JobsApi.submitted(user, unaffordable));
+        }
+        jobs.forEach(job -> JobsApi.awaitStatus(user, job, "REJECTED"));
+        for (int i : new int[] {1, 0, 2}) {
+            given().header("Authorization", TestTokens.bearer(user, "user")).when().delete("/jobs/" + jobs.get(i))
+                    .then().statusCode(200);
+        }
+
+        JsonPath first = get(user, "/jobs/deleted?limit=2");
+        assertThat(first.getList("jobs.id")).containsExactly(ids(jobs, 2, 0));
+        JsonPath rest = get(user, "/jobs/deleted?limit=2&cursor=" + first.getString("nextCursor"));
+        assertThat(rest.getList("jobs.id")).containsExactly(ids(jobs, 1));
+        assertThat(rest.getString("nextCursor")).isNull();
+
+        JobsApi.userPost(user, "/jobs/" + jobs.get(0) + "/restore").then().statusCode(200);
+        assertThat(get(user, "/jobs/deleted").getList("jobs.id")).containsExactly(ids(jobs, 2, 1));
+        assertThat(get(JobsApi.newUser("someone-else"), "/jobs/deleted").getList("jobs")).isEmpty();
+    }
+
     private static Object[] ids(List<UUID> jobs, int... indexes) {
         return java.util.Arrays.stream(indexes).mapToObj(i -> jobs.get(i).toString()).toArray();
     }

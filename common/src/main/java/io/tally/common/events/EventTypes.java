@@ -4,14 +4,20 @@ import io.tally.common.events.credits.ChargeRejected;
 import io.tally.common.events.credits.CreditsCharged;
 import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;
+import io.tally.common.events.credits.CreditsHeld;
 import io.tally.common.events.credits.CreditsRefunded;
 import io.tally.common.events.credits.GiftSent;
+import io.tally.common.events.credits.HoldCaptured;
+import io.tally.common.events.credits.HoldExpired;
+import io.tally.common.events.credits.HoldVoided;
 import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.events.jobs.JobCancelled;
 import io.tally.common.events.jobs.JobCompleted;
 import io.tally.common.events.jobs.JobFailed;
 import io.tally.common.events.jobs.JobQueued;
+import io.tally.common.events.jobs.JobRefunded;
 import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobRejected;
 import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.events.jobs.JobStarted;
 import io.tally.common.events.payments.PaymentConfirmed;
@@ -42,6 +48,14 @@ public final class EventTypes {
             new EventType<>("tally.credits.clawed-back.v1", Topics.CREDITS, CreditsClawedBack.class);
     public static final EventType<GiftSent> GIFT_SENT =
             new EventType<>("tally.credits.gift-sent.v1", Topics.CREDITS, GiftSent.class);
+    public static final EventType<CreditsHeld> CREDITS_HELD =
+            new EventType<>("tally.credits.held.v1", Topics.CREDITS, CreditsHeld.class);
+    public static final EventType<HoldCaptured> HOLD_CAPTURED =
+            new EventType<>("tally.credits.hold-captured.v1", Topics.CREDITS, HoldCaptured.class);
+    public static final EventType<HoldVoided> HOLD_VOIDED =
+            new EventType<>("tally.credits.hold-voided.v1", Topics.CREDITS, HoldVoided.class);
+    public static final EventType<HoldExpired> HOLD_EXPIRED =
+            new EventType<>("tally.credits.hold-expired.v1", Topics.CREDITS, HoldExpired.class);
 
     public static final EventType<JobRequested> JOB_REQUESTED =
             new EventType<>("tally.jobs.requested.v1", Topics.JOBS, JobRequested.class);
@@ -57,6 +71,10 @@ public final class EventTypes {
             new EventType<>("tally.jobs.failed.v1", Topics.JOBS, JobFailed.class);
     public static final EventType<JobCancelled> JOB_CANCELLED =
             new EventType<>("tally.jobs.cancelled.v1", Topics.JOBS, JobCancelled.class);
+    public static final EventType<JobRejected> JOB_REJECTED =
+            new EventType<>("tally.jobs.rejected.v1", Topics.JOBS, JobRejected.class);
+    public static final EventType<JobRefunded> JOB_REFUNDED =
+            new EventType<>("tally.jobs.refunded.v1", Topics.JOBS, JobRefunded.class);
 
     public static final EventType<PaymentConfirmed> PAYMENT_CONFIRMED =
             new EventType<>("tally.payments.confirmed.v1", Topics.PAYMENTS, PaymentConfirmed.class);
@@ -72,7 +90,9 @@ public final class EventTypes {
 
     public static final List<EventType<?>> ALL = List.of(
             CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, REFUND_REJECTED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, GIFT_SENT,
+            CREDITS_HELD, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED,
             JOB_REQUESTED, JOB_REFUND_REQUESTED, JOB_QUEUED, JOB_STARTED, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED,
+            JOB_REJECTED, JOB_REFUNDED,
             PAYMENT_CONFIRMED, PAYMENT_REVERSED,
             BOX_PUBLISHED, BOX_UNPUBLISHED, VIEWER_COUNT_CHANGED);
 

@@ -19,6 +19,19 @@ public interface CreditsConfig {
 
     Reconciliation reconciliation();
 
+    Holds holds();
+
+    interface Holds {
+
+        /** How often the expiry pass releases holds past their expiry. */
+        @WithDefault("10s")
+        Duration expiryEvery();
+
+        /** Holds expired per run (one ledger batch); a run goes on while there are more. */
+        @WithDefault("200")
+        int expiryBatchSize();
+    }
+
     interface Batching {
 
         /** Most operations committed in one transaction. */

@@ -1,5 +1,8 @@
 package io.tally.credits.ledger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,18 +19,41 @@ import java.util.UUID;
 public class AccountQueries {
 
     private static final String FIND_ACCOUNT = """
-            SELECT user_id, balance, earnings, debt, total_purchased, total_spent, total_gifted, total_received,
-                   created_at
+            SELECT user_id, balance, held, earnings, debt, total_purchased, total_spent, total_gifted,
+                   total_received, created_at
               FROM accounts WHERE user_id = $1
             """;
 
     /* Newest first; the cursor is the last entry id of the previous page. */
     private static final String LEDGER_PAGE = """
-            SELECT e.id, e.transaction_id, t.kind, t.reference, e.book, e.amount, e.balance_after, e.created_at
+            SELECT e.id, e.transaction_id, t.kind, t.reference, t.metadata->>'reason' AS reason, e.book, e.amount,
+                   e.balance_after, e.created_at
               FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
              WHERE e.user_id = $1 AND e.id < $2 AND ($3::text IS NULL OR t.kind = $3)
              ORDER BY e.id DESC
              LIMIT $4
+            """;
+
+    /*
+     * A gift is one transaction: the sender's spendable entry and the recipient's earnings entry. Reading through
+     * the user's entries (ledger_entries_user) finds either side, newest first, with the entry id as the cursor.
+     */
+    private static final String GIFTS_PAGE = """
+            SELECT e.id, t.result::text AS result, t.created_at
+              FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+             WHERE e.user_id = $1 AND e.book = $2 AND t.kind = 'gift' AND e.id < $3
+             ORDER BY e.id DESC
+             LIMIT $4
+            """;
+
+    /* A user's holds, newest first (holds_user), optionally of one status; the cursor is (created_at, id). */
+    private static final String HOLDS_PAGE = """
+            SELECT id, amount, reference, status, captured, expires_at, created_at, settled_at
+              FROM holds
+             WHERE user_id = $1 AND ($2::text IS NULL OR status = $2)
+               AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+             ORDER BY created_at DESC, id DESC
+             LIMIT $5
             """;
 
     private static final String GIFT_TYPES = """
@@ -37,9 +63,33 @@ public class AccountQueries {
     private static final String GIFT_TYPE = "SELECT code, name, cost FROM gift_types WHERE code = $1 AND active";
 
     private final Pool pool;
+    private final ObjectMapper json;
 
-    public AccountQueries(Pool pool) {
+    public AccountQueries(Pool pool, ObjectMapper json) {
         this.pool = pool;
+        this.json = json;
+    }
+
+    /** One page of a user's holds, newest first; {@code status} null for all. */
+    public Uni<List<HoldLine>> holds(String userId, String status, OffsetDateTime beforeCreated, UUID beforeId,
+                                     int limit) {
+        return pool.preparedQuery(HOLDS_PAGE)
+                .execute(Tuple.from(new Object[] {userId, status, beforeCreated, beforeId, limit}))
+                .map(rows -> {
+                    List<HoldLine> lines = new ArrayList<>();
+                    rows.forEach(row -> lines.add(HoldLine.from(row)));
+                    return lines;
+                });
+    }
+
+    /** One page of the gifts a user sent or received, newest first. */
+    public Uni<List<GiftLine>> gifts(String userId, GiftLine.Direction direction, long beforeEntryId, int limit) {
+        String book = direction == GiftLine.Direction.SENT ? "spendable" : "earnings";
+        return pool.preparedQuery(GIFTS_PAGE).execute(Tuple.of(userId, book, beforeEntryId, limit)).map(rows -> {
+            List<GiftLine> lines = new ArrayList<>();
+            rows.forEach(row -> lines.add(GiftLine.from(row, direction, json)));
+            return lines;
+        });
     }
 
     public Uni<Optional<Account>> findAccount(String userId) {
@@ -68,11 +118,18 @@ public class AccountQueries {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(GiftType.from(rows.iterator().next())));
     }
 
-    public record Account(String userId, long balance, long earnings, long debt, Totals totals,
-                          OffsetDateTime createdAt) {
+    /**
+     * @param balance   the credits the user owns: {@code available + held}
+     * @param held      reserved by open holds until they are captured, voided or expire
+     * @param available what the user can spend or hold now
+     */
+    public record Account(String userId, long balance, long held, long available, long earnings, long debt,
+                          Totals totals, OffsetDateTime createdAt) {
 
         static Account from(Row row) {
-            return new Account(row.getString("user_id"), row.getLong("balance"), row.getLong("earnings"),
+            long available = row.getLong("balance");
+            long held = row.getLong("held");
+            return new Account(row.getString("user_id"), available + held, held, available, row.getLong("earnings"),
                     row.getLong("debt"), new Totals(row.getLong("total_purchased"), row.getLong("total_spent"),
                     row.getLong("total_gifted"), row.getLong("total_received")), row.getOffsetDateTime("created_at"));
         }
@@ -82,12 +139,53 @@ public class AccountQueries {
     public record Totals(long purchased, long spent, long gifted, long received) {
     }
 
-    public record LedgerLine(long entryId, UUID transactionId, String kind, String reference, String book,
-                             long amount, Long balanceAfter, OffsetDateTime createdAt) {
+    /**
+     * A gift as one side saw it.
+     *
+     * @param otherParty the recipient of a gift sent, the sender of a gift received
+     * @param amount     what left the sender ({@code cost}), or what reached the recipient's earnings
+     */
+    public record GiftLine(long entryId, UUID giftId, Direction direction, String otherParty, String giftType,
+                           int quantity, long cost, long fee, long amount, String boxId, OffsetDateTime at) {
+
+        public enum Direction { SENT, RECEIVED }
+
+        static GiftLine from(Row row, Direction direction, ObjectMapper json) {
+            JsonNode gift;
+            try {
+                gift = json.readTree(row.getString("result"));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable gift result in entry " + row.getLong("id"), e);
+            }
+            boolean sent = direction == Direction.SENT;
+            return new GiftLine(row.getLong("id"), UUID.fromString(gift.path("giftId").asText()), direction,
+                    gift.path(sent ? "recipientId" : "senderId").asText(), gift.path("giftType").asText(),
+                    gift.path("quantity").asInt(1), gift.path("cost").asLong(), gift.path("fee").asLong(),
+                    sent ? gift.path("cost").asLong() : gift.path("recipientAmount").asLong(),
+                    gift.path("boxId").isNull() || gift.path("boxId").isMissingNode() ? null
+                            : gift.path("boxId").asText(),
+                    row.getOffsetDateTime("created_at"));
+        }
+    }
+
+    /** @param reason why, for the kinds that carry one (refund, clawback, adjustment, debt forgiveness, void) */
+    /** A hold as its owner and an operator see it: {@code status} held, captured, voided or expired. */
+    public record HoldLine(UUID holdId, long amount, String reference, String status, long captured,
+                           OffsetDateTime expiresAt, OffsetDateTime createdAt, OffsetDateTime settledAt) {
+
+        static HoldLine from(Row row) {
+            return new HoldLine(row.getUUID("id"), row.getLong("amount"), row.getString("reference"),
+                    row.getString("status"), row.getLong("captured"), row.getOffsetDateTime("expires_at"),
+                    row.getOffsetDateTime("created_at"), row.getOffsetDateTime("settled_at"));
+        }
+    }
+
+    public record LedgerLine(long entryId, UUID transactionId, String kind, String reference, String reason,
+                             String book, long amount, Long balanceAfter, OffsetDateTime createdAt) {
 
         static LedgerLine from(Row row) {
             return new LedgerLine(row.getLong("id"), row.getUUID("transaction_id"), row.getString("kind"),
-                    row.getString("reference"), row.getString("book"), row.getLong("amount"),
+                    row.getString("reference"), row.getString("reason"), row.getString("book"), row.getLong("amount"),
                     row.getLong("balance_after"), row.getOffsetDateTime("created_at"));
         }
     }

@@ -6,7 +6,10 @@ import io.vertx.mutiny.sqlclient.Row;
 final class AccountState {
 
     final String userId;
+    /** Available: what the user can spend or hold now. */
     long balance;
+    /** Reserved by open holds: owned by the user, not spendable until a hold is voided or expires. */
+    long held;
     long earnings;
     long debt;
     long purchased;
@@ -22,6 +25,7 @@ final class AccountState {
     static AccountState from(Row row) {
         AccountState state = new AccountState(row.getString("user_id"));
         state.balance = row.getLong("balance");
+        state.held = row.getLong("held");
         state.earnings = row.getLong("earnings");
         state.debt = row.getLong("debt");
         state.purchased = row.getLong("total_purchased");

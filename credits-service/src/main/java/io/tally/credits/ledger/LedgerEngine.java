@@ -10,10 +10,19 @@ import io.tally.common.events.credits.CreditsCharged;
 import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;
 import io.tally.common.events.credits.CreditsRefunded;
+import io.tally.common.events.credits.CreditsHeld;
 import io.tally.common.events.credits.GiftSent;
+import io.tally.common.events.credits.HoldCaptured;
+import io.tally.common.events.credits.HoldExpired;
+import io.tally.common.events.credits.HoldVoided;
 import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.problem.Problem;
 import io.tally.credits.ledger.LedgerOperation.Adjustment;
+import io.tally.credits.ledger.LedgerOperation.CaptureHold;
+import io.tally.credits.ledger.LedgerOperation.ExpireHold;
+import io.tally.credits.ledger.LedgerOperation.Hold;
+import io.tally.credits.ledger.LedgerOperation.HoldSettlement;
+import io.tally.credits.ledger.LedgerOperation.VoidHold;
 import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.Clawback;
 import io.tally.credits.ledger.LedgerOperation.DebtForgiveness;
@@ -23,6 +32,8 @@ import io.tally.credits.ledger.LedgerOperation.OpenAccount;
 import io.tally.credits.ledger.LedgerOperation.Refund;
 import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
 import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,6 +94,9 @@ public final class LedgerEngine {
         }
         StoredTransaction previous = plan.known.get(op.key());
         if (previous != null) {
+            if (op instanceof HoldSettlement && !previous.fingerprint().equals(op.fingerprint())) {
+                return alreadySettled((HoldSettlement) op, previous);
+            }
             return replay(plan, submitted, previous, accounts);
         }
         if (op instanceof Charge charge) {
@@ -99,6 +113,10 @@ public final class LedgerEngine {
             return adjust(plan, adjustment, accounts.get(adjustment.userId()));
         } else if (op instanceof DebtForgiveness forgiveness) {
             return forgive(plan, forgiveness, accounts.get(forgiveness.userId()));
+        } else if (op instanceof Hold hold) {
+            return hold(plan, hold, accounts.get(hold.userId()));
+        } else if (op instanceof HoldSettlement settlement) {
+            return settle(plan, settlement, accounts.get(settlement.userId()));
         }
         throw new IllegalArgumentException("unknown operation " + op);
     }
@@ -351,6 +369,97 @@ public final class LedgerEngine {
         return plan.apply(posting.withResult(body), null);
     }
 
+    /** Reserves credits: they leave the available balance for the held one, in the same account. */
+    private OperationResult hold(BatchPlan plan, Hold hold, AccountState account) {
+        if (account.debt > 0 || account.balance < hold.amount()) {
+            return OperationResult.refused(chargeRefusal(account.debt > 0 ? "account_in_debt" : "insufficient_credits",
+                    hold.amount(), account.balance, account.debt));
+        }
+        account.balance -= hold.amount();
+        account.held += hold.amount();
+        account.changed = true;
+        Posting posting = new Posting("hold", hold.key(), referenceOf(hold.holdId(), hold.reference()),
+                hold.userId(), hold.fingerprint(), NO_METADATA, null);
+        CreditsHeld event = new CreditsHeld(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
+                hold.expiresAt(), account.balance, account.held, posting.id);
+        plan.holds.put(hold.holdId(), new HoldRow(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
+                HoldRow.HELD, 0, hold.expiresAt(), null));
+        return plan.apply(posting.withResult(bodyOf(event))
+                .user(hold.userId(), "spendable", -hold.amount(), account.balance)
+                .user(hold.userId(), "held", hold.amount(), account.held), event);
+    }
+
+    /**
+     * Settles a hold: all of it leaves the held balance, what is captured goes to spend, the rest back to the
+     * available balance (repaying debt first, like any credit that comes back).
+     */
+    private OperationResult settle(BatchPlan plan, HoldSettlement settlement, AccountState account) {
+        StoredTransaction placed = plan.known.get(settlement.undoneKey());
+        if (placed == null) {
+            return OperationResult.refused(Problem.of(404, "hold-not-found", "No such hold",
+                    "Hold " + settlement.holdId() + " does not exist"));
+        }
+        CreditsHeld hold = json.convertValue(placed.result(), CreditsHeld.class);
+        if (!hold.userId().equals(settlement.userId())) {
+            return OperationResult.refused(Problem.of(422, "wrong-user", "Wrong user",
+                    "Hold " + settlement.holdId() + " belongs to another user"));
+        }
+        long captured = settlement instanceof CaptureHold capture && capture.amount() != null ? capture.amount()
+                : settlement instanceof CaptureHold ? hold.amount() : 0;
+        if (captured > hold.amount()) {
+            return OperationResult.refused(Problem.of(422, "capture-exceeds-hold", "Capture exceeds the hold",
+                    "Hold " + hold.holdId() + " holds " + hold.amount() + " credits; cannot capture " + captured)
+                    .with("held", hold.amount()));
+        }
+        if (settlement instanceof ExpireHold && hold.expiresAt().isAfter(plan.now)) {
+            return OperationResult.refused(Problem.of(409, "hold-not-expired", "Hold not expired",
+                    "Hold " + hold.holdId() + " expires at " + hold.expiresAt()));
+        }
+        long released = hold.amount() - captured;
+        account.held -= hold.amount();
+        account.balance += released;
+        account.spent += captured;
+        account.changed = true;
+        String status = settlement instanceof CaptureHold ? HoldRow.CAPTURED
+                : settlement instanceof VoidHold ? HoldRow.VOIDED : HoldRow.EXPIRED;
+        String reason = settlement instanceof VoidHold voided ? voided.reason() : null;
+        String reference = referenceOf(hold.holdId(), hold.reference());
+        Posting posting = new Posting("hold_" + (settlement instanceof CaptureHold ? "capture"
+                : settlement instanceof VoidHold ? "void" : "expiry"), settlement.key(), reference,
+                settlement.userId(), settlement.fingerprint(), metadata("reason", reason), null)
+                .user(hold.userId(), "held", -hold.amount(), account.held)
+                .user(hold.userId(), "spendable", released, account.balance)
+                .system("spend", captured);
+        long repaid = repayableDebt(account);
+        long availableAfter = account.balance - repaid;
+        TallyEvent event = switch (status) {
+            case HoldRow.CAPTURED -> new HoldCaptured(hold.holdId(), hold.userId(), hold.reference(), captured,
+                    released, availableAfter, account.held, posting.id);
+            case HoldRow.VOIDED -> new HoldVoided(hold.holdId(), hold.userId(), hold.reference(), released, reason,
+                    availableAfter, account.held, posting.id);
+            default -> new HoldExpired(hold.holdId(), hold.userId(), hold.reference(), released, availableAfter,
+                    account.held, posting.id);
+        };
+        Map<String, Object> body = new LinkedHashMap<>(bodyOf(event));
+        body.put("status", status);
+        plan.holds.put(hold.holdId(), new HoldRow(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
+                status, captured, hold.expiresAt(), plan.now));
+        OperationResult result = plan.apply(posting.withResult(body), event);
+        repayDebt(plan, account, repaid, settlement.key() + ":debt-repayment", reference, settlement.fingerprint());
+        return result;
+    }
+
+    /** The hold was settled before in another way (captured, voided or expired): nothing changes. */
+    private static OperationResult alreadySettled(HoldSettlement settlement, StoredTransaction previous) {
+        Object status = previous.result().get("status");
+        return OperationResult.refused(Problem.of(409, "hold-settled", "Hold already settled",
+                "Hold " + settlement.holdId() + " was already " + status).with("status", status));
+    }
+
+    private static String referenceOf(UUID holdId, String reference) {
+        return reference != null ? reference : holdId.toString();
+    }
+
     private OperationResult replay(BatchPlan plan, Submitted submitted, StoredTransaction previous,
                                    Map<String, AccountState> accounts) {
         LedgerOperation op = submitted.operation();
@@ -378,6 +487,14 @@ public final class LedgerEngine {
             return CreditsClawedBack.class;
         } else if (op instanceof Gift) {
             return GiftSent.class;
+        } else if (op instanceof Hold) {
+            return CreditsHeld.class;
+        } else if (op instanceof CaptureHold) {
+            return HoldCaptured.class;
+        } else if (op instanceof VoidHold) {
+            return HoldVoided.class;
+        } else if (op instanceof ExpireHold) {
+            return HoldExpired.class;
         }
         return null;
     }
@@ -431,6 +548,10 @@ public final class LedgerEngine {
         final List<OperationResult> results = new ArrayList<>();
         final List<Posting> postings = new ArrayList<>();
         final List<StoredRejection> newRejections = new ArrayList<>();
+        /** Each hold placed or settled by the batch, in its latest state. */
+        final Map<UUID, HoldRow> holds = new LinkedHashMap<>();
+        /** When the batch is decided: a hold expires against it, a settlement is stamped with it. */
+        final OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         /** The events to append to the outbox, each in the trace of the operation that decided it. */
         final List<OutgoingEvent> events = new ArrayList<>();
         private String traceParent;

@@ -1,5 +1,6 @@
 package io.tally.credits.ledger;
 
+import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.UUID;
 
@@ -152,6 +153,71 @@ public sealed interface LedgerOperation {
 
         public String fingerprint() {
             return userId + "|" + amount + "|" + reason;
+        }
+    }
+
+    /**
+     * Reserves {@code amount} of the user's available credits until the hold is captured, voided or expires at
+     * {@code expiresAt}. The expiry is not part of the fingerprint: a caller retrying with "in an hour" computes
+     * another instant, and the first one stands.
+     */
+    record Hold(UUID holdId, String userId, long amount, String reference, OffsetDateTime expiresAt)
+            implements LedgerOperation {
+        public String key() {
+            return "hold:" + holdId;
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + amount + "|" + reference;
+        }
+    }
+
+    /**
+     * How a hold ends. The three share one key, so a hold is settled once: a capture after a void (or the expiry) is
+     * refused, never applied as well.
+     */
+    sealed interface HoldSettlement extends LedgerOperation {
+
+        UUID holdId();
+
+        String userId();
+
+        default String key() {
+            return "hold:" + holdId() + ":settle";
+        }
+
+        @Override
+        default String undoneKey() {
+            return "hold:" + holdId();
+        }
+
+        default Set<String> userIds() {
+            return Set.of(userId());
+        }
+    }
+
+    /** Spends {@code amount} of the hold (null: all of it) and releases the rest. */
+    record CaptureHold(UUID holdId, String userId, Long amount) implements HoldSettlement {
+        public String fingerprint() {
+            return "capture|" + userId + "|" + (amount == null ? "all" : amount);
+        }
+    }
+
+    /** Releases the whole hold: the work it reserved for failed or was cancelled. */
+    record VoidHold(UUID holdId, String userId, String reason) implements HoldSettlement {
+        public String fingerprint() {
+            return "void|" + userId;
+        }
+    }
+
+    /** Releases a hold past its expiry (the ledger's expiry pass). */
+    record ExpireHold(UUID holdId, String userId) implements HoldSettlement {
+        public String fingerprint() {
+            return "expire|" + userId;
         }
     }
 

@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,7 +40,8 @@ public class LedgerRepository {
 
     /* Locks are taken in user id order: two batches never wait on each other in a cycle. */
     private static final String LOCK_ACCOUNTS = """
-            SELECT user_id, balance, earnings, debt, total_purchased, total_spent, total_gifted, total_received
+            SELECT user_id, balance, held, earnings, debt, total_purchased, total_spent, total_gifted,
+                   total_received
               FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE
             """;
 
@@ -55,12 +57,12 @@ public class LedgerRepository {
 
     private static final String UPDATE_ACCOUNTS = """
             UPDATE accounts a
-               SET balance = v.balance, earnings = v.earnings, debt = v.debt,
+               SET balance = v.balance, held = v.held, earnings = v.earnings, debt = v.debt,
                    total_purchased = v.purchased, total_spent = v.spent,
                    total_gifted = v.gifted, total_received = v.received, updated_at = now()
               FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
-                          $7::bigint[], $8::bigint[])
-                   AS v(user_id, balance, earnings, debt, purchased, spent, gifted, received)
+                          $7::bigint[], $8::bigint[], $9::bigint[])
+                   AS v(user_id, balance, held, earnings, debt, purchased, spent, gifted, received)
              WHERE a.user_id = v.user_id
             """;
 
@@ -80,6 +82,18 @@ public class LedgerRepository {
     private static final String INSERT_REJECTIONS = """
             INSERT INTO charge_rejections (job_id, user_id, amount, needed, available, reason)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])
+            """;
+
+    /*
+     * A hold and its settlement can be decided in the same batch: the plan keeps each hold's latest state, so one
+     * row per id reaches this statement.
+     */
+    private static final String SAVE_HOLDS = """
+            INSERT INTO holds (id, user_id, amount, reference, status, captured, expires_at, settled_at)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[],
+                                 $7::timestamptz[], $8::timestamptz[])
+            ON CONFLICT (id) DO UPDATE
+               SET status = excluded.status, captured = excluded.captured, settled_at = excluded.settled_at
             """;
 
     private final ObjectMapper json;
@@ -129,7 +143,8 @@ public class LedgerRepository {
         return Pipelined.inOrder(
                 updateAccounts(conn, accounts.stream().filter(a -> a.changed).toList()),
                 insertPostings(conn, plan.postings),
-                insertRejections(conn, plan.newRejections));
+                insertRejections(conn, plan.newRejections),
+                saveHolds(conn, List.copyOf(plan.holds.values())));
     }
 
     private Uni<Void> updateAccounts(SqlClient client, List<AccountState> changed) {
@@ -139,6 +154,7 @@ public class LedgerRepository {
         return client.preparedQuery(UPDATE_ACCOUNTS).execute(Columns.of(changed)
                         .add(a -> a.userId, String[]::new)
                         .add(a -> a.balance, Long[]::new)
+                        .add(a -> a.held, Long[]::new)
                         .add(a -> a.earnings, Long[]::new)
                         .add(a -> a.debt, Long[]::new)
                         .add(a -> a.purchased, Long[]::new)
@@ -181,6 +197,23 @@ public class LedgerRepository {
 
     /** An entry with the transaction it belongs to: one row of the entries' columnar insert. */
     private record PostedEntry(UUID transactionId, Posting.Entry entry) {
+    }
+
+    private Uni<Void> saveHolds(SqlClient client, List<HoldRow> holds) {
+        if (holds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(SAVE_HOLDS).execute(Columns.of(holds)
+                        .add(HoldRow::id, UUID[]::new)
+                        .add(HoldRow::userId, String[]::new)
+                        .add(HoldRow::amount, Long[]::new)
+                        .add(HoldRow::reference, String[]::new)
+                        .add(HoldRow::status, String[]::new)
+                        .add(HoldRow::captured, Long[]::new)
+                        .add(HoldRow::expiresAt, OffsetDateTime[]::new)
+                        .add(HoldRow::settledAt, OffsetDateTime[]::new)
+                        .tuple())
+                .replaceWithVoid();
     }
 
     private Uni<Void> insertRejections(SqlClient client, List<StoredRejection> rejections) {

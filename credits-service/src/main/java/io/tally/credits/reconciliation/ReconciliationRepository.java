@@ -27,22 +27,25 @@ public class ReconciliationRepository {
      * the time indexes for such a condition and the periodic check then scanned the whole ledger every minute.
      */
     private static final String ACCOUNT_BOOKS = """
-            SELECT a.user_id, a.balance, a.earnings, a.debt,
+            SELECT a.user_id, a.balance, a.earnings, a.debt, a.held,
                    coalesce(e.spendable, 0) AS ledger_balance,
                    coalesce(e.earnings, 0) AS ledger_earnings,
-                   -coalesce(e.debt, 0) AS ledger_debt
+                   -coalesce(e.debt, 0) AS ledger_debt,
+                   coalesce(e.held, 0) AS ledger_held
               FROM accounts a
               LEFT JOIN LATERAL (
                     SELECT sum(amount) FILTER (WHERE book = 'spendable') AS spendable,
                            sum(amount) FILTER (WHERE book = 'earnings') AS earnings,
-                           sum(amount) FILTER (WHERE book = 'debt') AS debt
+                           sum(amount) FILTER (WHERE book = 'debt') AS debt,
+                           sum(amount) FILTER (WHERE book = 'held') AS held
                       FROM ledger_entries WHERE user_id = a.user_id) e ON true
             """;
 
     private static final String DRIFTS = """
                    (a.balance <> coalesce(e.spendable, 0)
                     OR a.earnings <> coalesce(e.earnings, 0)
-                    OR a.debt <> -coalesce(e.debt, 0))
+                    OR a.debt <> -coalesce(e.debt, 0)
+                    OR a.held <> coalesce(e.held, 0))
              ORDER BY a.user_id
              LIMIT 1000
             """;
@@ -155,12 +158,12 @@ public class ReconciliationRepository {
     private static final String LOCK_ACCOUNT = "SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE";
     private static final String ACCOUNT = ACCOUNT_BOOKS + " WHERE a.user_id = $1";
     private static final String SET_BOOKS = """
-            UPDATE accounts SET balance = $2, earnings = $3, debt = $4 WHERE user_id = $1
+            UPDATE accounts SET balance = $2, earnings = $3, debt = $4, held = $5 WHERE user_id = $1
             """;
     private static final String RECORD_REPAIR = """
             INSERT INTO account_repairs (user_id, balance_before, earnings_before, debt_before, balance_after,
-                                         earnings_after, debt_after, reason, repaired_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                         earnings_after, debt_after, reason, repaired_by, held_before, held_after)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """;
 
     /**
@@ -178,10 +181,11 @@ public class ReconciliationRepository {
                                 return Uni.createFrom().item(Optional.of(repair));
                             }
                             return conn.preparedQuery(SET_BOOKS).execute(Tuple.of(userId, books.ledgerBalance(),
-                                            books.ledgerEarnings(), books.ledgerDebt()))
+                                            books.ledgerEarnings(), books.ledgerDebt(), books.ledgerHeld()))
                                     .chain(() -> conn.preparedQuery(RECORD_REPAIR).execute(Tuple.tuple(List.of(userId,
                                             books.balance(), books.earnings(), books.debt(), books.ledgerBalance(),
-                                            books.ledgerEarnings(), books.ledgerDebt(), reason, repairedBy))))
+                                            books.ledgerEarnings(), books.ledgerDebt(), reason, repairedBy,
+                                            books.held(), books.ledgerHeld()))))
                                     .replaceWith(Optional.of(repair));
                         })));
     }
@@ -189,12 +193,13 @@ public class ReconciliationRepository {
     /** What a repair found and did: the cached books before, and after (what the entries say). */
     public record AccountRepair(String userId, boolean repaired, Books before, Books after) {
 
-        public record Books(long balance, long earnings, long debt) {
+        public record Books(long balance, long earnings, long debt, long held) {
         }
 
         static AccountRepair of(AccountDrift books) {
-            Books cached = new Books(books.balance(), books.earnings(), books.debt());
-            Books ledger = new Books(books.ledgerBalance(), books.ledgerEarnings(), books.ledgerDebt());
+            Books cached = new Books(books.balance(), books.earnings(), books.debt(), books.held());
+            Books ledger = new Books(books.ledgerBalance(), books.ledgerEarnings(), books.ledgerDebt(),
+                    books.ledgerHeld());
             return new AccountRepair(books.userId(), !cached.equals(ledger), cached, ledger);
         }
     }
@@ -214,6 +219,6 @@ public class ReconciliationRepository {
     private static AccountDrift drift(Row row) {
         return new AccountDrift(row.getString("user_id"), row.getLong("balance"), row.getLong("ledger_balance"),
                 row.getLong("earnings"), row.getLong("ledger_earnings"), row.getLong("debt"),
-                row.getLong("ledger_debt"));
+                row.getLong("ledger_debt"), row.getLong("held"), row.getLong("ledger_held"));
     }
 }

@@ -17,13 +17,17 @@ import io.tally.credits.rest.Requests.DebtForgivenessRequest;
 import io.tally.credits.rest.Requests.RepairRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 /** Operator tools: signed adjustments and debt forgiveness with a reason, any account, the self-check, drift repair. */
@@ -80,6 +84,17 @@ public class AdminResource {
     public Uni<Account> account(@PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId) {
         return queries.findAccount(userId)
                 .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)));
+    }
+
+    /** An operator's view of a user's holds (the same page the user gets). */
+    @GET
+    @Path("/admin/accounts/{userId}/holds")
+    public Uni<HoldPages.HoldPage> holds(
+            @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @QueryParam("status") String status,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+            @QueryParam("cursor") String cursor) {
+        return HoldPages.page(queries, userId, status, cursor, limit);
     }
 
     @GET

@@ -8,6 +8,7 @@ import io.tally.common.security.CurrentUser;
 import io.tally.common.security.Roles;
 import io.tally.credits.ledger.AccountQueries;
 import io.tally.credits.ledger.AccountQueries.Account;
+import io.tally.credits.ledger.AccountQueries.GiftLine;
 import io.tally.credits.ledger.AccountQueries.LedgerLine;
 import io.tally.credits.ledger.Accounts;
 import io.tally.credits.ledger.GiftType;
@@ -35,7 +36,7 @@ import java.util.Set;
 public class MeResource {
 
     static final Set<String> KINDS = Set.of("signup_bonus", "purchase", "charge", "refund", "gift", "clawback",
-            "debt_repayment", "adjustment", "debt_forgiveness");
+            "debt_repayment", "adjustment", "debt_forgiveness", "hold", "hold_capture", "hold_void", "hold_expiry");
 
     private final Accounts accounts;
     private final AccountQueries queries;
@@ -75,6 +76,38 @@ public class MeResource {
                 .map(lines -> lines.size() > limit
                         ? new LedgerPage(lines.subList(0, limit), Long.toString(lines.get(limit - 1).entryId()))
                         : new LedgerPage(lines, null));
+    }
+
+    /** The caller's holds, newest first; {@code status} one of held, captured, voided, expired. */
+    @GET
+    @Path("/me/holds")
+    @RolesAllowed(Roles.USER)
+    public Uni<HoldPages.HoldPage> holds(@QueryParam("status") String status,
+                                         @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+                                         @QueryParam("cursor") String cursor) {
+        return HoldPages.page(queries, currentUser.id(), status, cursor, limit);
+    }
+
+    public record GiftPage(List<GiftLine> gifts, String nextCursor) {
+    }
+
+    /** Gifts the caller sent ({@code direction=sent}, the default) or received, newest first. */
+    @GET
+    @Path("/me/gifts")
+    @RolesAllowed(Roles.USER)
+    public Uni<GiftPage> gifts(@QueryParam("direction") @DefaultValue("sent") String direction,
+                               @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+                               @QueryParam("cursor") String cursor) {
+        GiftLine.Direction side = switch (direction) {
+            case "sent" -> GiftLine.Direction.SENT;
+            case "received" -> GiftLine.Direction.RECEIVED;
+            default -> throw ProblemException.badRequest("direction must be sent or received");
+        };
+        long before = parseCursor(cursor);
+        return queries.gifts(currentUser.id(), side, before, limit + 1)
+                .map(lines -> lines.size() > limit
+                        ? new GiftPage(lines.subList(0, limit), Long.toString(lines.get(limit - 1).entryId()))
+                        : new GiftPage(lines, null));
     }
 
     @GET

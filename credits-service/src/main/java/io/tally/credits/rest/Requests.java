@@ -40,6 +40,33 @@ public final class Requests {
             @Size(max = 200) String reason) {
     }
 
+    /** The longest a hold may last: a job's deadline, with room. */
+    public static final int MAX_HOLD_SECONDS = 7 * 24 * 3600;
+
+    /** The hold id is the idempotency key (hold:{id}), as the job id is a charge's. */
+    public record HoldRequest(
+            @NotNull UUID holdId,
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @NotNull @Positive @Max(MAX_AMOUNT) Long amount,
+            @Size(max = 200) String reference,
+            @Min(1) @Max(MAX_HOLD_SECONDS) Integer expiresInSeconds) {
+
+        public int expiresInSecondsOrDefault() {
+            return expiresInSeconds == null ? 3600 : expiresInSeconds;
+        }
+    }
+
+    /** Without {@code amount}, captures the whole hold. */
+    public record CaptureRequest(
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @Min(0) @Max(MAX_AMOUNT) Long amount) {
+    }
+
+    public record VoidRequest(
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @Size(max = 200) String reason) {
+    }
+
     public record GiftRequest(
             @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String recipientId,
             @NotBlank @Pattern(regexp = "[a-z0-9_-]{1,40}", message = "must be a gift type code") String giftType,

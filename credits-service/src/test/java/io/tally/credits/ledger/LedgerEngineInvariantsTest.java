@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.credits.ledger.LedgerOperation.Adjustment;
+import io.tally.credits.ledger.LedgerOperation.CaptureHold;
+import io.tally.credits.ledger.LedgerOperation.ExpireHold;
+import io.tally.credits.ledger.LedgerOperation.Hold;
+import io.tally.credits.ledger.LedgerOperation.VoidHold;
 import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.Clawback;
 import io.tally.credits.ledger.LedgerOperation.DebtForgiveness;
@@ -12,6 +16,8 @@ import io.tally.credits.ledger.LedgerOperation.Grant;
 import io.tally.credits.ledger.LedgerOperation.Refund;
 import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
 import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * redelivered events), and what it posts is kept in memory. After every batch: no balance, earnings or debt below
  * zero, debt and a spendable balance never together, every transaction sums to zero, each cached balance equals
  * its entries, each entry's {@code balance_after} continues the one before, a refund never exceeds its charge nor a
- * clawback its grant. Then every applied operation is replayed: nothing moves.
+ * clawback its grant; held never below zero and equal to the open holds, a hold settled at most once and its
+ * captured and released parts adding up to it. Then every applied operation is replayed: nothing moves.
  */
 @Tag("unit")
 class LedgerEngineInvariantsTest {
@@ -60,6 +67,7 @@ class LedgerEngineInvariantsTest {
         private final Map<String, Long> books = new HashMap<>();
         private final List<Charge> charges = new ArrayList<>();
         private final List<Grant> grants = new ArrayList<>();
+        private final List<Hold> holds = new ArrayList<>();
         private final List<Submitted> deliveredEvents = new ArrayList<>();
         private final List<Submitted> applied = new ArrayList<>();
         private int batches;
@@ -89,7 +97,7 @@ class LedgerEngineInvariantsTest {
 
         private Submitted next() {
             String user = pick(USERS);
-            int kind = random.nextInt(10);
+            int kind = random.nextInt(13);
             if (kind == 0 && !deliveredEvents.isEmpty()) {
                 return pick(deliveredEvents); // Kafka delivers an event again
             }
@@ -122,8 +130,29 @@ class LedgerEngineInvariantsTest {
                     long amount = random.nextInt(120) - 60;
                     yield new Adjustment(user, amount == 0 ? 1 : amount, "support", "admin", UUID.randomUUID().toString());
                 }
-                default -> new DebtForgiveness(user, 1 + random.nextInt(30), "goodwill", "admin",
+                case 9 -> new DebtForgiveness(user, 1 + random.nextInt(30), "goodwill", "admin",
                         UUID.randomUUID().toString());
+                case 10 -> {
+                    // Some holds are already past their expiry when placed, so the expiry can settle them.
+                    OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC)
+                            .plusMinutes(random.nextBoolean() ? -1 : 60);
+                    Hold hold = new Hold(UUID.randomUUID(), user, 1 + random.nextInt(60), "job", expiresAt);
+                    holds.add(hold);
+                    yield hold;
+                }
+                default -> {
+                    Hold hold = holds.isEmpty() ? new Hold(UUID.randomUUID(), user, 10, "job",
+                            OffsetDateTime.now(ZoneOffset.UTC)) : pick(holds);
+                    // Sometimes the wrong user or a hold that does not exist: both must be refused.
+                    UUID id = random.nextInt(8) == 0 ? UUID.randomUUID() : hold.holdId();
+                    String owner = random.nextInt(8) == 0 ? pick(USERS) : hold.userId();
+                    yield switch (random.nextInt(3)) {
+                        case 0 -> new CaptureHold(id, owner, random.nextBoolean() ? null
+                                : (long) random.nextInt((int) hold.amount() + 5));
+                        case 1 -> new VoidHold(id, owner, "failed");
+                        default -> new ExpireHold(id, owner);
+                    };
+                }
             };
             if (random.nextBoolean() && !(op instanceof Gift || op instanceof Adjustment || op instanceof DebtForgiveness)) {
                 Submitted event = Submitted.fromEvent(op, UUID.randomUUID().toString(), "test", null);
@@ -186,6 +215,24 @@ class LedgerEngineInvariantsTest {
                         .isEqualTo(books.getOrDefault(user + "/earnings", 0L));
                 assertThat(-account.debt).as(where(user + " debt = its entries"))
                         .isEqualTo(books.getOrDefault(user + "/debt", 0L));
+                assertThat(account.held).as(where(user + " held")).isNotNegative();
+                assertThat(account.held).as(where(user + " held = its entries"))
+                        .isEqualTo(books.getOrDefault(user + "/held", 0L));
+                long open = holds.stream().filter(h -> h.userId().equals(user))
+                        .filter(h -> transactions.containsKey(h.key()))
+                        .filter(h -> !transactions.containsKey(h.key() + ":settle"))
+                        .mapToLong(Hold::amount).sum();
+                assertThat(account.held).as(where(user + " held = its open holds")).isEqualTo(open);
+            }
+            for (Hold hold : holds) {
+                StoredTransaction settled = transactions.get(hold.key() + ":settle");
+                if (settled != null) {
+                    assertThat(transactions).as(where("a settlement without its hold")).containsKey(hold.key());
+                    long captured = ((Number) settled.result().getOrDefault("captured", 0)).longValue();
+                    long released = ((Number) settled.result().get("released")).longValue();
+                    assertThat(captured + released).as(where("captured + released = the hold"))
+                            .isEqualTo(hold.amount());
+                }
             }
             for (Charge charge : charges) {
                 StoredTransaction refund = transactions.get("job:" + charge.jobId() + ":refund");

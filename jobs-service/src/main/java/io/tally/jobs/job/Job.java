@@ -8,6 +8,8 @@ import io.tally.common.events.jobs.JobCompleted;
 import io.tally.common.events.jobs.JobFailed;
 import io.tally.common.events.jobs.JobQueued;
 import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobRefunded;
+import io.tally.common.events.jobs.JobRejected;
 import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.events.jobs.JobStarted;
 import io.tally.common.problem.ProblemException;
@@ -147,6 +149,7 @@ public class Job {
         };
         finishedAt = OffsetDateTime.now();
         moveTo(JobStatus.REJECTED, rejectionReason);
+        events.add(new JobRejected(id, userId, reason == null ? "insufficient_credits" : reason, needed, available));
     }
 
     /**
@@ -165,6 +168,7 @@ public class Job {
         }
         chargeStatus = ChargeStatus.REFUNDED;
         dirty = true;
+        events.add(new JobRefunded(id, userId, amount));
         if (status.canMoveTo(JobStatus.REFUNDED)) {
             moveTo(JobStatus.REFUNDED, null);
         }
@@ -199,6 +203,7 @@ public class Job {
                 + " minutes; nothing is owed for this job, submit it again later";
         finishedAt = now;
         moveTo(JobStatus.REJECTED, rejectionReason);
+        events.add(new JobRejected(id, userId, "saga_deadline", 0, 0));
         events.add(new JobRefundRequested(id, userId, "saga deadline passed before the charge was answered"));
     }
 

@@ -85,6 +85,14 @@ public class JobRepository {
             LIMIT $6
             """;
 
+    private static final String DELETED = "SELECT " + COLUMNS + """
+             FROM jobs
+            WHERE user_id = $1 AND deleted_at IS NOT NULL
+              AND ($2::timestamptz IS NULL OR (deleted_at, id) < ($2, $3::uuid))
+            ORDER BY deleted_at DESC, id DESC
+            LIMIT $4
+            """;
+
     /** The newest history entry of each job some stream follows: one index probe per job, one query for all. */
     private static final String LATEST_HISTORY = """
             SELECT j.id AS job_id, (SELECT max(h.id) FROM job_history h WHERE h.job_id = j.id) AS last
@@ -203,6 +211,13 @@ public class JobRepository {
                                JobStatus status, boolean includeDeleted, int limit) {
         return client.preparedQuery(LIST).execute(Tuple.from(new Object[]{userId, beforeCreated, beforeId,
                         status == null ? null : status.name(), includeDeleted, limit}))
+                .map(JobRepository::all);
+    }
+
+    /** A user's deleted jobs, the most recently deleted first, after the cursor ({@code deleted_at}, id). */
+    public Uni<List<Job>> deleted(SqlClient client, String userId, OffsetDateTime beforeDeleted, UUID beforeId,
+                                  int limit) {
+        return client.preparedQuery(DELETED).execute(Tuple.of(userId, beforeDeleted, beforeId, limit))
                 .map(JobRepository::all);
     }
 

@@ -37,6 +37,11 @@ public class UserJobs {
                 status, includeDeleted, limit);
     }
 
+    public Uni<List<Job>> deleted(String userId, TimeIdCursor before, int limit) {
+        return jobs.deleted(pool, userId, before == null ? null : before.createdAt(),
+                before == null ? null : before.id(), limit);
+    }
+
     public Uni<List<JobRepository.StatusStats>> stats(String userId) {
         return jobs.stats(pool, userId);
     }

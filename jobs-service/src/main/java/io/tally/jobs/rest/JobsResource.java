@@ -97,6 +97,19 @@ public class JobsResource {
                         : new JobPage(jobs, null));
     }
 
+    /** The bin: deleted jobs, the most recently deleted first; restore one with POST /jobs/{id}/restore. */
+    @GET
+    @Path("/deleted")
+    public Uni<JobPage> deleted(@QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
+                                @QueryParam("cursor") String cursor) {
+        TimeIdCursor before = TimeIdCursor.decode(cursor);
+        return userJobs.deleted(currentUser.id(), before, limit + 1)
+                .map(jobs -> jobs.size() > limit
+                        ? new JobPage(jobs.subList(0, limit),
+                                new TimeIdCursor(jobs.get(limit - 1).getDeletedAt(), jobs.get(limit - 1).getId()).encode())
+                        : new JobPage(jobs, null));
+    }
+
     public record Stats(Map<JobStatus, Long> jobsByStatus, long creditsSpent, long creditsRefunded) {
     }
 
