@@ -91,6 +91,10 @@ class HoldsTest {
         io.restassured.RestAssured.given()
                 .header("Authorization", io.tally.common.testing.TestTokens.bearer(user, "user"))
                 .when().get("/credits/me/holds?status=pending").then().statusCode(400);
+        io.restassured.RestAssured.given()
+                .header("Authorization", io.tally.common.testing.TestTokens.bearer("ops-admin", "admin"))
+                .when().get("/credits/admin/accounts/" + CreditsApi.newUser("never-opened") + "/holds")
+                .then().statusCode(404);
         CreditsApi.voidHold(open, user).then().statusCode(200);
         assertLedgerHealthy(user);
     }

@@ -86,7 +86,7 @@ public class AdminResource {
                 .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)));
     }
 
-    /** An operator's view of a user's holds (the same page the user gets). */
+    /** An operator's view of a user's holds (the same page the user gets); 404 for an account never opened. */
     @GET
     @Path("/admin/accounts/{userId}/holds")
     public Uni<HoldPages.HoldPage> holds(
@@ -94,7 +94,10 @@ public class AdminResource {
             @QueryParam("status") String status,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam("cursor") String cursor) {
-        return HoldPages.page(queries, userId, status, cursor, limit);
+        // 404 for an account never opened, like the account view itself.
+        return queries.findAccount(userId)
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)))
+                .flatMap(account -> HoldPages.page(queries, userId, status, cursor, limit));
     }
 
     @GET
