@@ -424,8 +424,12 @@ public final class LedgerEngine {
                 : settlement instanceof VoidHold ? HoldRow.VOIDED : HoldRow.EXPIRED;
         String reason = settlement instanceof VoidHold voided ? voided.reason() : null;
         String reference = referenceOf(hold.holdId(), hold.reference());
-        Posting posting = new Posting("hold_" + (settlement instanceof CaptureHold ? "capture"
-                : settlement instanceof VoidHold ? "void" : "expiry"), settlement.key(), reference,
+        String kind = switch (status) {
+            case HoldRow.CAPTURED -> "hold_capture";
+            case HoldRow.VOIDED -> "hold_void";
+            default -> "hold_expiry";
+        };
+        Posting posting = new Posting(kind, settlement.key(), reference,
                 settlement.userId(), settlement.fingerprint(), metadata("reason", reason), null)
                 .user(hold.userId(), "held", -hold.amount(), account.held)
                 .user(hold.userId(), "spendable", released, account.balance)
