@@ -15,7 +15,8 @@ import java.util.UUID;
 /** The credits API as the tests call it: a user, a service backend, an admin, and a Kafka producer. */
 final class CreditsApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private CreditsApi() {
     }
@@ -87,6 +88,11 @@ final class CreditsApi {
 
     static long balance(String user) {
         return account(user).then().statusCode(200).extract().jsonPath().getLong("balance");
+    }
+
+    /** What the user can spend or hold now (the balance less what is held). */
+    static long available(String user) {
+        return account(user).then().statusCode(200).extract().jsonPath().getLong("available");
     }
 
     static long debt(String user) {

@@ -96,6 +96,21 @@ class HoldsTest {
                 .when().get("/credits/admin/accounts/" + CreditsApi.newUser("never-opened") + "/holds")
                 .then().statusCode(404);
         CreditsApi.voidHold(open, user).then().statusCode(200);
+
+        // The statement has one line for the captured hold (what it cost), none for placing or voiding one.
+        JsonPath statement = io.restassured.RestAssured.given()
+                .header("Authorization", io.tally.common.testing.TestTokens.bearer(user, "user"))
+                .when().get("/credits/me/statement?limit=1").then().statusCode(200).extract().jsonPath();
+        assertThat(statement.getString("lines[0].kind")).isEqualTo("hold_capture");
+        assertThat(statement.getLong("lines[0].amount")).isEqualTo(-45);
+        assertThat(statement.getString("lines[0].reference")).isEqualTo("job-" + hold);
+        JsonPath rest = io.restassured.RestAssured.given()
+                .header("Authorization", io.tally.common.testing.TestTokens.bearer(user, "user"))
+                .when().get("/credits/me/statement?limit=200&cursor=" + statement.getString("nextCursor"))
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(rest.getList("lines.kind", String.class)).isNotEmpty()
+                .doesNotContain("hold", "hold_void", "hold_capture");
+        assertThat(rest.getString("nextCursor")).isNull();
         assertLedgerHealthy(user);
     }
 

@@ -10,8 +10,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tally.common.events.CloudEventHeaders;
 import io.tally.common.events.EventTypes;
 import io.tally.common.events.Topics;
+import io.tally.common.events.jobs.JobCaptureRequested;
 import io.tally.common.events.jobs.JobRefundRequested;
 import io.tally.common.events.jobs.JobRequested;
+import io.tally.common.events.jobs.JobVoidRequested;
 import io.tally.common.events.payments.PaymentConfirmed;
 import io.tally.common.events.payments.PaymentReversed;
 import io.tally.common.testing.TestKafka;
@@ -20,6 +22,8 @@ import io.tally.common.testing.TopicReader;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,27 +47,33 @@ class LedgerEventsTest {
     MeterRegistry registry;
 
     @Test
-    void jobRequestedIsChargedAndAnswered() {
+    void jobRequestedHoldsThePriceAndIsAnswered() {
         String user = CreditsApi.newUser("saga");
         CreditsApi.fund(user, 20);
-        UUID charged = UUID.randomUUID();
+        UUID held = UUID.randomUUID();
         UUID rejected = UUID.randomUUID();
-        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(charged, user, 15));
-        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 15));
+        OffsetDateTime deadline = OffsetDateTime.now(ZoneOffset.UTC).plusHours(2).withNano(0);
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(held, user, 15, deadline));
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 15, deadline));
 
         try (TopicReader replies = new TopicReader(Topics.CREDITS)) {
             await().atMost(WAIT).until(() -> replies.withKey(user).size() >= 2);
             List<ConsumerRecord<String, String>> answers = replies.withKey(user);
-            assertThat(TestKafka.header(answers.get(0), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CREDITS_CHARGED.name());
-            assertThat(answers.get(0).value()).contains(charged.toString()).contains("\"balanceAfter\":5");
+            assertThat(TestKafka.header(answers.get(0), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CREDITS_HELD.name());
+            assertThat(answers.get(0).value()).contains(held.toString()).contains("\"availableAfter\":5")
+                    .contains("\"reference\":\"job:" + held + "\"");
             assertThat(TestKafka.header(answers.get(1), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CHARGE_REJECTED.name());
             assertThat(answers.get(1).value()).contains(rejected.toString()).contains("\"needed\":15")
                     .contains("\"available\":5").contains("insufficient_credits");
         }
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM holds WHERE id = $1 AND expires_at = $2", held,
+                deadline)).as("the hold expires at the job's deadline").isEqualTo(1);
+        assertThat(CreditsApi.available(user)).isEqualTo(5);
+        assertThat(CreditsApi.balance(user)).as("held credits are still the user's").isEqualTo(20);
     }
 
     @Test
-    void theSameJobRequestedDeliveredFiveTimesAndConcurrentlyChargesOnce() {
+    void theSameJobRequestedDeliveredFiveTimesAndConcurrentlyHoldsOnce() {
         String user = CreditsApi.newUser("redelivered");
         CreditsApi.fund(user, 100);
         UUID job = UUID.randomUUID();
@@ -75,16 +85,54 @@ class LedgerEventsTest {
         // The same event on other partitions is consumed concurrently with the copies above.
         CompletableFuture.allOf(IntStream.range(0, 6).mapToObj(p -> CompletableFuture.runAsync(() ->
                 CreditsApi.publish(EventTypes.JOB_REQUESTED, requested, eventId, p))).toArray(CompletableFuture[]::new)).join();
-        // A saga retry is a new event for the same job: still one charge.
+        // A saga retry is a new event for the same job: still one hold.
         CreditsApi.publish(EventTypes.JOB_REQUESTED, requested);
 
         UUID marker = UUID.randomUUID();
         CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 1));
-        await().atMost(WAIT).until(() -> charges(marker) == 1);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> charges(job) == 1);
-        assertThat(CreditsApi.balance(user)).isEqualTo(100 - 15 - 1);
+        await().atMost(WAIT).until(() -> holds(marker) == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> holds(job) == 1);
+        assertThat(CreditsApi.available(user)).isEqualTo(100 - 15 - 1);
     }
 
+    /**
+     * A finished job settles its hold by event: a capture of its final price (the rest released), a void of a failed
+     * one; a settlement credits will never make (no such hold, already settled) is answered, so the saga stops.
+     */
+    @Test
+    void jobsCaptureOrVoidTheirHoldsByEvent_andARefusedSettlementIsAnswered() {
+        String user = CreditsApi.newUser("settled");
+        CreditsApi.fund(user, 100);
+        UUID completed = UUID.randomUUID();
+        UUID failed = UUID.randomUUID();
+        UUID neverHeld = UUID.randomUUID();
+        try (TopicReader replies = new TopicReader(Topics.CREDITS)) {
+            CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(completed, user, 30));
+            CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(failed, user, 20));
+            CreditsApi.publish(EventTypes.JOB_CAPTURE_REQUESTED, new JobCaptureRequested(completed, user, 18));
+            CreditsApi.publish(EventTypes.JOB_VOID_REQUESTED, new JobVoidRequested(failed, user, "provider down"));
+            CreditsApi.publish(EventTypes.JOB_VOID_REQUESTED, new JobVoidRequested(neverHeld, user, "cancelled"));
+            CreditsApi.publish(EventTypes.JOB_CAPTURE_REQUESTED, new JobCaptureRequested(failed, user, 20));
+            // Asked again (the saga's timeout): the same answer, nothing moved twice.
+            CreditsApi.publish(EventTypes.JOB_CAPTURE_REQUESTED, new JobCaptureRequested(completed, user, 18));
+
+            await().atMost(WAIT).until(() -> ofType(replies, user, EventTypes.HOLD_CAPTURED.name()).size() == 2
+                    && ofType(replies, user, EventTypes.HOLD_SETTLEMENT_REFUSED.name()).size() == 2);
+            assertThat(ofType(replies, user, EventTypes.HOLD_CAPTURED.name())).extracting(ConsumerRecord::value)
+                    .allSatisfy(v -> assertThat(v).contains(completed.toString()).contains("\"captured\":18")
+                            .contains("\"released\":12"));
+            assertThat(ofType(replies, user, EventTypes.HOLD_VOIDED.name())).singleElement()
+                    .satisfies(r -> assertThat(r.value()).contains(failed.toString()).contains("provider down"));
+            assertThat(ofType(replies, user, EventTypes.HOLD_SETTLEMENT_REFUSED.name())).extracting(ConsumerRecord::value)
+                    .anySatisfy(v -> assertThat(v).contains(neverHeld.toString()).contains("\"reason\":\"hold_not_found\""))
+                    .anySatisfy(v -> assertThat(v).contains(failed.toString()).contains("\"settlement\":\"capture\"")
+                            .contains("\"reason\":\"hold_settled\""));
+        }
+        assertThat(CreditsApi.available(user)).isEqualTo(100 - 18);
+        assertThat(CreditsApi.balance(user)).isEqualTo(100 - 18);
+    }
+
+    /** Jobs charged before holds are still refunded by their JobRefundRequested. */
     @Test
     void refundsNeedACharge_happenOnce_andNeverForARejectedCharge() {
         String user = CreditsApi.newUser("refunds");
@@ -93,19 +141,19 @@ class LedgerEventsTest {
         UUID charged = UUID.randomUUID();
         UUID rejected = UUID.randomUUID();
         CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(neverCharged, user, "failed"));
-        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(charged, user, 15));
-        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 50));
+        CreditsApi.charge(charged, user, 15).then().statusCode(201);
+        CreditsApi.charge(rejected, user, 50).then().statusCode(402);
         CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(charged, user, "failed"));
         CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(charged, user, "failed again"));
         CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(rejected, user, "failed"));
         UUID marker = UUID.randomUUID();
         CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 1));
 
-        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        await().atMost(WAIT).until(() -> holds(marker) == 1);
         assertThat(refunds(neverCharged)).isZero();
         assertThat(refunds(charged)).isEqualTo(1);
         assertThat(refunds(rejected)).isZero();
-        assertThat(CreditsApi.balance(user)).isEqualTo(20 - 1);
+        assertThat(CreditsApi.available(user)).isEqualTo(20 - 1);
         // The synchronous path gives the same answers.
         CreditsApi.refund(neverCharged, user).then().statusCode(422);
         CreditsApi.refund(charged, user).then().statusCode(201).header("Idempotent-Replayed", "true");
@@ -167,12 +215,12 @@ class LedgerEventsTest {
         UUID marker = UUID.randomUUID();
         CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 2));
 
-        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        await().atMost(WAIT).until(() -> holds(marker) == 1);
         try (TopicReader dlq = new TopicReader(Topics.deadLetter("credits"))) {
             await().atMost(WAIT).until(() -> !dlq.withKey(user).isEmpty());
             assertThat(TestKafka.header(dlq.withKey(user).get(0), "dead-letter-reason")).contains("amount");
         }
-        assertThat(CreditsApi.balance(user)).isEqualTo(98);
+        assertThat(CreditsApi.available(user)).isEqualTo(98);
     }
 
     /**
@@ -199,7 +247,7 @@ class LedgerEventsTest {
         UUID marker = UUID.randomUUID();
         CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(marker, user, 2));
 
-        await().atMost(WAIT).until(() -> charges(marker) == 1);
+        await().atMost(WAIT).until(() -> holds(marker) == 1);
         try (TopicReader dlq = new TopicReader(Topics.deadLetter("credits"))) {
             await().atMost(WAIT).until(() -> dlq.withKey(user).size() == 2);
             assertThat(dlq.withKey(user)).extracting(record -> TestKafka.header(record, "dead-letter-reason"))
@@ -210,7 +258,7 @@ class LedgerEventsTest {
                             "event " + fromTheWrongService.get(CloudEventHeaders.ID) + " on " + Topics.PAYMENTS
                                     + " claims source /tally/jobs; only /tally/payments publishes there");
         }
-        assertThat(CreditsApi.balance(user)).isEqualTo(98);
+        assertThat(CreditsApi.available(user)).isEqualTo(98);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key LIKE $1",
                 "payment:" + confirmed.paymentId() + "%")).isZero();
         await().atMost(WAIT).until(() -> forged(Topics.JOBS) + forged(Topics.PAYMENTS) == forgedBefore + 2);
@@ -221,8 +269,12 @@ class LedgerEventsTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private long charges(UUID job) {
-        return TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1", "job:" + job + ":charge");
+    private long holds(UUID job) {
+        return TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1", "hold:" + job);
+    }
+
+    private static List<ConsumerRecord<String, String>> ofType(TopicReader reader, String key, String type) {
+        return reader.withKey(key).stream().filter(r -> type.equals(TestKafka.header(r, CloudEventHeaders.TYPE))).toList();
     }
 
     private long refunds(UUID job) {

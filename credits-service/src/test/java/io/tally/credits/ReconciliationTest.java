@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.tally.common.events.EventTypes;
-import io.tally.common.events.jobs.JobRefundRequested;
+import io.tally.common.events.jobs.JobCaptureRequested;
 import io.tally.common.events.jobs.JobRequested;
+import io.tally.common.events.jobs.JobVoidRequested;
 import io.tally.common.events.payments.PaymentConfirmed;
 import io.tally.common.events.payments.PaymentReversed;
 import io.tally.common.testing.TestSql;
@@ -84,8 +85,13 @@ class ReconciliationTest {
             }
             case 1 -> {
                 UUID job = UUID.randomUUID();
-                publish(EventTypes.JOB_REQUESTED, new JobRequested(job, user, 1 + random.nextInt(30)));
-                publish(EventTypes.JOB_REFUND_REQUESTED, new JobRefundRequested(job, user, "failed"));
+                long cost = 1 + random.nextInt(30);
+                publish(EventTypes.JOB_REQUESTED, new JobRequested(job, user, cost));
+                if (random.nextBoolean()) {
+                    publish(EventTypes.JOB_CAPTURE_REQUESTED, new JobCaptureRequested(job, user, random.nextLong(cost + 1)));
+                } else {
+                    publish(EventTypes.JOB_VOID_REQUESTED, new JobVoidRequested(job, user, "failed"));
+                }
             }
             case 2 -> {
                 if (!user.equals(other)) {

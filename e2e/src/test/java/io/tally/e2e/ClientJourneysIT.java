@@ -66,12 +66,14 @@ class ClientJourneysIT {
     }
 
     /**
-     * Jobs of every type; a fleet of three workers claims them, reports progress, completes some and fails others
-     * (retryable and not); the user cancels one while it is queued. Charged failures and the cancellation end
-     * REFUNDED, and the balance shows exactly the completed jobs' cost.
+     * Jobs of every type; a fleet of three workers claims them, reports progress, completes some (some for less than
+     * quoted) and fails others (retryable and not); the user cancels one while it is queued. Each job held its price:
+     * completed ones captured their final price, failures and the cancellation voided their holds and ended
+     * REFUNDED. The balance shows exactly the captured prices, nothing stays held, and the statement has one line per
+     * completed job and none for a failed one.
      */
     @Test
-    void jobsOfEveryTypeRunOnAWorkerFleetAndFailuresAreRefunded() throws Exception {
+    void jobsOfEveryTypeHoldTheirPriceOnAWorkerFleet_captureWhenDone_andVoidWhenFailed() throws Exception {
         String user = Tally.user("creator");
         tally.buy(user, "usd-creator");
         long funded = SIGNUP_BONUS + 500;
@@ -80,7 +82,7 @@ class ClientJourneysIT {
         Map<String, Outcome> plan = new ConcurrentHashMap<>();
         List<String> jobs = new ArrayList<>();
         List<Outcome> workerOutcomes = List.of(Outcome.COMPLETE, Outcome.FAIL_PERMANENTLY,
-                Outcome.FAIL_ONCE_THEN_COMPLETE, Outcome.FAIL_EVERY_ATTEMPT);
+                Outcome.FAIL_ONCE_THEN_COMPLETE, Outcome.FAIL_EVERY_ATTEMPT, Outcome.COMPLETE_FOR_ONE_CREDIT);
         int index = 0;
         for (String type : List.of("text_to_video", "image_to_video", "text_to_image")) {
             for (int i = 0; i < workerOutcomes.size(); i++) {
@@ -90,6 +92,9 @@ class ClientJourneysIT {
             }
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(id -> tally.status(user, id).equals("QUEUED")));
+        long quoted = jobs.stream().mapToLong(id -> tally.job(user, id).get("cost").asLong()).sum();
+        assertThat(tally.account(user).get("held").asLong()).isEqualTo(quoted);
+        assertThat(tally.account(user).get("available").asLong()).isEqualTo(funded - quoted);
         String cancelled = jobs.get(0);
         plan.put(cancelled, Outcome.CANCELLED_BY_USER);
         assertThat(tally.cancel(user, cancelled).status()).isEqualTo(200);
@@ -98,18 +103,36 @@ class ClientJourneysIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> jobs.stream()
                     .allMatch(id -> Set.of("COMPLETED", "REFUNDED").contains(tally.status(user, id))));
         }
-        long completedCost = 0;
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(id ->
+                Set.of("captured", "voided").contains(tally.job(user, id).get("chargeStatus").asText())));
+        long spent = 0;
+        Map<String, Long> capturedByJob = new HashMap<>();
         for (String id : jobs) {
             JsonNode job = tally.job(user, id);
             Outcome outcome = plan.get(id);
             assertThat(job.get("status").asText()).as("job %s planned %s", id, outcome).isEqualTo(outcome.finalStatus());
             if (outcome.finalStatus().equals("COMPLETED")) {
-                completedCost += job.get("cost").asLong();
+                long price = outcome == Outcome.COMPLETE_FOR_ONE_CREDIT ? 1 : job.get("cost").asLong();
+                assertThat(job.get("capturedCredits").asLong()).as("job %s", id).isEqualTo(price);
                 assertThat(job.get("progress").asInt()).isEqualTo(100);
+                capturedByJob.put("job:" + id, -price);
+                spent += price;
+            } else {
+                assertThat(job.get("chargeStatus").asText()).as("job %s", id).isEqualTo("voided");
             }
         }
-        long spent = completedCost;
-        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == funded - spent);
+        JsonNode account = tally.account(user);
+        assertThat(account.get("balance").asLong()).isEqualTo(funded - spent);
+        assertThat(account.get("held").asLong()).isZero();
+        Map<String, Long> statementByJob = new HashMap<>();
+        for (JsonNode line : tally.statement(user)) {
+            if (line.path("reference").asText().startsWith("job:")) {
+                assertThat(statementByJob.put(line.get("reference").asText(), line.get("amount").asLong()))
+                        .as("one statement line per job: %s", line).isNull();
+                assertThat(line.get("kind").asText()).isEqualTo("hold_capture");
+            }
+        }
+        assertThat(statementByJob).isEqualTo(capturedByJob);
     }
 
     /**
@@ -143,8 +166,8 @@ class ClientJourneysIT {
         String request = "jobs-service POST /jobs";
         String publishRequested = "jobs-service publish " + EventTypes.JOB_REQUESTED.name();
         String processRequested = "credits-service process " + EventTypes.JOB_REQUESTED.name();
-        String publishCharged = "credits-service publish " + EventTypes.CREDITS_CHARGED.name();
-        String processCharged = "jobs-service process " + EventTypes.CREDITS_CHARGED.name();
+        String publishCharged = "credits-service publish " + EventTypes.CREDITS_HELD.name();
+        String processCharged = "jobs-service process " + EventTypes.CREDITS_HELD.name();
         String publishCompleted = "jobs-service publish " + EventTypes.JOB_COMPLETED.name();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(suite.traces().trace(traceId).stream()
                 .map(span -> span.service() + " " + span.name()).toList()).contains(request, publishRequested,
@@ -281,6 +304,7 @@ class ClientJourneysIT {
     /** What the simulated worker does with each job; a job nobody planned (another test's) is completed. */
     enum Outcome {
         COMPLETE("COMPLETED"),
+        COMPLETE_FOR_ONE_CREDIT("COMPLETED"),
         FAIL_PERMANENTLY("REFUNDED"),
         FAIL_ONCE_THEN_COMPLETE("COMPLETED"),
         FAIL_EVERY_ATTEMPT("REFUNDED"),
@@ -324,6 +348,7 @@ class ClientJourneysIT {
             assertThat(tally.heartbeat(worker, job, 50).status()).isEqualTo(200);
             Api.Answer report = switch (outcome) {
                 case COMPLETE, CANCELLED_BY_USER -> tally.complete(worker, job);
+                case COMPLETE_FOR_ONE_CREDIT -> tally.completeFor(worker, job, 1);
                 case FAIL_PERMANENTLY -> tally.fail(worker, job, false);
                 case FAIL_ONCE_THEN_COMPLETE -> attempt == 1 ? tally.fail(worker, job, true) : tally.complete(worker, job);
                 case FAIL_EVERY_ATTEMPT -> tally.fail(worker, job, true);

@@ -188,12 +188,12 @@ class FaultsIT {
                 TestKafka.send(Topics.JOBS, null, "poison-user",  "{\"jobId\": not json",
                         TestKafka.cloudEventHeaders(forCredits, EventTypes.JOB_REQUESTED.name()));
                 TestKafka.send(Topics.CREDITS, null, "poison-user", "[1, 2, 3]",
-                        TestKafka.cloudEventHeaders(forJobs, EventTypes.CREDITS_CHARGED.name()));
+                        TestKafka.cloudEventHeaders(forJobs, EventTypes.CREDITS_HELD.name()));
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         !creditsDlq.matching(r -> forCredits.equals(TestKafka.header(r, "ce_id"))).isEmpty()
                                 && !jobsDlq.matching(r -> forJobs.equals(TestKafka.header(r, "ce_id"))).isEmpty());
             }
-            // and the saga still flows: a job submitted after the poison is charged and queued
+            // and the saga still flows: a job submitted after the poison holds its price and is queued
             String user = Tally.user("after-poison");
             String jobId = tally.submitted(user, "text_to_image");
             load.jobOwners.put(jobId, user);

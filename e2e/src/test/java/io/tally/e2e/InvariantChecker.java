@@ -56,7 +56,8 @@ final class InvariantChecker {
         List<String> found = new ArrayList<>();
         found.addAll(ledgerBalancesAndSums());
         found.addAll(ledgerIsAppendOnly());
-        found.addAll(jobsEndAndAreChargedAsTheirHistorySays());
+        found.addAll(holdsMatchTheirLedger());
+        found.addAll(jobsEndAndArePaidAsTheirHistorySays());
         found.addAll(paymentsAreGrantedOncePerConfirmation());
         found.addAll(providerEventsAppliedOnce());
         found.addAll(boxesArePublishedOnlyWhileWatched());
@@ -118,16 +119,54 @@ final class InvariantChecker {
     }
 
     /**
-     * I4 and I5 for jobs: every job has ended; the ledger holds a charge exactly for the jobs that say they were
-     * charged, a refund exactly for the REFUNDED ones, never a refund without a charge or larger than it; a
-     * charged job that ended FAILED or CANCELLED has been refunded.
+     * Holds, ledger-wide (decision 0016): an account's held balance is never negative and equals both its held book
+     * and the sum of its open holds; a hold is open exactly when it has no settlement, has at most one, and its status
+     * names that settlement's kind, so no hold is both captured and voided (or expired).
      */
-    List<String> jobsEndAndAreChargedAsTheirHistorySays() {
-        record Job(String id, String status, String chargeStatus) {
+    List<String> holdsMatchTheirLedger() {
+        List<String> found = new ArrayList<>();
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT a.user_id, a.held, coalesce(l.held, 0), coalesce(h.open, 0), a.balance
+                FROM accounts a
+                LEFT JOIN (SELECT user_id, sum(amount) AS held FROM ledger_entries WHERE book = 'held'
+                           GROUP BY user_id) l USING (user_id)
+                LEFT JOIN (SELECT user_id, sum(amount) AS open FROM holds WHERE status = 'held'
+                           GROUP BY user_id) h USING (user_id)
+                WHERE a.held < 0 OR a.balance < 0 OR a.held <> coalesce(l.held, 0) OR a.held <> coalesce(h.open, 0)
+                """, row -> "H1 account " + row.getString(1) + ": held " + row.getLong(2) + ", held book "
+                + row.getLong(3) + ", open holds " + row.getLong(4) + ", available " + row.getLong(5)));
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT h.id::text, h.status, count(t.id), string_agg(t.kind, ',')
+                FROM holds h
+                LEFT JOIN ledger_transactions t ON t.idempotency_key = 'hold:' || h.id || ':settle'
+                GROUP BY h.id, h.status
+                HAVING count(t.id) > 1 OR (h.status = 'held') <> (count(t.id) = 0)
+                    OR (count(t.id) = 1 AND min(t.kind) <> CASE h.status WHEN 'captured' THEN 'hold_capture'
+                                                          WHEN 'voided' THEN 'hold_void' ELSE 'hold_expiry' END)
+                """, row -> "H2 hold " + row.getString(1) + " is " + row.getString(2) + " with " + row.getLong(3)
+                + " settlements (" + row.getString(4) + ")"));
+        return found;
+    }
+
+    /**
+     * I4 and I5 for jobs: every job has ended and no answer about its money is still awaited; nothing of an ended
+     * job is still held; a job says captured exactly when credits captured its hold (for the same amount), voided
+     * exactly when its hold was voided or expired, and REFUNDED only when its credits came back. Jobs charged before
+     * holds: a charge exactly for the jobs that say so, a refund exactly for the REFUNDED ones, never one without a
+     * charge or larger than it.
+     */
+    List<String> jobsEndAndArePaidAsTheirHistorySays() {
+        record Job(String id, String status, String chargeStatus, long captured) {
+        }
+        record Hold(String status, long captured) {
         }
         List<Job> jobs = ServiceDatabases.query("jobs",
-                "SELECT id::text, status, charge_status FROM jobs WHERE created_at >= ?",
-                row -> new Job(row.getString(1), row.getString(2), row.getString(3)), since);
+                "SELECT id::text, status, charge_status, coalesce(captured, -1) FROM jobs WHERE created_at >= ?",
+                row -> new Job(row.getString(1), row.getString(2), row.getString(3), row.getLong(4)), since);
+        Map<String, Hold> holds = new HashMap<>();
+        ServiceDatabases.query("credits",
+                "SELECT substr(reference, 5), status, captured FROM holds WHERE reference LIKE 'job:%' AND created_at >= ?",
+                row -> holds.put(row.getString(1), new Hold(row.getString(2), row.getLong(3))), since);
         Map<String, Long> charged = new HashMap<>();
         Map<String, Long> refunded = new HashMap<>();
         ServiceDatabases.query("credits", """
@@ -139,18 +178,41 @@ final class InvariantChecker {
                 """, row -> (row.getString(2).equals("charge") ? charged : refunded).put(row.getString(1), row.getLong(3)), since);
         List<String> found = new ArrayList<>();
         for (Job job : jobs) {
-            boolean ledgerCharged = charged.containsKey(job.id());
-            boolean ledgerRefunded = refunded.containsKey(job.id());
+            Hold hold = holds.get(job.id());
+            boolean chargedUpFront = Set.of("charged", "refund_requested", "refunded", "refund_refused")
+                    .contains(job.chargeStatus());
+            boolean released = hold != null && Set.of("voided", "expired").contains(hold.status());
             if (!TERMINAL.contains(job.status())) {
                 found.add("I5 job " + job.id() + " has not ended: " + job.status());
             }
-            if (ledgerCharged != !job.chargeStatus().equals("none")) {
-                found.add("I4 job " + job.id() + " charge_status " + job.chargeStatus() + " but ledger charge " + ledgerCharged);
+            if (Set.of("held", "capture_requested", "void_requested", "refund_requested").contains(job.chargeStatus())) {
+                found.add("I5 job " + job.id() + " ended " + job.status() + " still waiting: " + job.chargeStatus());
             }
-            if (ledgerRefunded != job.status().equals("REFUNDED")) {
-                found.add("I4 job " + job.id() + " is " + job.status() + " but ledger refund " + ledgerRefunded);
+            if (hold != null && hold.status().equals("held")) {
+                found.add("I5 job " + job.id() + " ended " + job.status() + " with its credits still held");
             }
-            if (ledgerCharged && Set.of("FAILED", "CANCELLED").contains(job.status())) {
+            if (job.chargeStatus().equals("captured")
+                    && (hold == null || !hold.status().equals("captured") || hold.captured() != job.captured())) {
+                found.add("I4 job " + job.id() + " captured " + job.captured() + " but its hold is " + hold);
+            }
+            if (hold != null && hold.status().equals("captured") && !job.chargeStatus().equals("captured")) {
+                found.add("I4 job " + job.id() + " is " + job.chargeStatus() + " but its hold was captured");
+            }
+            if (job.chargeStatus().equals("voided") != released) {
+                found.add("I4 job " + job.id() + " is " + job.chargeStatus() + " but its hold is " + hold);
+            }
+            if (job.chargeStatus().equals("none") && hold != null) {
+                found.add("I4 job " + job.id() + " holds nothing but credits placed hold " + hold);
+            }
+            if (job.status().equals("REFUNDED") != (released || refunded.containsKey(job.id()))) {
+                found.add("I4 job " + job.id() + " is " + job.status() + " but its credits came back: "
+                        + (released || refunded.containsKey(job.id())));
+            }
+            if (charged.containsKey(job.id()) != chargedUpFront) {
+                found.add("I4 job " + job.id() + " charge_status " + job.chargeStatus() + " but ledger charge "
+                        + charged.containsKey(job.id()));
+            }
+            if (charged.containsKey(job.id()) && Set.of("FAILED", "CANCELLED").contains(job.status())) {
                 found.add("I5 charged job " + job.id() + " ended " + job.status() + " without its refund");
             }
         }

@@ -45,6 +45,11 @@ final class Tally {
         return account(user).get("balance").asLong();
     }
 
+    /** The user's statement, newest first (one page of up to 200 lines). */
+    JsonNode statement(String user) {
+        return ok(api.get("credits", "/credits/me/statement?limit=200", Api.bearer(user))).get("lines");
+    }
+
     Api.Answer gift(String sender, String recipient, String giftType) {
         return api.post("credits", "/credits/gifts", Api.bearer(sender),
                 Map.of("recipientId", recipient, "giftType", giftType), Map.of("Idempotency-Key", newKey()));
@@ -181,6 +186,13 @@ final class Tally {
     Api.Answer complete(String worker, Claimed job) {
         return api.post("jobs", "/worker/jobs/" + job.jobId() + "/complete", Api.bearer(worker, "worker"),
                 Map.of("leaseToken", job.leaseToken(), "resultUrl", "https://cdn.example/" + job.jobId() + ".mp4"), Map.of());
+    }
+
+    /** Completes the job for a final price below its quote (a shorter render): {@code credits} of its hold. */
+    Api.Answer completeFor(String worker, Claimed job, long credits) {
+        return api.post("jobs", "/worker/jobs/" + job.jobId() + "/complete", Api.bearer(worker, "worker"),
+                Map.of("leaseToken", job.leaseToken(), "resultUrl", "https://cdn.example/" + job.jobId() + ".mp4",
+                        "credits", credits), Map.of());
     }
 
     Api.Answer fail(String worker, Claimed job, boolean retryable) {

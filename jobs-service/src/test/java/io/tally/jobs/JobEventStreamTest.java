@@ -66,13 +66,15 @@ class JobEventStreamTest {
 
         ended.get(10, java.util.concurrent.TimeUnit.SECONDS); // the server closed the stream
         List<String> data = dataLines(lines);
-        assertThat(data).hasSize(6);
+        assertThat(data).hasSize(7);
         assertThat(data.get(0)).contains("\"status\":\"PENDING\"");
         assertThat(data.get(1)).contains("\"status\":\"QUEUED\"");
         assertThat(data.get(2)).contains("\"status\":\"PROCESSING\"").contains("\"progress\":0");
         assertThat(data.get(3)).contains("\"status\":\"PROCESSING\"").contains("\"progress\":30");
         assertThat(data.get(4)).contains("\"status\":\"PROCESSING\"").contains("\"progress\":60");
         assertThat(data.get(5)).contains("\"status\":\"COMPLETED\"").contains("\"progress\":100");
+        // The stream ends once the job's money is settled: its hold captured.
+        assertThat(data.get(6)).contains("\"status\":\"COMPLETED\"").contains("\"detail\":\"charged 15 credits\"");
     }
 
     @Test

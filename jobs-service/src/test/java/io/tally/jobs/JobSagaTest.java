@@ -42,15 +42,19 @@ class JobSagaTest {
     SagaSweep sagaSweep;
 
     @Test
-    void aFundedJobIsChargedAndQueued_anUnaffordableOneIsRejectedWithTheReason() {
+    void aFundedJobHoldsItsPriceAndIsQueued_anUnaffordableOneIsRejectedWithTheReason() {
         String user = JobsApi.newUser("saga");
         Response submitted = JobsApi.submit(user, JobsApi.video());
         submitted.then().statusCode(202);
         assertThat(submitted.jsonPath().getString("status")).isEqualTo("PENDING");
         assertThat(submitted.jsonPath().getLong("cost")).isEqualTo(15);
         UUID queued = UUID.fromString(submitted.jsonPath().getString("id"));
+        assertThat(submitted.jsonPath().getString("holdId")).isEqualTo(queued.toString());
         JobsApi.awaitStatus(user, queued, "QUEUED");
-        assertThat(JobsApi.balance(user)).isEqualTo(100 - 15);
+        assertThat(JobsApi.available(user)).isEqualTo(100 - 15);
+        assertThat(JobsApi.balance(user)).as("held, not spent").isEqualTo(100);
+        assertThat(JobsApi.job(user, queued).jsonPath().getString("chargeStatus")).isEqualTo("held");
+        assertThat(JobsApi.job(user, queued).jsonPath().getLong("availableAfter")).isEqualTo(85);
 
         Map<String, Object> expensive = JobsApi.video();
         expensive.put("durationSeconds", 60);
@@ -60,13 +64,13 @@ class JobSagaTest {
         JobsApi.awaitStatus(user, rejected, "REJECTED");
         assertThat(JobsApi.job(user, rejected).jsonPath().getString("rejectionReason"))
                 .isEqualTo("Insufficient credits: you have 85, this job needs 1080");
-        assertThat(JobsApi.balance(user)).isEqualTo(85);
+        assertThat(JobsApi.available(user)).isEqualTo(85);
 
         try (TopicReader jobsTopic = new TopicReader(Topics.JOBS)) {
             await().atMost(SAGA_WAIT).until(() -> typesOf(jobsTopic, user).containsAll(
                     List.of(EventTypes.JOB_QUEUED.name(), EventTypes.JOB_REJECTED.name())));
-            // One request each; the funded job queued, the other rejected for other backends to see; no refund
-            // requested for a job never charged.
+            // One request each; the funded job queued, the other rejected for other backends to see; no void
+            // requested for a job that never held anything.
             assertThat(typesOf(jobsTopic, user)).containsExactlyInAnyOrder(EventTypes.JOB_REQUESTED.name(),
                     EventTypes.JOB_REQUESTED.name(), EventTypes.JOB_QUEUED.name(), EventTypes.JOB_REJECTED.name());
             assertThat(jobsTopic.withKey(user)).filteredOn(r -> EventTypes.JOB_REJECTED.name()
@@ -77,7 +81,7 @@ class JobSagaTest {
     }
 
     @Test
-    void theSamePostTenTimesConcurrentlyWithOneKeyMakesOneJobAndOneCharge() {
+    void theSamePostTenTimesConcurrentlyWithOneKeyMakesOneJobAndOneHold() {
         String user = JobsApi.newUser("dup");
         String key = UUID.randomUUID().toString();
         String ip = JobsApi.randomIp();
@@ -92,7 +96,7 @@ class JobSagaTest {
         JobsApi.awaitStatus(user, job, "QUEUED");
         assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE user_id = $1", user)).isEqualTo(1);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> JobsApi.balance(user) == 85);
+                .until(() -> JobsApi.available(user) == 85);
 
         // The same key with another body is refused, not replayed.
         Map<String, Object> other = JobsApi.video();
@@ -113,28 +117,28 @@ class JobSagaTest {
                 """, job, user);
         await().atMost(SAGA_WAIT).until(() -> sagaSweep.runOnce().await().indefinitely() >= 0
                 && "QUEUED".equals(JobsApi.status(user, job)));
-        assertThat(JobsApi.balance(user)).isEqualTo(85);
+        assertThat(JobsApi.available(user)).isEqualTo(85);
     }
 
     /**
-     * Credits booked the charge but its answer never reached jobs (here: sent before the job row existed, so jobs
+     * Credits placed the hold but its answer never reached jobs (here: sent before the job row existed, so jobs
      * dropped it as another backend's). Past the saga deadline the job ends REJECTED instead of being asked about
-     * forever, and the charge is returned.
+     * forever, and the hold is voided.
      */
     @Test
-    void aJobStillPendingPastTheSagaDeadlineIsRejectedAndACapturedChargeReturned() {
+    void aJobStillPendingPastTheSagaDeadlineIsRejectedAndAPlacedHoldVoided() {
         String user = JobsApi.newUser("deadline");
         UUID job = UUID.randomUUID();
-        assertThat(JobsApi.balance(user)).isEqualTo(100);
+        assertThat(JobsApi.available(user)).isEqualTo(100);
         given().baseUri(CreditsServiceResource.baseUrl())
                 .header("Authorization", TestTokens.bearer("jobs-backend", "service"))
-                .contentType(ContentType.JSON).body(Map.of("jobId", job.toString(), "userId", user, "amount", 15))
-                .when().post("/credits/charges").then().statusCode(201);
-        // A job of the same user charged after it: once that one is QUEUED, jobs has consumed (and dropped) the
+                .contentType(ContentType.JSON).body(Map.of("holdId", job.toString(), "userId", user, "amount", 15))
+                .when().post("/credits/holds").then().statusCode(201);
+        // A job of the same user held after it: once that one is QUEUED, jobs has consumed (and dropped) the
         // first answer, which came before it on the user's partition.
         UUID marker = JobsApi.submitted(user, JobsApi.video());
         JobsApi.awaitStatus(user, marker, "QUEUED");
-        assertThat(JobsApi.balance(user)).isEqualTo(70);
+        assertThat(JobsApi.available(user)).isEqualTo(70);
         TestSql.execute(pool, """
                 INSERT INTO jobs (id, user_id, status, type, prompt, duration_seconds, resolution, aspect_ratio,
                                   quality, model, cost, priority, max_attempts, created_at, saga_requested_at)
@@ -146,42 +150,77 @@ class JobSagaTest {
         assertThat(JobsApi.status(user, job)).isEqualTo("REJECTED");
         assertThat(JobsApi.job(user, job).jsonPath().getString("rejectionReason"))
                 .startsWith("The charge was not confirmed within 10 minutes");
-        await().atMost(SAGA_WAIT).until(() -> JobsApi.balance(user) == 85);
+        await().atMost(SAGA_WAIT).until(() -> JobsApi.available(user) == 85);
         await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
-                "SELECT count(*) FROM jobs WHERE id = $1 AND charge_status = 'refunded'", job) == 1);
+                "SELECT count(*) FROM jobs WHERE id = $1 AND charge_status = 'voided'", job) == 1);
         // Ended: the sweep leaves it alone from now on.
         sagaSweep.runOnce().await().atMost(SAGA_WAIT);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'REJECTED'"
-                + " AND charge_status = 'refunded'", job)).isEqualTo(1);
+                + " AND charge_status = 'voided'", job)).isEqualTo(1);
+        assertThat(JobsApi.balance(user)).isEqualTo(100);
     }
 
     /**
-     * A backend refunded part of a job over REST; the job then fails and asks for the whole charge back. credits
-     * refuses (the refund's key was used with another amount) and says so: the job keeps its charge, its history
-     * says why, and the saga stops asking (reviews: ledger M1).
+     * A completed job captures its final price (the worker's {@code credits}, less than quoted: a shorter video) and
+     * the rest of the hold comes back; a failed one voids its hold and ends REFUNDED. Neither leaves a charge and a
+     * refund on the user's statement.
      */
     @Test
-    void aRefundCreditsRefusesEndsTheSagaInsteadOfAskingForever() {
+    void aCompletedJobCapturesItsFinalPrice_andAFailedOneVoidsItsHold() {
         JobsApi.drainQueue();
-        String user = JobsApi.newUser("refund-refused");
-        UUID job = JobsApi.submitted(user, JobsApi.video());
-        JobsApi.awaitStatus(user, job, "QUEUED");
-        given().baseUri(CreditsServiceResource.baseUrl())
-                .header("Authorization", TestTokens.bearer("jobs-backend", "service"))
-                .contentType(ContentType.JSON)
-                .body(Map.of("jobId", job.toString(), "userId", user, "amount", 5, "reason", "goodwill"))
-                .when().post("/credits/refunds").then().statusCode(201);
+        String user = JobsApi.newUser("capture");
+        UUID completed = JobsApi.submitted(user, JobsApi.video());
+        UUID failed = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, completed, "QUEUED");
+        JobsApi.awaitStatus(user, failed, "QUEUED");
+        assertThat(JobsApi.available(user)).isEqualTo(100 - 30);
+        List<Map<String, Object>> claimed = JobsApi.claim(JobsApi.WORKER, 2, 60, 5);
+        assertThat(claimed).extracting(JobsApi::idOf).containsExactlyInAnyOrder(completed, failed);
+        Map<String, Object> first = claimed.stream().filter(c -> JobsApi.idOf(c).equals(completed)).findFirst().orElseThrow();
+        Map<String, Object> second = claimed.stream().filter(c -> JobsApi.idOf(c).equals(failed)).findFirst().orElseThrow();
+
+        JobsApi.report(JobsApi.WORKER, completed, "complete", Map.of("leaseToken", JobsApi.tokenOf(first),
+                "resultUrl", "https://cdn/x.mp4", "credits", 16)).then().statusCode(422)
+                .body("type", org.hamcrest.Matchers.endsWith("price-exceeds-hold"));
+        JobsApi.report(JobsApi.WORKER, completed, "complete", Map.of("leaseToken", JobsApi.tokenOf(first),
+                "resultUrl", "https://cdn/x.mp4", "credits", 9)).then().statusCode(200);
+        JobsApi.fail(failed, JobsApi.tokenOf(second), false).then().statusCode(200);
+
+        await().atMost(SAGA_WAIT).until(() -> "captured".equals(JobsApi.job(user, completed).jsonPath()
+                .getString("chargeStatus")));
+        JobsApi.awaitStatus(user, failed, "REFUNDED");
+        assertThat(JobsApi.job(user, completed).jsonPath().getLong("capturedCredits")).isEqualTo(9);
+        assertThat(JobsApi.job(user, failed).jsonPath().getString("chargeStatus")).isEqualTo("voided");
+        assertThat(JobsApi.balance(user)).isEqualTo(100 - 9);
+        assertThat(JobsApi.available(user)).isEqualTo(100 - 9);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail = $2",
+                completed, "charged 9 of the 15 credits held; 6 released")).isEqualTo(1);
+    }
+
+    /**
+     * The job completed, but credits has no hold to capture (here: a job row from before this saga, marked held by
+     * hand). credits refuses and says so: the job keeps its result, its history says why, and the saga stops asking.
+     */
+    @Test
+    void aCaptureCreditsRefusesEndsTheSagaInsteadOfAskingForever() {
+        JobsApi.drainQueue();
+        String user = JobsApi.newUser("capture-refused");
+        UUID job = UUID.randomUUID();
+        TestSql.execute(pool, """
+                INSERT INTO jobs (id, user_id, status, type, prompt, duration_seconds, resolution, aspect_ratio,
+                                  quality, model, cost, priority, max_attempts, charge_status, next_run_at, queued_at)
+                VALUES ($1, $2, 'QUEUED', 'text_to_video', 'p', 5, '1080p', '16:9', 'high', 'standard', 15, 5, 3,
+                        'held', now(), now())
+                """, job, user);
         List<Map<String, Object>> claimed = JobsApi.claim(JobsApi.WORKER, 1, 60, 5);
         assertThat(claimed).extracting(JobsApi::idOf).containsExactly(job);
-        JobsApi.fail(job, JobsApi.tokenOf(claimed.get(0)), false).then().statusCode(200);
+        JobsApi.complete(job, JobsApi.tokenOf(claimed.get(0))).then().statusCode(200);
 
         await().atMost(SAGA_WAIT).until(() -> TestSql.count(pool,
-                "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'FAILED' AND charge_status = 'refund_refused'", job) == 1);
-        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail = $2",
-                job, "partly refunded: 5 of 15 credits")).isEqualTo(1);
+                "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'COMPLETED' AND charge_status = 'capture_refused'",
+                job) == 1);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail LIKE $2",
-                job, "refund refused by credits: %already used with different parameters")).isEqualTo(1);
-        assertThat(JobsApi.balance(user)).isEqualTo(100 - 15 + 5);
+                job, "capture refused by credits: Hold % does not exist")).isEqualTo(1);
         TestSql.execute(pool, "UPDATE jobs SET saga_requested_at = now() - interval '1 hour' WHERE id = $1", job);
         sagaSweep.runOnce().await().atMost(SAGA_WAIT);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM jobs WHERE id = $1"
@@ -200,11 +239,11 @@ class JobSagaTest {
         // The same answer five times at once, and one about a job this service never held (key = user, so all of
         // them share a partition and are consumed before the marker's answer sent last).
         List<CompletableFuture<Void>> sends = IntStream.range(0, 5)
-                .mapToObj(i -> CompletableFuture.runAsync(() -> sendCharged(answerId, job, user)))
+                .mapToObj(i -> CompletableFuture.runAsync(() -> sendHeld(answerId, job, user)))
                 .toList();
-        sendCharged(foreignAnswerId, UUID.randomUUID(), user);
+        sendHeld(foreignAnswerId, UUID.randomUUID(), user);
         sends.forEach(CompletableFuture::join);
-        sendCharged(UUID.randomUUID().toString(), marker, user);
+        sendHeld(UUID.randomUUID().toString(), marker, user);
         JobsApi.awaitStatus(user, marker, "QUEUED");
 
         assertThat(JobsApi.status(user, job)).isEqualTo("QUEUED");
@@ -215,7 +254,7 @@ class JobSagaTest {
                 .isZero();
     }
 
-    /** A job waiting for its charge whose request was just sent (so the saga sweep leaves it alone). */
+    /** A job waiting for its hold whose request was just sent (so the saga sweep leaves it alone). */
     private UUID pendingJob(String user) {
         UUID job = UUID.randomUUID();
         TestSql.execute(pool, """
@@ -227,11 +266,12 @@ class JobSagaTest {
         return job;
     }
 
-    private static void sendCharged(String eventId, UUID job, String user) {
-        String data = "{\"jobId\":\"" + job + "\",\"userId\":\"" + user + "\",\"amount\":15,\"balanceAfter\":85,"
+    private static void sendHeld(String eventId, UUID job, String user) {
+        String data = "{\"holdId\":\"" + job + "\",\"userId\":\"" + user + "\",\"amount\":15,\"reference\":\"job:"
+                + job + "\",\"expiresAt\":\"2030-01-01T00:00:00Z\",\"availableAfter\":85,\"heldAfter\":15,"
                 + "\"transactionId\":\"" + UUID.randomUUID() + "\"}";
         TestKafka.send(Topics.CREDITS, null, user, data,
-                TestKafka.cloudEventHeaders(eventId, EventTypes.CREDITS_CHARGED.name()));
+                TestKafka.cloudEventHeaders(eventId, EventTypes.CREDITS_HELD.name()));
     }
 
     private static List<String> typesOf(TopicReader reader, String user) {

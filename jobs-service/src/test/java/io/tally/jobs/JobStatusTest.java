@@ -19,10 +19,11 @@ class JobStatusTest {
 
     private static final Map<JobStatus, Set<JobStatus>> LEGAL = Map.of(
             JobStatus.PENDING, EnumSet.of(JobStatus.QUEUED, JobStatus.REJECTED, JobStatus.CANCELLED),
-            JobStatus.QUEUED, EnumSet.of(JobStatus.PROCESSING, JobStatus.CANCELLED),
+            // A waiting job fails when its deadline passes (its hold expired) before it could run.
+            JobStatus.QUEUED, EnumSet.of(JobStatus.PROCESSING, JobStatus.CANCELLED, JobStatus.FAILED),
             JobStatus.PROCESSING, EnumSet.of(JobStatus.COMPLETED, JobStatus.RETRYING, JobStatus.FAILED,
                     JobStatus.CANCELLED),
-            JobStatus.RETRYING, EnumSet.of(JobStatus.PROCESSING, JobStatus.CANCELLED),
+            JobStatus.RETRYING, EnumSet.of(JobStatus.PROCESSING, JobStatus.CANCELLED, JobStatus.FAILED),
             JobStatus.FAILED, EnumSet.of(JobStatus.REFUNDED),
             JobStatus.CANCELLED, EnumSet.of(JobStatus.REFUNDED));
 

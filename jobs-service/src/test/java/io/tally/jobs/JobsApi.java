@@ -135,10 +135,20 @@ final class JobsApi {
 
     // --- credits-service (the real one, as a separate process) --------------------------------------------
 
+    /** The credits the user owns, held ones included. */
     static long balance(String user) {
+        return me(user).getLong("balance");
+    }
+
+    /** What the user can spend now: the balance less what running jobs hold. */
+    static long available(String user) {
+        return me(user).getLong("available");
+    }
+
+    private static JsonPath me(String user) {
         return JsonPath.from(given().baseUri(CreditsServiceResource.baseUrl())
                 .header("Authorization", TestTokens.bearer(user, "user"))
-                .when().get("/credits/me").then().statusCode(200).extract().asString()).getLong("balance");
+                .when().get("/credits/me").then().statusCode(200).extract().asString());
     }
 
     static String randomIp() {

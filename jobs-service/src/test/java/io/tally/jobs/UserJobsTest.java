@@ -25,14 +25,15 @@ class UserJobsTest {
         JobsApi.awaitStatus(user, job, "REFUNDED");
         // Cancelling again changes nothing; credits still refunded once.
         JobsApi.userPost(user, "/jobs/" + job + "/cancel").then().statusCode(200);
-        assertThat(JobsApi.balance(user)).isEqualTo(100);
+        assertThat(JobsApi.available(user)).isEqualTo(100);
 
         UUID kept = JobsApi.submitted(user, JobsApi.video());
         JobsApi.awaitStatus(user, kept, "QUEUED");
         JsonPath stats = get(user, "/jobs/stats");
         assertThat(stats.getLong("jobsByStatus.REFUNDED")).isEqualTo(1);
         assertThat(stats.getLong("jobsByStatus.QUEUED")).isEqualTo(1);
-        assertThat(stats.getLong("creditsSpent")).isEqualTo(15);
+        assertThat(stats.getLong("creditsSpent")).as("a queued job holds its price; nothing is spent yet").isZero();
+        assertThat(stats.getLong("creditsHeld")).isEqualTo(15);
         assertThat(stats.getLong("creditsRefunded")).isEqualTo(15);
 
         // A finished job cannot be cancelled into another state; a running one cannot be deleted.

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Job submission through the real saga: {@code POST /jobs} → PENDING → JobRequested → credits charges →
- * CreditsCharged → QUEUED. Phase 1 submits open-loop at {@code --rate} (default 500/s) and measures each job's
+ * Job submission through the real saga: {@code POST /jobs} → PENDING → JobRequested → credits holds the price →
+ * CreditsHeld → QUEUED. Phase 1 submits open-loop at {@code --rate} (default 500/s) and measures each job's
  * time from the intended send until its {@code queuedAt}; phase 2 submits closed-loop as fast as the stack
  * goes and measures the rate at which jobs reach QUEUED. Targets (BRIEF §9): p99 ≤ 100 ms at 500/s; ≥ 2,000/s.
  */

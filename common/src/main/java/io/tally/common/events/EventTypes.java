@@ -9,9 +9,11 @@ import io.tally.common.events.credits.CreditsRefunded;
 import io.tally.common.events.credits.GiftSent;
 import io.tally.common.events.credits.HoldCaptured;
 import io.tally.common.events.credits.HoldExpired;
+import io.tally.common.events.credits.HoldSettlementRefused;
 import io.tally.common.events.credits.HoldVoided;
 import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.events.jobs.JobCancelled;
+import io.tally.common.events.jobs.JobCaptureRequested;
 import io.tally.common.events.jobs.JobCompleted;
 import io.tally.common.events.jobs.JobFailed;
 import io.tally.common.events.jobs.JobQueued;
@@ -20,6 +22,7 @@ import io.tally.common.events.jobs.JobRefundRequested;
 import io.tally.common.events.jobs.JobRejected;
 import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.events.jobs.JobStarted;
+import io.tally.common.events.jobs.JobVoidRequested;
 import io.tally.common.events.payments.PaymentConfirmed;
 import io.tally.common.events.payments.PaymentReversed;
 import io.tally.common.events.presence.BoxPublished;
@@ -56,11 +59,17 @@ public final class EventTypes {
             new EventType<>("tally.credits.hold-voided.v1", Topics.CREDITS, HoldVoided.class);
     public static final EventType<HoldExpired> HOLD_EXPIRED =
             new EventType<>("tally.credits.hold-expired.v1", Topics.CREDITS, HoldExpired.class);
+    public static final EventType<HoldSettlementRefused> HOLD_SETTLEMENT_REFUSED =
+            new EventType<>("tally.credits.hold-settlement-refused.v1", Topics.CREDITS, HoldSettlementRefused.class);
 
     public static final EventType<JobRequested> JOB_REQUESTED =
             new EventType<>("tally.jobs.requested.v1", Topics.JOBS, JobRequested.class);
     public static final EventType<JobRefundRequested> JOB_REFUND_REQUESTED =
             new EventType<>("tally.jobs.refund-requested.v1", Topics.JOBS, JobRefundRequested.class);
+    public static final EventType<JobCaptureRequested> JOB_CAPTURE_REQUESTED =
+            new EventType<>("tally.jobs.capture-requested.v1", Topics.JOBS, JobCaptureRequested.class);
+    public static final EventType<JobVoidRequested> JOB_VOID_REQUESTED =
+            new EventType<>("tally.jobs.void-requested.v1", Topics.JOBS, JobVoidRequested.class);
     public static final EventType<JobQueued> JOB_QUEUED =
             new EventType<>("tally.jobs.queued.v1", Topics.JOBS, JobQueued.class);
     public static final EventType<JobStarted> JOB_STARTED =
@@ -90,8 +99,8 @@ public final class EventTypes {
 
     public static final List<EventType<?>> ALL = List.of(
             CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, REFUND_REJECTED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, GIFT_SENT,
-            CREDITS_HELD, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED,
-            JOB_REQUESTED, JOB_REFUND_REQUESTED, JOB_QUEUED, JOB_STARTED, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED,
+            CREDITS_HELD, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED, HOLD_SETTLEMENT_REFUSED,
+            JOB_REQUESTED, JOB_REFUND_REQUESTED, JOB_CAPTURE_REQUESTED, JOB_VOID_REQUESTED, JOB_QUEUED, JOB_STARTED, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED,
             JOB_REJECTED, JOB_REFUNDED,
             PAYMENT_CONFIRMED, PAYMENT_REVERSED,
             BOX_PUBLISHED, BOX_UNPUBLISHED, VIEWER_COUNT_CHANGED);

@@ -35,6 +35,28 @@ public class AccountQueries {
             """;
 
     /*
+     * The statement: one line per transaction that changed what the user owns (available and held together), earns or
+     * owes. Placing, voiding or expiring a hold moves credits between the user's own books and makes no line, so a
+     * job shows once, as the capture of its final price. A user's entries of one transaction are written together
+     * under the account's lock, so their ids are contiguous: the page's cursor is the first entry of its last line.
+     */
+    private static final String STATEMENT_PAGE = """
+            SELECT min(e.id) AS first_entry, t.id AS transaction_id, t.kind, t.reference,
+                   t.metadata->>'reason' AS reason,
+                   coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'held')), 0) AS amount,
+                   coalesce(sum(e.amount) FILTER (WHERE e.book = 'earnings'), 0) AS earnings,
+                   -coalesce(sum(e.amount) FILTER (WHERE e.book = 'debt'), 0) AS debt, t.created_at
+              FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+             WHERE e.user_id = $1 AND e.id < $2
+             GROUP BY t.id
+            HAVING coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'held')), 0) <> 0
+                OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'earnings'), 0) <> 0
+                OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'debt'), 0) <> 0
+             ORDER BY min(e.id) DESC
+             LIMIT $3
+            """;
+
+    /*
      * A gift is one transaction: the sender's spendable entry and the recipient's earnings entry. Reading through
      * the user's entries (ledger_entries_user) finds either side, newest first, with the entry id as the cursor.
      */
@@ -105,6 +127,15 @@ public class AccountQueries {
         });
     }
 
+    /** One page of the user's statement, newest first (see STATEMENT_PAGE). */
+    public Uni<List<StatementLine>> statement(String userId, long beforeEntryId, int limit) {
+        return pool.preparedQuery(STATEMENT_PAGE).execute(Tuple.of(userId, beforeEntryId, limit)).map(rows -> {
+            List<StatementLine> lines = new ArrayList<>();
+            rows.forEach(row -> lines.add(StatementLine.from(row)));
+            return lines;
+        });
+    }
+
     public Uni<List<GiftType>> giftTypes() {
         return pool.query(GIFT_TYPES).execute().map(rows -> {
             List<GiftType> types = new ArrayList<>();
@@ -168,7 +199,6 @@ public class AccountQueries {
         }
     }
 
-    /** @param reason why, for the kinds that carry one (refund, clawback, adjustment, debt forgiveness, void) */
     /** A hold as its owner and an operator see it: {@code status} held, captured, voided or expired. */
     public record HoldLine(UUID holdId, long amount, String reference, String status, long captured,
                            OffsetDateTime expiresAt, OffsetDateTime createdAt, OffsetDateTime settledAt) {
@@ -180,6 +210,7 @@ public class AccountQueries {
         }
     }
 
+    /** @param reason why, for the kinds that carry one (refund, clawback, adjustment, debt forgiveness, void) */
     public record LedgerLine(long entryId, UUID transactionId, String kind, String reference, String reason,
                              String book, long amount, Long balanceAfter, OffsetDateTime createdAt) {
 
@@ -187,6 +218,24 @@ public class AccountQueries {
             return new LedgerLine(row.getLong("id"), row.getUUID("transaction_id"), row.getString("kind"),
                     row.getString("reference"), row.getString("reason"), row.getString("book"), row.getLong("amount"),
                     row.getLong("balance_after"), row.getOffsetDateTime("created_at"));
+        }
+    }
+
+    /**
+     * One line of the statement.
+     *
+     * @param amount   the change of what the user owns (a job's capture: minus its final price)
+     * @param earnings the change of the user's gift earnings
+     * @param debt     the change of what the user owes (positive: more debt)
+     * @param cursorId the line's first entry, the next page's cursor
+     */
+    public record StatementLine(long cursorId, UUID transactionId, String kind, String reference, String reason,
+                                long amount, long earnings, long debt, OffsetDateTime at) {
+
+        static StatementLine from(Row row) {
+            return new StatementLine(row.getLong("first_entry"), row.getUUID("transaction_id"), row.getString("kind"),
+                    row.getString("reference"), row.getString("reason"), row.getLong("amount"), row.getLong("earnings"),
+                    row.getLong("debt"), row.getOffsetDateTime("created_at"));
         }
     }
 }

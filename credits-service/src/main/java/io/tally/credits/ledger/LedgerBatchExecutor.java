@@ -82,6 +82,8 @@ public class LedgerBatchExecutor {
             }
             if (op instanceof Charge charge) {
                 chargedJobs.add(charge.jobId());
+            } else if (op instanceof LedgerOperation.JobHold jobHold) {
+                chargedJobs.add(jobHold.jobId());
             }
             if (op.undoneKey() != null) {
                 keys.add(op.undoneKey());

@@ -14,6 +14,7 @@ import io.tally.common.events.credits.CreditsHeld;
 import io.tally.common.events.credits.GiftSent;
 import io.tally.common.events.credits.HoldCaptured;
 import io.tally.common.events.credits.HoldExpired;
+import io.tally.common.events.credits.HoldSettlementRefused;
 import io.tally.common.events.credits.HoldVoided;
 import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.problem.Problem;
@@ -22,6 +23,7 @@ import io.tally.credits.ledger.LedgerOperation.CaptureHold;
 import io.tally.credits.ledger.LedgerOperation.ExpireHold;
 import io.tally.credits.ledger.LedgerOperation.Hold;
 import io.tally.credits.ledger.LedgerOperation.HoldSettlement;
+import io.tally.credits.ledger.LedgerOperation.JobHold;
 import io.tally.credits.ledger.LedgerOperation.VoidHold;
 import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.Clawback;
@@ -94,8 +96,8 @@ public final class LedgerEngine {
         }
         StoredTransaction previous = plan.known.get(op.key());
         if (previous != null) {
-            if (op instanceof HoldSettlement && !previous.fingerprint().equals(op.fingerprint())) {
-                return alreadySettled((HoldSettlement) op, previous);
+            if (op instanceof HoldSettlement settlement && !previous.fingerprint().equals(op.fingerprint())) {
+                return alreadySettled(plan, submitted, settlement, previous);
             }
             return replay(plan, submitted, previous, accounts);
         }
@@ -115,8 +117,10 @@ public final class LedgerEngine {
             return forgive(plan, forgiveness, accounts.get(forgiveness.userId()));
         } else if (op instanceof Hold hold) {
             return hold(plan, hold, accounts.get(hold.userId()));
+        } else if (op instanceof JobHold jobHold) {
+            return jobHold(plan, submitted, jobHold, accounts.get(jobHold.userId()));
         } else if (op instanceof HoldSettlement settlement) {
-            return settle(plan, settlement, accounts.get(settlement.userId()));
+            return settle(plan, submitted, settlement, accounts.get(settlement.userId()));
         }
         throw new IllegalArgumentException("unknown operation " + op);
     }
@@ -136,27 +140,9 @@ public final class LedgerEngine {
     }
 
     private OperationResult charge(BatchPlan plan, Submitted submitted, Charge charge, AccountState account) {
-        StoredRejection rejected = plan.rejections.get(charge.jobId());
-        if (rejected != null) {
-            if (rejected.amount() != charge.amount() || !rejected.userId().equals(charge.userId())) {
-                return conflict(plan, submitted, account);
-            }
-            if (submitted.announceReplay()) {
-                plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), rejected.needed(),
-                        rejected.available(), rejected.reason()));
-            }
-            return OperationResult.refused(chargeRefusal(rejected.reason(), rejected.needed(), rejected.available(),
-                    account.debt));
-        }
-        if (account.debt > 0 || account.balance < charge.amount()) {
-            String reason = account.debt > 0 ? "account_in_debt" : "insufficient_credits";
-            StoredRejection rejection = new StoredRejection(charge.jobId(), charge.userId(), charge.amount(),
-                    charge.amount(), account.balance, reason);
-            plan.rejections.put(charge.jobId(), rejection);
-            plan.newRejections.add(rejection);
-            plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance,
-                    reason));
-            return OperationResult.refused(chargeRefusal(reason, charge.amount(), account.balance, account.debt));
+        OperationResult refused = refuseJob(plan, submitted, charge.jobId(), charge.userId(), charge.amount(), account);
+        if (refused != null) {
+            return refused;
         }
         account.balance -= charge.amount();
         account.spent += charge.amount();
@@ -168,6 +154,42 @@ public final class LedgerEngine {
         return plan.apply(posting.withResult(bodyOf(event))
                 .user(charge.userId(), "spendable", -charge.amount(), account.balance)
                 .system("spend", charge.amount()), event);
+    }
+
+    /**
+     * A job's charge or hold is refused when an earlier request for the job was (the job ended REJECTED then, whatever
+     * the balance is now), or when the account is in debt or short of {@code amount}. The refusal is remembered and
+     * answered with ChargeRejected; null when the job may go on.
+     */
+    private OperationResult refuseJob(BatchPlan plan, Submitted submitted, UUID jobId, String userId, long amount,
+                                      AccountState account) {
+        StoredRejection rejected = plan.rejections.get(jobId);
+        if (rejected != null) {
+            if (rejected.amount() != amount || !rejected.userId().equals(userId)) {
+                return conflict(plan, submitted, account);
+            }
+            if (submitted.announceReplay()) {
+                plan.emit(new ChargeRejected(jobId, userId, rejected.needed(), rejected.available(), rejected.reason()));
+            }
+            return OperationResult.refused(chargeRefusal(rejected.reason(), rejected.needed(), rejected.available(),
+                    account.debt));
+        }
+        if (account.debt == 0 && account.balance >= amount) {
+            return null;
+        }
+        String reason = account.debt > 0 ? "account_in_debt" : "insufficient_credits";
+        StoredRejection rejection = new StoredRejection(jobId, userId, amount, amount, account.balance, reason);
+        plan.rejections.put(jobId, rejection);
+        plan.newRejections.add(rejection);
+        plan.emit(new ChargeRejected(jobId, userId, amount, account.balance, reason));
+        return OperationResult.refused(chargeRefusal(reason, amount, account.balance, account.debt));
+    }
+
+    /** A job reserves its price: refused on the saga's terms ({@link #refuseJob}), otherwise an ordinary hold. */
+    private OperationResult jobHold(BatchPlan plan, Submitted submitted, JobHold jobHold, AccountState account) {
+        OperationResult refused = refuseJob(plan, submitted, jobHold.jobId(), jobHold.userId(), jobHold.amount(),
+                account);
+        return refused != null ? refused : hold(plan, jobHold.asHold(), account);
     }
 
     private OperationResult refund(BatchPlan plan, Submitted submitted, Refund refund, AccountState account) {
@@ -393,21 +415,23 @@ public final class LedgerEngine {
      * Settles a hold: all of it leaves the held balance, what is captured goes to spend, the rest back to the
      * available balance (repaying debt first, like any credit that comes back).
      */
-    private OperationResult settle(BatchPlan plan, HoldSettlement settlement, AccountState account) {
+    private OperationResult settle(BatchPlan plan, Submitted submitted, HoldSettlement settlement,
+                                   AccountState account) {
         StoredTransaction placed = plan.known.get(settlement.undoneKey());
         if (placed == null) {
-            return OperationResult.refused(Problem.of(404, "hold-not-found", "No such hold",
-                    "Hold " + settlement.holdId() + " does not exist"));
+            return refuseSettlement(plan, submitted, "hold_not_found", Problem.of(404, "hold-not-found",
+                    "No such hold", "Hold " + settlement.holdId() + " does not exist"));
         }
         CreditsHeld hold = json.convertValue(placed.result(), CreditsHeld.class);
         if (!hold.userId().equals(settlement.userId())) {
-            return OperationResult.refused(Problem.of(422, "wrong-user", "Wrong user",
+            return refuseSettlement(plan, submitted, "wrong_user", Problem.of(422, "wrong-user", "Wrong user",
                     "Hold " + settlement.holdId() + " belongs to another user"));
         }
         long captured = settlement instanceof CaptureHold capture && capture.amount() != null ? capture.amount()
                 : settlement instanceof CaptureHold ? hold.amount() : 0;
         if (captured > hold.amount()) {
-            return OperationResult.refused(Problem.of(422, "capture-exceeds-hold", "Capture exceeds the hold",
+            return refuseSettlement(plan, submitted, "capture_exceeds_hold", Problem.of(422, "capture-exceeds-hold",
+                    "Capture exceeds the hold",
                     "Hold " + hold.holdId() + " holds " + hold.amount() + " credits; cannot capture " + captured)
                     .with("held", hold.amount()));
         }
@@ -454,10 +478,26 @@ public final class LedgerEngine {
     }
 
     /** The hold was settled before in another way (captured, voided or expired): nothing changes. */
-    private static OperationResult alreadySettled(HoldSettlement settlement, StoredTransaction previous) {
+    private static OperationResult alreadySettled(BatchPlan plan, Submitted submitted, HoldSettlement settlement,
+                                                  StoredTransaction previous) {
         Object status = previous.result().get("status");
-        return OperationResult.refused(Problem.of(409, "hold-settled", "Hold already settled",
-                "Hold " + settlement.holdId() + " was already " + status).with("status", status));
+        return refuseSettlement(plan, submitted, "hold_settled", Problem.of(409, "hold-settled",
+                "Hold already settled", "Hold " + settlement.holdId() + " was already " + status).with("status", status));
+    }
+
+    /**
+     * A capture or void asked for by an event (a job's) is answered, so the asker stops asking; the API caller gets
+     * the problem. The expiry pass asks nobody: its refusals are only its own.
+     */
+    private static OperationResult refuseSettlement(BatchPlan plan, Submitted submitted, String reason,
+                                                    Problem problem) {
+        HoldSettlement settlement = (HoldSettlement) submitted.operation();
+        if (submitted.announceReplay() && !(settlement instanceof ExpireHold)) {
+            String kind = settlement instanceof CaptureHold ? "capture" : "void";
+            plan.emit(new HoldSettlementRefused(settlement.holdId(), settlement.userId(), kind, reason,
+                    problem.detail()));
+        }
+        return OperationResult.refused(problem.with("reason", reason));
     }
 
     private static String referenceOf(UUID holdId, String reference) {
@@ -468,7 +508,7 @@ public final class LedgerEngine {
                                    Map<String, AccountState> accounts) {
         LedgerOperation op = submitted.operation();
         if (!previous.fingerprint().equals(op.fingerprint())) {
-            return conflict(plan, submitted, op instanceof Charge charge ? accounts.get(charge.userId()) : null);
+            return conflict(plan, submitted, accounts.get(op.userIds().iterator().next()));
         }
         if (submitted.announceReplay()) {
             Class<? extends TallyEvent> eventClass = outcomeEventOf(op);
@@ -491,7 +531,7 @@ public final class LedgerEngine {
             return CreditsClawedBack.class;
         } else if (op instanceof Gift) {
             return GiftSent.class;
-        } else if (op instanceof Hold) {
+        } else if (op instanceof Hold || op instanceof JobHold) {
             return CreditsHeld.class;
         } else if (op instanceof CaptureHold) {
             return HoldCaptured.class;
@@ -516,6 +556,8 @@ public final class LedgerEngine {
         }
         if (op instanceof Charge charge && submitted.announceReplay()) {
             plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance, "conflict"));
+        } else if (op instanceof JobHold hold && submitted.announceReplay()) {
+            plan.emit(new ChargeRejected(hold.jobId(), hold.userId(), hold.amount(), account.balance, "conflict"));
         }
         return OperationResult.refused(problem);
     }

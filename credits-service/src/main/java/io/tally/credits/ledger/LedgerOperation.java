@@ -177,6 +177,28 @@ public sealed interface LedgerOperation {
     }
 
     /**
+     * A job's hold (its id is the job's): a {@link Hold} whose refusal is answered on the saga's terms, like a charge's,
+     * with {@code ChargeRejected}, and remembered, so a job rejected once stays rejected when it is asked again.
+     */
+    record JobHold(UUID jobId, String userId, long amount, OffsetDateTime expiresAt) implements LedgerOperation {
+        public Hold asHold() {
+            return new Hold(jobId, userId, amount, "job:" + jobId, expiresAt);
+        }
+
+        public String key() {
+            return asHold().key();
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return asHold().fingerprint();
+        }
+    }
+
+    /**
      * How a hold ends. The three share one key, so a hold is settled once: a capture after a void (or the expiry) is
      * refused, never applied as well.
      */

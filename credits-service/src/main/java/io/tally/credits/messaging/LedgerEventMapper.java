@@ -2,23 +2,36 @@ package io.tally.credits.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.common.events.EventTypes;
+import io.tally.common.events.jobs.JobCaptureRequested;
 import io.tally.common.events.jobs.JobRefundRequested;
 import io.tally.common.events.jobs.JobRequested;
+import io.tally.common.events.jobs.JobVoidRequested;
 import io.tally.common.events.payments.PaymentConfirmed;
 import io.tally.common.events.payments.PaymentReversed;
 import io.tally.common.inbox.InboundEvent;
 import io.tally.common.inbox.PoisonEventException;
 import io.tally.common.security.CurrentUser;
 import io.tally.credits.ledger.LedgerOperation;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.UUID;
 
-/** Turns the four consumed event types into ledger operations; data outside the contract is poison. */
+/**
+ * Turns the consumed event types into ledger operations; data outside the contract is poison. A job holds its price
+ * (JobRequested), then captures it (JobCaptureRequested) or voids it (JobVoidRequested); JobRefundRequested still
+ * refunds the jobs charged before holds.
+ */
 final class LedgerEventMapper {
 
     private static final Set<String> HANDLED = Set.of(EventTypes.JOB_REQUESTED.name(),
+            EventTypes.JOB_CAPTURE_REQUESTED.name(), EventTypes.JOB_VOID_REQUESTED.name(),
             EventTypes.JOB_REFUND_REQUESTED.name(), EventTypes.PAYMENT_CONFIRMED.name(),
             EventTypes.PAYMENT_REVERSED.name());
+
+    /** How long a job's hold lasts when its request names no deadline (written before holds). */
+    static final Duration UNDATED_JOB_HOLD = Duration.ofDays(1);
 
     private final ObjectMapper json;
 
@@ -34,8 +47,23 @@ final class LedgerEventMapper {
         String type = event.type();
         if (type.equals(EventTypes.JOB_REQUESTED.name())) {
             JobRequested data = event.dataAs(JobRequested.class, json);
-            return new LedgerOperation.Charge(id(data.jobId(), event), user(data.userId(), event),
-                    amount(data.cost(), event));
+            OffsetDateTime expiresAt = data.holdExpiresAt() != null ? data.holdExpiresAt()
+                    : OffsetDateTime.now(ZoneOffset.UTC).plus(UNDATED_JOB_HOLD);
+            return new LedgerOperation.JobHold(id(data.jobId(), event), user(data.userId(), event),
+                    amount(data.cost(), event), expiresAt);
+        }
+        if (type.equals(EventTypes.JOB_CAPTURE_REQUESTED.name())) {
+            JobCaptureRequested data = event.dataAs(JobCaptureRequested.class, json);
+            if (data.credits() < 0 || data.credits() > LedgerOperation.MAX_AMOUNT) {
+                throw new PoisonEventException("event " + event.id() + " captures an amount outside 0.."
+                        + LedgerOperation.MAX_AMOUNT);
+            }
+            return new LedgerOperation.CaptureHold(id(data.jobId(), event), user(data.userId(), event),
+                    data.credits());
+        }
+        if (type.equals(EventTypes.JOB_VOID_REQUESTED.name())) {
+            JobVoidRequested data = event.dataAs(JobVoidRequested.class, json);
+            return new LedgerOperation.VoidHold(id(data.jobId(), event), user(data.userId(), event), data.reason());
         }
         if (type.equals(EventTypes.JOB_REFUND_REQUESTED.name())) {
             JobRefundRequested data = event.dataAs(JobRefundRequested.class, json);

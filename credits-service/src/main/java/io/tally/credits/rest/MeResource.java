@@ -10,6 +10,7 @@ import io.tally.credits.ledger.AccountQueries;
 import io.tally.credits.ledger.AccountQueries.Account;
 import io.tally.credits.ledger.AccountQueries.GiftLine;
 import io.tally.credits.ledger.AccountQueries.LedgerLine;
+import io.tally.credits.ledger.AccountQueries.StatementLine;
 import io.tally.credits.ledger.Accounts;
 import io.tally.credits.ledger.GiftType;
 import io.tally.credits.ledger.LedgerBatcher;
@@ -76,6 +77,27 @@ public class MeResource {
                 .map(lines -> lines.size() > limit
                         ? new LedgerPage(lines.subList(0, limit), Long.toString(lines.get(limit - 1).entryId()))
                         : new LedgerPage(lines, null));
+    }
+
+    public record StatementPage(List<StatementLine> lines, String nextCursor) {
+    }
+
+    /**
+     * The caller's statement, newest first: one line per movement of what they own, earn or owe. A job is one line
+     * (its capture), not a hold and a release; the entries behind every line are in {@code /credits/me/ledger}.
+     */
+    @GET
+    @Path("/me/statement")
+    @RolesAllowed(Roles.USER)
+    public Uni<StatementPage> statement(@QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+                                        @QueryParam("cursor") String cursor) {
+        long before = parseCursor(cursor);
+        String userId = currentUser.id();
+        return accounts.openedAccount(userId)
+                .flatMap(account -> queries.statement(userId, before, limit + 1))
+                .map(lines -> lines.size() > limit
+                        ? new StatementPage(lines.subList(0, limit), Long.toString(lines.get(limit - 1).cursorId()))
+                        : new StatementPage(lines, null));
     }
 
     /** The caller's holds, newest first; {@code status} one of held, captured, voided, expired. */

@@ -7,6 +7,7 @@ import io.tally.credits.ledger.LedgerOperation.Adjustment;
 import io.tally.credits.ledger.LedgerOperation.CaptureHold;
 import io.tally.credits.ledger.LedgerOperation.ExpireHold;
 import io.tally.credits.ledger.LedgerOperation.Hold;
+import io.tally.credits.ledger.LedgerOperation.JobHold;
 import io.tally.credits.ledger.LedgerOperation.VoidHold;
 import io.tally.credits.ledger.LedgerOperation.Charge;
 import io.tally.credits.ledger.LedgerOperation.Clawback;
@@ -136,7 +137,14 @@ class LedgerEngineInvariantsTest {
                     // Some holds are already past their expiry when placed, so the expiry can settle them.
                     OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC)
                             .plusMinutes(random.nextBoolean() ? -1 : 60);
-                    Hold hold = new Hold(UUID.randomUUID(), user, 1 + random.nextInt(60), "job", expiresAt);
+                    long amount = 1 + random.nextInt(60);
+                    if (random.nextBoolean()) {
+                        // A job's hold: refused like a charge (and remembered), otherwise an ordinary hold.
+                        JobHold jobHold = new JobHold(UUID.randomUUID(), user, amount, expiresAt);
+                        holds.add(jobHold.asHold());
+                        yield jobHold;
+                    }
+                    Hold hold = new Hold(UUID.randomUUID(), user, amount, "job", expiresAt);
                     holds.add(hold);
                     yield hold;
                 }

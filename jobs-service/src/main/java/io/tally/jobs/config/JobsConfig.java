@@ -44,20 +44,27 @@ public interface JobsConfig {
     }
 
     interface Saga {
-        /** A job still PENDING (or a refund still unanswered) this long after the request is asked again. */
+        /** A job still PENDING (or a capture, void or refund still unanswered) this long after the request is asked again. */
         @WithDefault("30s")
         Duration timeout();
 
         /**
          * A job still PENDING this long after it was submitted ends REJECTED instead of being asked about again:
-         * credits has not answered for that long, and the user is told so rather than kept waiting. Its charge, if
-         * credits booked one after all, is refunded.
+         * credits has not answered for that long, and the user is told so rather than kept waiting. Its hold, if
+         * credits placed one after all, is voided.
          */
         @WithDefault("10m")
         Duration deadline();
 
         @WithDefault("5s")
         Duration sweepEvery();
+
+        /**
+         * How long a job may take from submission to its end: its credit hold expires by itself then, so credits never
+         * stay reserved for a job that was lost. A job still waiting at its deadline fails; a running one is stopped.
+         */
+        @WithDefault("24h")
+        Duration holdLifetime();
     }
 
     interface Queue {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.common.events.TallyEvent;
 import io.tally.common.events.jobs.JobCancelled;
+import io.tally.common.events.jobs.JobCaptureRequested;
 import io.tally.common.events.jobs.JobCompleted;
 import io.tally.common.events.jobs.JobFailed;
 import io.tally.common.events.jobs.JobQueued;
@@ -12,6 +13,7 @@ import io.tally.common.events.jobs.JobRefunded;
 import io.tally.common.events.jobs.JobRejected;
 import io.tally.common.events.jobs.JobRequested;
 import io.tally.common.events.jobs.JobStarted;
+import io.tally.common.events.jobs.JobVoidRequested;
 import io.tally.common.problem.ProblemException;
 import io.tally.jobs.pricing.JobSpec;
 import java.math.BigDecimal;
@@ -44,6 +46,7 @@ public class Job {
     private final int maxAttempts;
     private final OffsetDateTime createdAt;
     private final String traceParent;
+    private final OffsetDateTime holdExpiresAt;
 
     JobStatus status;
     ChargeStatus chargeStatus;
@@ -67,6 +70,9 @@ public class Job {
     OffsetDateTime finishedAt;
     OffsetDateTime deletedAt;
     OffsetDateTime updatedAt;
+    Long price;
+    Long captured;
+    Long availableAfter;
 
     private final transient List<HistoryEntry> history = new ArrayList<>();
     private final transient List<TallyEvent> events = new ArrayList<>();
@@ -74,7 +80,7 @@ public class Job {
 
     Job(UUID id, String userId, String type, String prompt, String imageUrl, int durationSeconds, String resolution,
         String aspectRatio, String quality, String model, long cost, int priority, int maxAttempts,
-        OffsetDateTime createdAt, String traceParent) {
+        OffsetDateTime createdAt, String traceParent, OffsetDateTime holdExpiresAt) {
         this.id = id;
         this.userId = userId;
         this.type = type;
@@ -90,41 +96,59 @@ public class Job {
         this.maxAttempts = maxAttempts;
         this.createdAt = createdAt;
         this.traceParent = traceParent;
+        this.holdExpiresAt = holdExpiresAt;
     }
 
     /**
-     * A new job, waiting for its charge.
+     * A new job, waiting for the hold of its price.
      *
      * @param traceParent the submitting request's trace, which every event of the job continues (null: untraced)
+     * @param holdLifetime how long the job may take: its hold expires by itself after that
      */
-    public static Job submitted(UUID id, String userId, JobSpec spec, long cost,
-                                int maxAttempts, OffsetDateTime now, String traceParent) {
+    public static Job submitted(UUID id, String userId, JobSpec spec, long cost, int maxAttempts, OffsetDateTime now,
+                                String traceParent, Duration holdLifetime) {
         Job job = new Job(id, userId, spec.type(), spec.prompt(), spec.imageUrl(), spec.durationSeconds(),
                 spec.resolution(), spec.aspectRatio(), spec.quality(), spec.model(), cost, spec.priority(),
-                maxAttempts, now, traceParent);
+                maxAttempts, now, traceParent, now.plus(holdLifetime));
         job.status = JobStatus.PENDING;
         job.chargeStatus = ChargeStatus.NONE;
         job.sagaRequestedAt = now;
         job.updatedAt = now;
-        job.history.add(new HistoryEntry(id, JobStatus.PENDING, 0, "waiting for the charge of " + cost + " credits"));
-        job.events.add(new JobRequested(id, userId, cost));
+        job.history.add(new HistoryEntry(id, JobStatus.PENDING, 0, "waiting for a hold of " + cost + " credits"));
+        job.events.add(new JobRequested(id, userId, cost, job.holdExpiresAt));
         return job;
     }
 
     // --- Saga ----------------------------------------------------------------------------------------------
 
-    /** Whether a booked charge would queue this job (it is waiting for its first charge). */
+    /** Whether a placed hold (or booked charge) would queue this job (it is waiting for its first one). */
     public boolean awaitsCharge() {
         return status == JobStatus.PENDING && chargeStatus == ChargeStatus.NONE;
     }
 
-    /** credits booked the charge. A job cancelled while the charge was in flight asks for it back at once. */
+    /**
+     * credits placed the job's hold ({@code availableAfter}: what the user has left to spend). A job cancelled or
+     * rejected while the hold was in flight asks for it to be voided at once.
+     */
+    public void held(OffsetDateTime virtualQueueTime, OffsetDateTime now, long availableAfter) {
+        if (chargeStatus != ChargeStatus.NONE) {
+            return; // a repeated answer to a re-asked hold
+        }
+        this.availableAfter = availableAfter;
+        paidFor(ChargeStatus.HELD, virtualQueueTime, now, "hold arrived after the job was " + status);
+    }
+
+    /** credits booked a charge: the answer to a job requested before holds, or to a replayed old request. */
     public void charged(OffsetDateTime virtualQueueTime, OffsetDateTime now) {
         if (chargeStatus != ChargeStatus.NONE) {
             return; // a repeated answer to a re-asked charge
         }
+        paidFor(ChargeStatus.CHARGED, virtualQueueTime, now, "charge arrived after the job was " + status);
+    }
+
+    private void paidFor(ChargeStatus how, OffsetDateTime virtualQueueTime, OffsetDateTime now, String lateReason) {
         boolean queue = awaitsCharge();
-        chargeStatus = ChargeStatus.CHARGED;
+        chargeStatus = how;
         dirty = true;
         if (queue) {
             moveTo(JobStatus.QUEUED, null);
@@ -133,8 +157,68 @@ public class Job {
             queueKey = virtualQueueTime;
             events.add(new JobQueued(id, userId, type, priority, cost));
         } else {
-            requestRefund("charge arrived after the job was " + status);
+            requestRelease(lateReason);
         }
+    }
+
+    /** credits captured {@code amount} of the hold (the job's final price) and released the rest. */
+    public void captured(long amount) {
+        if (chargeStatus == ChargeStatus.CAPTURED) {
+            return;
+        }
+        chargeStatus = ChargeStatus.CAPTURED;
+        captured = amount;
+        dirty = true;
+        history.add(new HistoryEntry(id, status, progress, amount == cost ? "charged " + amount + " credits"
+                : "charged " + amount + " of the " + cost + " credits held; " + (cost - amount) + " released"));
+    }
+
+    /**
+     * The hold went back to the user: voided as asked, or expired at the job's deadline. A job still waiting or
+     * running when its hold expires has run out of time: a waiting one fails now, a running one is stopped at its
+     * worker's next heartbeat (as a cancel is). A completed job whose hold expired before its capture was not paid
+     * for, and its history says so.
+     */
+    public void released(long amount, boolean expired, OffsetDateTime now) {
+        if (chargeStatus == ChargeStatus.VOIDED || chargeStatus == ChargeStatus.CAPTURED) {
+            return;
+        }
+        chargeStatus = ChargeStatus.VOIDED;
+        dirty = true;
+        if (expired) {
+            history.add(new HistoryEntry(id, status, progress, "the hold of " + amount
+                    + " credits expired at the job's deadline " + holdExpiresAt));
+        }
+        if (status.isRunnable()) {
+            error = expired ? "the job's deadline passed before it could run"
+                    : "its credit hold was voided before it could run";
+            clearLease();
+            finishedAt = now;
+            moveTo(JobStatus.FAILED, error);
+            events.add(new JobFailed(id, userId, error, attempts));
+        } else if (status == JobStatus.PROCESSING) {
+            cancelRequested = true;
+            return; // the worker's next heartbeat ends it, with nothing left to release
+        }
+        if (status.canMoveTo(JobStatus.REFUNDED)) {
+            events.add(new JobRefunded(id, userId, amount));
+            moveTo(JobStatus.REFUNDED, null);
+        }
+    }
+
+    /**
+     * credits refused to settle the hold and will refuse again. A refused void of a hold that was never placed (the
+     * precautionary void after a cancel or deadline while PENDING) means nothing is held: the job is simply over.
+     */
+    public void settlementRefused(String settlement, String detail) {
+        ChargeStatus refused = "capture".equals(settlement) ? ChargeStatus.CAPTURE_REFUSED : ChargeStatus.VOID_REFUSED;
+        ChargeStatus asked = "capture".equals(settlement) ? ChargeStatus.CAPTURE_REQUESTED : ChargeStatus.VOID_REQUESTED;
+        if (chargeStatus != asked) {
+            return;
+        }
+        chargeStatus = refused;
+        dirty = true;
+        history.add(new HistoryEntry(id, status, progress, settlement + " refused by credits: " + detail));
     }
 
     /** credits refused the charge: the job ends here, and the reason says what to do about it. */
@@ -204,7 +288,7 @@ public class Job {
         finishedAt = now;
         moveTo(JobStatus.REJECTED, rejectionReason);
         events.add(new JobRejected(id, userId, "saga_deadline", 0, 0));
-        events.add(new JobRefundRequested(id, userId, "saga deadline passed before the charge was answered"));
+        events.add(new JobVoidRequested(id, userId, "saga deadline passed before the hold was answered"));
     }
 
     /**
@@ -213,7 +297,11 @@ public class Job {
      */
     public void askCreditsAgain(OffsetDateTime now) {
         if (status == JobStatus.PENDING) {
-            events.add(new JobRequested(id, userId, cost));
+            events.add(new JobRequested(id, userId, cost, holdExpiresAt));
+        } else if (chargeStatus == ChargeStatus.CAPTURE_REQUESTED) {
+            events.add(new JobCaptureRequested(id, userId, price));
+        } else if (chargeStatus == ChargeStatus.VOID_REQUESTED) {
+            events.add(new JobVoidRequested(id, userId, "void re-requested after the saga timeout"));
         } else if (chargeStatus == ChargeStatus.REFUND_REQUESTED) {
             events.add(new JobRefundRequested(id, userId, "refund re-requested after the saga timeout"));
         } else {
@@ -294,8 +382,18 @@ public class Job {
         return false;
     }
 
-    public void complete(String url, BigDecimal cost, String provider, String providerJob, OffsetDateTime now) {
+    /**
+     * The worker delivered the result. {@code credits} is the job's final price (null: its quoted cost), at most what
+     * is held: a shorter video than asked for costs less. A held job then asks credits to capture it.
+     */
+    public void complete(String url, BigDecimal cost, String provider, String providerJob, Long credits,
+                         OffsetDateTime now) {
         JobStatus.requireTransition(status, JobStatus.COMPLETED, "complete");
+        if (credits != null && credits > this.cost) {
+            throw ProblemException.unprocessable("price-exceeds-hold", "Price exceeds the hold",
+                    "The job holds " + this.cost + " credits; it cannot be charged " + credits);
+        }
+        price = credits == null ? this.cost : credits;
         resultUrl = url;
         providerCost = cost;
         providerName = provider;
@@ -305,6 +403,11 @@ public class Job {
         clearLease();
         moveTo(JobStatus.COMPLETED, null);
         events.add(new JobCompleted(id, userId, url));
+        if (chargeStatus == ChargeStatus.HELD) {
+            chargeStatus = ChargeStatus.CAPTURE_REQUESTED;
+            sagaRequestedAt = now;
+            events.add(new JobCaptureRequested(id, userId, price));
+        }
     }
 
     /**
@@ -324,7 +427,7 @@ public class Job {
             finishedAt = now;
             moveTo(JobStatus.FAILED, reason);
             events.add(new JobFailed(id, userId, reason, attempts));
-            requestRefund("job failed: " + reason);
+            requestRelease("job failed: " + reason);
         }
     }
 
@@ -340,15 +443,21 @@ public class Job {
         moveTo(JobStatus.CANCELLED, "cancelled by the user");
         events.add(new JobCancelled(id, userId));
         if (chargeStatus == ChargeStatus.NONE) {
-            // Cancelled while its charge was in flight: if credits books it but the answer never comes back, this
-            // request (after the charge on the same partition) still returns it; with no charge it is refused.
-            events.add(new JobRefundRequested(id, userId, "job cancelled before the charge was answered"));
+            // Cancelled while its hold was in flight: if credits places it but the answer never comes back, this
+            // request (after the hold on the same partition) still voids it; with no hold it is refused.
+            events.add(new JobVoidRequested(id, userId, "job cancelled before the hold was answered"));
         }
-        requestRefund("job cancelled");
+        requestRelease("job cancelled");
     }
 
-    private void requestRefund(String reason) {
-        if (chargeStatus == ChargeStatus.CHARGED) {
+    /** The job ended without a result: its hold is voided (or, charged before holds, its charge refunded). */
+    private void requestRelease(String reason) {
+        if (chargeStatus == ChargeStatus.HELD) {
+            chargeStatus = ChargeStatus.VOID_REQUESTED;
+            sagaRequestedAt = OffsetDateTime.now();
+            events.add(new JobVoidRequested(id, userId, reason));
+            dirty = true;
+        } else if (chargeStatus == ChargeStatus.CHARGED) {
             chargeStatus = ChargeStatus.REFUND_REQUESTED;
             sagaRequestedAt = OffsetDateTime.now();
             events.add(new JobRefundRequested(id, userId, reason));
@@ -369,12 +478,16 @@ public class Job {
         history.add(new HistoryEntry(id, next, progress, detail));
     }
 
-    /** Nothing will ever change again: the job is over and no refund is still on its way. */
+    /** Nothing will ever change again: the job is over and no answer about its money is still on its way. */
     @JsonIgnore
     public boolean isSettled() {
-        return status == JobStatus.REJECTED || status == JobStatus.COMPLETED || status == JobStatus.REFUNDED
-                || ((status == JobStatus.FAILED || status == JobStatus.CANCELLED)
-                        && (chargeStatus == ChargeStatus.NONE || chargeStatus == ChargeStatus.REFUND_REFUSED));
+        if (!status.isFinished() || chargeStatus.awaitsAnswer()) {
+            return false;
+        }
+        // A failed or cancelled job is settled once nothing of it is held or charged any more.
+        return status != JobStatus.FAILED && status != JobStatus.CANCELLED || chargeStatus == ChargeStatus.NONE
+                || chargeStatus == ChargeStatus.VOIDED || chargeStatus == ChargeStatus.VOID_REFUSED
+                || chargeStatus == ChargeStatus.REFUND_REFUSED;
     }
 
     @JsonIgnore
@@ -431,6 +544,16 @@ public class Job {
     public OffsetDateTime getFinishedAt() { return finishedAt; }
     public OffsetDateTime getDeletedAt() { return deletedAt; }
     public OffsetDateTime getLeaseExpiresAt() { return leaseExpiresAt; }
+    /** The job's hold at credits (its own id); null for a job charged before holds. */
+    public UUID getHoldId() { return chargeStatus.chargedUpFront() ? null : id; }
+    /** The job's deadline: its hold expires by itself then (null for jobs from before holds). */
+    public OffsetDateTime getHoldExpiresAt() { return holdExpiresAt; }
+    /** The final price completion asked to capture. */
+    public Long getPrice() { return price; }
+    /** What credits captured (the job's charge). */
+    public Long getCapturedCredits() { return captured; }
+    /** The user's available credits right after the job's hold was placed. */
+    public Long getAvailableAfter() { return availableAfter; }
     @JsonIgnore public String getLeaseOwner() { return leaseOwner; }
     @JsonIgnore public UUID getLeaseToken() { return leaseToken; }
 }

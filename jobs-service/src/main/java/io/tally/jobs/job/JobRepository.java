@@ -28,19 +28,19 @@ public class JobRepository {
             model, cost, priority, charge_status, rejection_reason, attempts, max_attempts, queue_key, next_run_at,
             lease_owner, lease_token, lease_expires_at, cancel_requested, progress, result_url, error,
             provider_name, provider_job_id, provider_cost, created_at, saga_requested_at, queued_at, started_at,
-            finished_at, deleted_at, updated_at, trace_parent""";
+            finished_at, deleted_at, updated_at, trace_parent, hold_expires_at, price, captured, available_after""";
 
     /** New jobs, set-wise: the saga timestamps and updated_at start at the submission time. */
     private static final String INSERT = """
             INSERT INTO jobs (id, user_id, status, type, prompt, image_url, duration_seconds, resolution,
                               aspect_ratio, quality, model, cost, priority, max_attempts, created_at, trace_parent,
-                              saga_requested_at, updated_at)
+                              hold_expires_at, saga_requested_at, updated_at)
             SELECT j.*, j.created_at, j.created_at
               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
                           $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[], $14::int[],
-                          $15::timestamptz[], $16::text[])
+                          $15::timestamptz[], $16::text[], $17::timestamptz[])
                    AS j(id, user_id, status, type, prompt, image_url, duration_seconds, resolution, aspect_ratio,
-                        quality, model, cost, priority, max_attempts, created_at, trace_parent)
+                        quality, model, cost, priority, max_attempts, created_at, trace_parent, hold_expires_at)
             """;
 
     private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
@@ -58,15 +58,17 @@ public class JobRepository {
                    error = c.error, provider_name = c.provider_name, provider_job_id = c.provider_job_id,
                    provider_cost = c.provider_cost::numeric, saga_requested_at = c.saga_requested_at,
                    queued_at = c.queued_at, started_at = c.started_at, finished_at = c.finished_at,
-                   deleted_at = c.deleted_at, updated_at = now()
+                   deleted_at = c.deleted_at, price = c.price, captured = c.captured,
+                   available_after = c.available_after, updated_at = now()
               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[],
                           $7::timestamptz[], $8::text[], $9::uuid[], $10::timestamptz[], $11::bool[], $12::int[],
                           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
-                          $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::timestamptz[])
+                          $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::timestamptz[],
+                          $23::bigint[], $24::bigint[], $25::bigint[])
                    AS c(id, status, charge_status, rejection_reason, attempts, queue_key, next_run_at, lease_owner,
                         lease_token, lease_expires_at, cancel_requested, progress, result_url, error, provider_name,
                         provider_job_id, provider_cost, saga_requested_at, queued_at, started_at, finished_at,
-                        deleted_at)
+                        deleted_at, price, captured, available_after)
              WHERE jobs.id = c.id
             """;
 
@@ -129,7 +131,7 @@ public class JobRepository {
 
     private static final String SAGA_WAITING = "SELECT " + COLUMNS + """
              FROM jobs
-            WHERE (status = 'PENDING' OR charge_status = 'refund_requested')
+            WHERE (status = 'PENDING' OR charge_status IN ('refund_requested', 'capture_requested', 'void_requested'))
               AND saga_requested_at < now() - make_interval(secs => $1)
             ORDER BY saga_requested_at LIMIT $2 FOR UPDATE SKIP LOCKED
             """;
@@ -149,8 +151,12 @@ public class JobRepository {
 
     private static final String STATS = """
             SELECT status, count(*) FILTER (WHERE deleted_at IS NULL) AS jobs,
-                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('charged', 'refund_requested', 'refund_refused')), 0) AS spent,
-                   coalesce(sum(cost) FILTER (WHERE charge_status = 'refunded'), 0) AS refunded
+                   coalesce(sum(CASE WHEN charge_status = 'captured' THEN captured ELSE cost END)
+                            FILTER (WHERE charge_status IN ('charged', 'refund_requested', 'refund_refused', 'captured')),
+                            0) AS spent,
+                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('refunded', 'voided')), 0) AS refunded,
+                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('held', 'capture_requested', 'void_requested')),
+                            0) AS held
               FROM jobs WHERE user_id = $1 GROUP BY status
             """;
 
@@ -183,6 +189,7 @@ public class JobRepository {
                 .add(Job::getMaxAttempts, Integer[]::new)
                 .add(Job::getCreatedAt, OffsetDateTime[]::new)
                 .add(Job::getTraceParent, String[]::new)
+                .add(Job::getHoldExpiresAt, OffsetDateTime[]::new)
                 .tuple();
         return client.preparedQuery(INSERT).execute(columns).replaceWithVoid();
     }
@@ -250,6 +257,9 @@ public class JobRepository {
                 .add(j -> j.startedAt, OffsetDateTime[]::new)
                 .add(j -> j.finishedAt, OffsetDateTime[]::new)
                 .add(j -> j.deletedAt, OffsetDateTime[]::new)
+                .add(j -> j.price, Long[]::new)
+                .add(j -> j.captured, Long[]::new)
+                .add(j -> j.availableAfter, Long[]::new)
                 .tuple();
         Uni<?> update = client.preparedQuery(SAVE).execute(columns);
         return Pipelined.inOrder(update, appendHistory(client, dirty));
@@ -342,14 +352,14 @@ public class JobRepository {
                 });
     }
 
-    public record StatusStats(JobStatus status, long jobs, long creditsSpent, long creditsRefunded) {
+    public record StatusStats(JobStatus status, long jobs, long creditsSpent, long creditsRefunded, long creditsHeld) {
     }
 
     public Uni<List<StatusStats>> stats(SqlClient client, String userId) {
         return client.preparedQuery(STATS).execute(Tuple.of(userId)).map(rows -> {
             List<StatusStats> list = new ArrayList<>();
             rows.forEach(row -> list.add(new StatusStats(JobStatus.valueOf(row.getString("status")),
-                    row.getLong("jobs"), row.getLong("spent"), row.getLong("refunded"))));
+                    row.getLong("jobs"), row.getLong("spent"), row.getLong("refunded"), row.getLong("held"))));
             return list;
         });
     }
@@ -393,7 +403,7 @@ public class JobRepository {
                 row.getString("image_url"), row.getInteger("duration_seconds"), row.getString("resolution"),
                 row.getString("aspect_ratio"), row.getString("quality"), row.getString("model"), row.getLong("cost"),
                 row.getInteger("priority"), row.getInteger("max_attempts"), row.getOffsetDateTime("created_at"),
-                row.getString("trace_parent"));
+                row.getString("trace_parent"), row.getOffsetDateTime("hold_expires_at"));
         job.status = JobStatus.valueOf(row.getString("status"));
         job.chargeStatus = ChargeStatus.fromDb(row.getString("charge_status"));
         job.rejectionReason = row.getString("rejection_reason");
@@ -416,6 +426,9 @@ public class JobRepository {
         job.finishedAt = row.getOffsetDateTime("finished_at");
         job.deletedAt = row.getOffsetDateTime("deleted_at");
         job.updatedAt = row.getOffsetDateTime("updated_at");
+        job.price = row.getLong("price");
+        job.captured = row.getLong("captured");
+        job.availableAfter = row.getLong("available_after");
         return job;
     }
 

@@ -18,9 +18,9 @@ public enum JobStatus {
 
     private static final Map<JobStatus, Set<JobStatus>> NEXT = Map.of(
             PENDING, EnumSet.of(QUEUED, REJECTED, CANCELLED),
-            QUEUED, EnumSet.of(PROCESSING, CANCELLED),
+            QUEUED, EnumSet.of(PROCESSING, CANCELLED, FAILED),
             PROCESSING, EnumSet.of(COMPLETED, RETRYING, FAILED, CANCELLED),
-            RETRYING, EnumSet.of(PROCESSING, CANCELLED),
+            RETRYING, EnumSet.of(PROCESSING, CANCELLED, FAILED),
             FAILED, EnumSet.of(REFUNDED),
             CANCELLED, EnumSet.of(REFUNDED),
             REJECTED, EnumSet.noneOf(JobStatus.class),

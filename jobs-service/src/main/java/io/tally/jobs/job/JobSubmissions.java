@@ -115,7 +115,7 @@ public class JobSubmissions {
         return idempotent.executeAll(conn, allowed, (c, submissions) -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             List<Job> jobs = submissions.stream().map(s -> Job.submitted(TimeOrderedUuid.next(), s.userId(), s.spec(),
-                    s.cost(), config.maxAttempts(), now, s.traceParent())).toList();
+                    s.cost(), config.maxAttempts(), now, s.traceParent(), config.saga().holdLifetime())).toList();
             return unit.insert(jobs).replaceWith(jobs.stream().map(job -> new StoredResponse(202, job)).toList());
         }).map(stored -> {
             List<Outcome> outcomes = new ArrayList<>(batch.size());

@@ -134,7 +134,7 @@ public class WorkQueue {
     public Uni<Job> complete(UUID jobId, WorkerRequests.Complete request) {
         return reports.submit(jobId, request.leaseToken(), (job, now) -> {
             job.complete(request.resultUrl(), request.providerCost(), request.providerName(), request.providerJobId(),
-                    now);
+                    request.credits(), now);
             return job;
         });
     }

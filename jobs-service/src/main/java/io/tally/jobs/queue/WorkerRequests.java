@@ -34,7 +34,9 @@ public final class WorkerRequests {
             @NotBlank @Size(max = 2048) String resultUrl,
             @DecimalMin("0") @DecimalMax("100000000") BigDecimal providerCost,
             @Size(max = 64) String providerName,
-            @Size(max = 200) String providerJobId) {
+            @Size(max = 200) String providerJobId,
+            // The job's final price in credits, at most what it holds (null: the price it was quoted).
+            @Min(0) Long credits) {
     }
 
     public record Fail(@NotNull UUID leaseToken, @NotBlank @Size(max = 2000) String error, Boolean retryable) {

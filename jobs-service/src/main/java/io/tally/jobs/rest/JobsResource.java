@@ -110,7 +110,8 @@ public class JobsResource {
                         : new JobPage(jobs, null));
     }
 
-    public record Stats(Map<JobStatus, Long> jobsByStatus, long creditsSpent, long creditsRefunded) {
+    /** Credits spent (captured, or charged before holds), given back (voided or refunded), and held by open jobs. */
+    public record Stats(Map<JobStatus, Long> jobsByStatus, long creditsSpent, long creditsRefunded, long creditsHeld) {
     }
 
     @GET
@@ -121,12 +122,14 @@ public class JobsResource {
             Arrays.stream(JobStatus.values()).forEach(s -> counts.put(s, 0L));
             long spent = 0;
             long refunded = 0;
+            long held = 0;
             for (StatusStats row : rows) {
                 counts.put(row.status(), row.jobs());
                 spent += row.creditsSpent();
                 refunded += row.creditsRefunded();
+                held += row.creditsHeld();
             }
-            return new Stats(counts, spent, refunded);
+            return new Stats(counts, spent, refunded, held);
         });
     }
 

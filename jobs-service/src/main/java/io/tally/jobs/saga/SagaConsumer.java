@@ -7,7 +7,7 @@ import io.tally.common.inbox.EventBatches;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Consumes credits' answers (charged, rejected, refunded) in batches: one poll, one transaction. */
+/** Consumes credits' answers (held, rejected, captured, voided, expired, refused) in batches: one poll, one transaction. */
 @ApplicationScoped
 public class SagaConsumer {
 

@@ -66,7 +66,8 @@ public class SagaOutcomes {
         Set<UUID> counted = new java.util.HashSet<>();
         for (SagaOutcome outcome : outcomes) {
             Job job = locked.get(outcome.jobId());
-            if (outcome.kind() == SagaOutcome.Kind.CHARGED && job != null && job.awaitsCharge()
+            boolean paidFor = outcome.kind() == SagaOutcome.Kind.HELD || outcome.kind() == SagaOutcome.Kind.CHARGED;
+            if (paidFor && job != null && job.awaitsCharge()
                     && counted.add(job.getId())) {
                 perUser.merge(job.getUserId(), 1, Integer::sum);
             }
@@ -85,15 +86,23 @@ public class SagaOutcomes {
                 continue;
             }
             switch (outcome.kind()) {
-                case CHARGED -> {
+                case HELD, CHARGED -> {
                     OffsetDateTime virtual = nextTime.getOrDefault(job.getUserId(), now);
                     boolean willQueue = job.awaitsCharge();
-                    job.charged(virtual, now);
+                    if (outcome.kind() == SagaOutcome.Kind.HELD) {
+                        job.held(virtual, now, outcome.available());
+                    } else {
+                        job.charged(virtual, now);
+                    }
                     if (willQueue) {
                         nextTime.put(job.getUserId(), virtual.plus(spacing));
                     }
                 }
                 case REJECTED -> job.rejected(outcome.amount(), outcome.available(), outcome.reason());
+                case CAPTURED -> job.captured(outcome.amount());
+                case VOIDED -> job.released(outcome.amount(), false, now);
+                case EXPIRED -> job.released(outcome.amount(), true, now);
+                case SETTLEMENT_REFUSED -> job.settlementRefused(outcome.settlement(), outcome.reason());
                 case REFUNDED -> job.refunded(outcome.amount());
                 case REFUND_REFUSED -> job.refundRefused(outcome.reason());
             }

@@ -14,8 +14,8 @@ import java.time.ZoneOffset;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the saga moving when an answer is overdue: a job still PENDING, or a refund still unanswered, after the
- * saga timeout is asked for again (credits' business keys make the repeat harmless), and a job still PENDING past
+ * Keeps the saga moving when an answer is overdue: a job still PENDING, or a capture, void or refund still unanswered,
+ * after the saga timeout is asked for again (credits' business keys make the repeat harmless), and a job still PENDING past
  * the saga deadline ends REJECTED ({@link Job#sagaDeadlinePassed}), so the asking is bounded. One replica at a time.
  */
 @ApplicationScoped

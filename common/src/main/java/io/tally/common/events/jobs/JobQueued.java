@@ -3,7 +3,7 @@ package io.tally.common.events.jobs;
 import io.tally.common.events.TallyEvent;
 import java.util.UUID;
 
-/** Public lifecycle event: A charged job entered the queue. */
+/** Public lifecycle event: a job whose price is held entered the queue. */
 public record JobQueued(UUID jobId, String userId, String type, int priority, long cost) implements TallyEvent {
 
     @Override

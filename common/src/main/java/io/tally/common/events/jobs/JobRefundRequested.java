@@ -3,7 +3,7 @@ package io.tally.common.events.jobs;
 import io.tally.common.events.TallyEvent;
 import java.util.UUID;
 
-/** A charged job ended failed or cancelled; credits refunds it under the key {@code job:{jobId}:refund}. */
+/** A job charged before holds ended failed or cancelled; credits refunds it under the key {@code job:{jobId}:refund}. */
 public record JobRefundRequested(UUID jobId, String userId, String reason) implements TallyEvent {
 
     @Override

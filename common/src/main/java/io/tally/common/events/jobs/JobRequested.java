@@ -1,10 +1,19 @@
 package io.tally.common.events.jobs;
 
 import io.tally.common.events.TallyEvent;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** Saga step 1: a job waits for its charge of {@code cost} credits (business key {@code job:{jobId}:charge}). */
-public record JobRequested(UUID jobId, String userId, long cost) implements TallyEvent {
+/**
+ * Saga step 1: a job asks credits to hold {@code cost} credits for it until {@code holdExpiresAt}, the job's deadline
+ * (the hold's id is the job's id). Events written before holds carry no deadline; credits then gives the hold a day.
+ */
+public record JobRequested(UUID jobId, String userId, long cost, OffsetDateTime holdExpiresAt) implements TallyEvent {
+
+    /** The shape written before holds (no deadline), still read from older topics. */
+    public JobRequested(UUID jobId, String userId, long cost) {
+        this(jobId, userId, cost, null);
+    }
 
     @Override
     public String key() {
