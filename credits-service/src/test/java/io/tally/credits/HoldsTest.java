@@ -1,6 +1,8 @@
 package io.tally.credits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +18,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -112,6 +115,36 @@ class HoldsTest {
                 .doesNotContain("hold", "hold_void", "hold_capture");
         assertThat(rest.getString("nextCursor")).isNull();
         assertLedgerHealthy(user);
+    }
+
+    /** A caller's labels on a charge or a hold are part of the request, returned, and carried by the settlement. */
+    @Test
+    void callerMetadataIsReturned_partOfTheRequest_andCarriedToTheSettlement() {
+        String user = CreditsApi.newUser("labels");
+        CreditsApi.fund(user, 100);
+        UUID job = UUID.randomUUID();
+        Map<String, Object> charge = Map.of("jobId", job.toString(), "userId", user, "amount", 10,
+                "metadata", Map.of("order", "A-1", "project", "trailer"));
+        service().body(charge).post("/credits/charges").then().statusCode(201)
+                .body("metadata.order", equalTo("A-1")).body("metadata.project", equalTo("trailer"));
+        service().body(charge).post("/credits/charges").then().statusCode(201).header("Idempotent-Replayed", "true");
+        service().body(Map.of("jobId", job.toString(), "userId", user, "amount", 10, "metadata", Map.of("order", "B-2")))
+                .post("/credits/charges").then().statusCode(409);
+        service().body(Map.of("jobId", UUID.randomUUID().toString(), "userId", user, "amount", 10,
+                        "metadata", Map.of("order", "x".repeat(501))))
+                .post("/credits/charges").then().statusCode(400).body("errors.field", hasItem("metadata.order"));
+
+        UUID hold = UUID.randomUUID();
+        service().body(Map.of("holdId", hold.toString(), "userId", user, "amount", 20, "metadata", Map.of("order", "C-3")))
+                .post("/credits/holds").then().statusCode(201).body("metadata.order", equalTo("C-3"));
+        CreditsApi.capture(hold, user, 5).then().statusCode(200).body("metadata.order", equalTo("C-3"));
+        assertBooks(user, 85, 0, 85);
+    }
+
+    private static io.restassured.specification.RequestSpecification service() {
+        return io.restassured.RestAssured.given()
+                .header("Authorization", io.tally.common.testing.TestTokens.bearer("jobs-backend", "service"))
+                .contentType("application/json").when();
     }
 
     @Test

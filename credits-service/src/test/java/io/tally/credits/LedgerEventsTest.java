@@ -53,15 +53,15 @@ class LedgerEventsTest {
         UUID held = UUID.randomUUID();
         UUID rejected = UUID.randomUUID();
         OffsetDateTime deadline = OffsetDateTime.now(ZoneOffset.UTC).plusHours(2).withNano(0);
-        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(held, user, 15, deadline));
-        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 15, deadline));
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(held, user, 15, deadline, Map.of("order", "A-1")));
+        CreditsApi.publish(EventTypes.JOB_REQUESTED, new JobRequested(rejected, user, 15, deadline, null));
 
         try (TopicReader replies = new TopicReader(Topics.CREDITS)) {
             await().atMost(WAIT).until(() -> replies.withKey(user).size() >= 2);
             List<ConsumerRecord<String, String>> answers = replies.withKey(user);
             assertThat(TestKafka.header(answers.get(0), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CREDITS_HELD.name());
             assertThat(answers.get(0).value()).contains(held.toString()).contains("\"availableAfter\":5")
-                    .contains("\"reference\":\"job:" + held + "\"");
+                    .contains("\"reference\":\"job:" + held + "\"").contains("\"metadata\":{\"order\":\"A-1\"}");
             assertThat(TestKafka.header(answers.get(1), CloudEventHeaders.TYPE)).isEqualTo(EventTypes.CHARGE_REJECTED.name());
             assertThat(answers.get(1).value()).contains(rejected.toString()).contains("\"needed\":15")
                     .contains("\"available\":5").contains("insufficient_credits");

@@ -33,7 +33,7 @@ class JobSagaEndsTest {
 
     private static Job pending() {
         return Job.submitted(UUID.randomUUID(), "saga-user", new JobSpec("text_to_video", "p", null, 5, "1080p", "16:9",
-                "high", "standard", 5), 15, 3, NOW.minusMinutes(20), null, Duration.ofHours(24));
+                "high", "standard", 5), 15, 3, NOW.minusMinutes(20), null, Duration.ofHours(24), null);
     }
 
     private static Job running() {
@@ -113,7 +113,7 @@ class JobSagaEndsTest {
         job.released(15, false, NOW);
         assertThat(job.getStatus()).isEqualTo(JobStatus.REFUNDED);
         assertThat(job.pendingEvents()).filteredOn(JobRefunded.class::isInstance)
-                .containsExactly(new JobRefunded(job.getId(), "saga-user", 15));
+                .containsExactly(new JobRefunded(job.getId(), "saga-user", 15, null));
     }
 
     @Test

@@ -44,8 +44,11 @@ class JobSagaTest {
     @Test
     void aFundedJobHoldsItsPriceAndIsQueued_anUnaffordableOneIsRejectedWithTheReason() {
         String user = JobsApi.newUser("saga");
-        Response submitted = JobsApi.submit(user, JobsApi.video());
+        Map<String, Object> labelled = JobsApi.video();
+        labelled.put("metadata", Map.of("order", "A-7", "project", "trailer"));
+        Response submitted = JobsApi.submit(user, labelled);
         submitted.then().statusCode(202);
+        assertThat(submitted.jsonPath().getString("metadata.order")).isEqualTo("A-7");
         assertThat(submitted.jsonPath().getString("status")).isEqualTo("PENDING");
         assertThat(submitted.jsonPath().getLong("cost")).isEqualTo(15);
         UUID queued = UUID.fromString(submitted.jsonPath().getString("id"));
@@ -77,6 +80,11 @@ class JobSagaTest {
                             .equals(TestKafka.header(r, CloudEventHeaders.TYPE)))
                     .singleElement().satisfies(r -> assertThat(r.value())
                             .contains("\"reason\":\"insufficient_credits\"").contains("\"needed\":1080"));
+            // The caller's labels travel with the job's events.
+            assertThat(jobsTopic.withKey(user)).filteredOn(r -> EventTypes.JOB_QUEUED.name()
+                            .equals(TestKafka.header(r, CloudEventHeaders.TYPE)))
+                    .singleElement().satisfies(r -> assertThat(r.value())
+                            .contains("\"metadata\":{\"order\":\"A-7\",\"project\":\"trailer\"}"));
         }
     }
 

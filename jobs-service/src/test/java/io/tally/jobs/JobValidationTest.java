@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Every field of a job and every worker report is checked: a clear 4xx problem, and nothing stored. */
@@ -64,6 +65,12 @@ class JobValidationTest {
         rejected(user, b -> b.put("model", "'; DROP TABLE jobs; --"), "model");
         rejected(user, b -> b.put("priority", 11), "priority");
         rejected(user, b -> b.put("unexpected", true), "unexpected");
+        Map<String, String> tooMany = new java.util.HashMap<>();
+        IntStream.range(0, 21).forEach(i -> tooMany.put("k" + i, "v"));
+        rejected(user, b -> b.put("metadata", tooMany), "metadata");
+        rejected(user, b -> b.put("metadata", Map.of("k".repeat(41), "v")), "metadata");
+        rejected(user, b -> b.put("metadata", Map.of("order", "x".repeat(501))), "metadata.order");
+        rejected(user, b -> b.put("metadata", Map.of("order", "line\nbreak")), "metadata.order");
 
         given().header("Authorization", TestTokens.bearer(user, "user")).header("Idempotency-Key", "k1")
                 .contentType(ContentType.JSON).body("{\"type\": \"text_to_video\", ")

@@ -148,9 +148,9 @@ public final class LedgerEngine {
         account.spent += charge.amount();
         account.changed = true;
         Posting posting = new Posting("charge", charge.key(), charge.jobId().toString(), charge.userId(),
-                charge.fingerprint(), NO_METADATA, null);
+                charge.fingerprint(), metadata("caller", charge.metadata()), null);
         CreditsCharged event = new CreditsCharged(charge.jobId(), charge.userId(), charge.amount(), account.balance,
-                posting.id);
+                posting.id, charge.metadata());
         return plan.apply(posting.withResult(bodyOf(event))
                 .user(charge.userId(), "spendable", -charge.amount(), account.balance)
                 .system("spend", charge.amount()), event);
@@ -401,9 +401,9 @@ public final class LedgerEngine {
         account.held += hold.amount();
         account.changed = true;
         Posting posting = new Posting("hold", hold.key(), referenceOf(hold.holdId(), hold.reference()),
-                hold.userId(), hold.fingerprint(), NO_METADATA, null);
+                hold.userId(), hold.fingerprint(), metadata("caller", hold.metadata()), null);
         CreditsHeld event = new CreditsHeld(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
-                hold.expiresAt(), account.balance, account.held, posting.id);
+                hold.expiresAt(), account.balance, account.held, posting.id, hold.metadata());
         plan.holds.put(hold.holdId(), new HoldRow(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
                 HoldRow.HELD, 0, hold.expiresAt(), null));
         return plan.apply(posting.withResult(bodyOf(event))
@@ -462,11 +462,11 @@ public final class LedgerEngine {
         long availableAfter = account.balance - repaid;
         TallyEvent event = switch (status) {
             case HoldRow.CAPTURED -> new HoldCaptured(hold.holdId(), hold.userId(), hold.reference(), captured,
-                    released, availableAfter, account.held, posting.id);
+                    released, availableAfter, account.held, posting.id, hold.metadata());
             case HoldRow.VOIDED -> new HoldVoided(hold.holdId(), hold.userId(), hold.reference(), released, reason,
-                    availableAfter, account.held, posting.id);
+                    availableAfter, account.held, posting.id, hold.metadata());
             default -> new HoldExpired(hold.holdId(), hold.userId(), hold.reference(), released, availableAfter,
-                    account.held, posting.id);
+                    account.held, posting.id, hold.metadata());
         };
         Map<String, Object> body = new LinkedHashMap<>(bodyOf(event));
         body.put("status", status);

@@ -2,6 +2,7 @@ package io.tally.credits.ledger;
 
 import java.time.OffsetDateTime;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.UUID;
 
 /**
@@ -27,7 +28,13 @@ public sealed interface LedgerOperation {
         return null;
     }
 
-    record Charge(UUID jobId, String userId, long amount) implements LedgerOperation {
+    /** {@code metadata}: the caller's labels (null when none; see {@code CallerMetadata}), part of the request. */
+    record Charge(UUID jobId, String userId, long amount, SortedMap<String, String> metadata)
+            implements LedgerOperation {
+        public Charge(UUID jobId, String userId, long amount) {
+            this(jobId, userId, amount, null);
+        }
+
         public String key() {
             return "job:" + jobId + ":charge";
         }
@@ -37,8 +44,13 @@ public sealed interface LedgerOperation {
         }
 
         public String fingerprint() {
-            return userId + "|" + amount;
+            return userId + "|" + amount + metadataPart(metadata);
         }
+    }
+
+    /** Metadata joins a fingerprint only when present, so requests stored before it existed still replay. */
+    private static String metadataPart(SortedMap<String, String> metadata) {
+        return metadata == null ? "" : "|" + metadata;
     }
 
     /** {@code amount} null refunds everything that was charged. */
@@ -161,8 +173,12 @@ public sealed interface LedgerOperation {
      * {@code expiresAt}. The expiry is not part of the fingerprint: a caller retrying with "in an hour" computes
      * another instant, and the first one stands.
      */
-    record Hold(UUID holdId, String userId, long amount, String reference, OffsetDateTime expiresAt)
-            implements LedgerOperation {
+    record Hold(UUID holdId, String userId, long amount, String reference, OffsetDateTime expiresAt,
+                SortedMap<String, String> metadata) implements LedgerOperation {
+        public Hold(UUID holdId, String userId, long amount, String reference, OffsetDateTime expiresAt) {
+            this(holdId, userId, amount, reference, expiresAt, null);
+        }
+
         public String key() {
             return "hold:" + holdId;
         }
@@ -172,7 +188,7 @@ public sealed interface LedgerOperation {
         }
 
         public String fingerprint() {
-            return userId + "|" + amount + "|" + reference;
+            return userId + "|" + amount + "|" + reference + metadataPart(metadata);
         }
     }
 
@@ -180,9 +196,14 @@ public sealed interface LedgerOperation {
      * A job's hold (its id is the job's): a {@link Hold} whose refusal is answered on the saga's terms, like a charge's,
      * with {@code ChargeRejected}, and remembered, so a job rejected once stays rejected when it is asked again.
      */
-    record JobHold(UUID jobId, String userId, long amount, OffsetDateTime expiresAt) implements LedgerOperation {
+    record JobHold(UUID jobId, String userId, long amount, OffsetDateTime expiresAt, SortedMap<String, String> metadata)
+            implements LedgerOperation {
+        public JobHold(UUID jobId, String userId, long amount, OffsetDateTime expiresAt) {
+            this(jobId, userId, amount, expiresAt, null);
+        }
+
         public Hold asHold() {
-            return new Hold(jobId, userId, amount, "job:" + jobId, expiresAt);
+            return new Hold(jobId, userId, amount, "job:" + jobId, expiresAt, metadata);
         }
 
         public String key() {

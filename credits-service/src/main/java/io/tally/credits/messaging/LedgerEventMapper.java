@@ -10,11 +10,14 @@ import io.tally.common.events.payments.PaymentConfirmed;
 import io.tally.common.events.payments.PaymentReversed;
 import io.tally.common.inbox.InboundEvent;
 import io.tally.common.inbox.PoisonEventException;
+import io.tally.common.metadata.CallerMetadata;
+import io.tally.common.problem.ProblemException;
 import io.tally.common.security.CurrentUser;
 import io.tally.credits.ledger.LedgerOperation;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -50,7 +53,7 @@ final class LedgerEventMapper {
             OffsetDateTime expiresAt = data.holdExpiresAt() != null ? data.holdExpiresAt()
                     : OffsetDateTime.now(ZoneOffset.UTC).plus(UNDATED_JOB_HOLD);
             return new LedgerOperation.JobHold(id(data.jobId(), event), user(data.userId(), event),
-                    amount(data.cost(), event), expiresAt);
+                    amount(data.cost(), event), expiresAt, metadata(data.metadata(), event));
         }
         if (type.equals(EventTypes.JOB_CAPTURE_REQUESTED.name())) {
             JobCaptureRequested data = event.dataAs(JobCaptureRequested.class, json);
@@ -77,6 +80,16 @@ final class LedgerEventMapper {
         PaymentReversed data = event.dataAs(PaymentReversed.class, json);
         return new LedgerOperation.Clawback(id(data.paymentId(), event), user(data.userId(), event),
                 amount(data.credits(), event), data.reason(), cycle(data.cycle()));
+    }
+
+    /** The job's metadata was checked when it was submitted; a record breaking the limits is not from jobs. */
+    private static java.util.SortedMap<String, String> metadata(Map<String, String> metadata, InboundEvent event) {
+        try {
+            return CallerMetadata.checked(metadata);
+        } catch (ProblemException outsideTheLimits) {
+            throw new PoisonEventException("event " + event.id() + " has metadata outside the limits: "
+                    + outsideTheLimits.problem());
+        }
     }
 
     private static UUID id(UUID id, InboundEvent event) {

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
+import java.util.Map;
 import java.util.UUID;
 
 /** Request bodies of the credits API. Every amount is bounded so no sum can overflow a bigint. */
@@ -29,7 +30,8 @@ public final class Requests {
     public record ChargeRequest(
             @NotNull UUID jobId,
             @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
-            @NotNull @Positive @Max(MAX_AMOUNT) Long amount) {
+            @NotNull @Positive @Max(MAX_AMOUNT) Long amount,
+            Map<String, String> metadata) {
     }
 
     /** Without {@code amount}, refunds the whole charge. */
@@ -49,7 +51,8 @@ public final class Requests {
             @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
             @NotNull @Positive @Max(MAX_AMOUNT) Long amount,
             @Size(max = 200) String reference,
-            @Min(1) @Max(MAX_HOLD_SECONDS) Integer expiresInSeconds) {
+            @Min(1) @Max(MAX_HOLD_SECONDS) Integer expiresInSeconds,
+            Map<String, String> metadata) {
 
         public int expiresInSecondsOrDefault() {
             return expiresInSeconds == null ? 3600 : expiresInSeconds;

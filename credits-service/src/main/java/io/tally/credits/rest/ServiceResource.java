@@ -5,6 +5,7 @@ import io.tally.common.security.Roles;
 import io.tally.credits.ledger.LedgerBatcher;
 import io.tally.credits.ledger.LedgerOperation;
 import io.tally.credits.rest.Requests.CaptureRequest;
+import io.tally.common.metadata.CallerMetadata;
 import io.tally.credits.rest.Requests.ChargeRequest;
 import io.tally.credits.rest.Requests.HoldRequest;
 import io.tally.credits.rest.Requests.RefundRequest;
@@ -40,7 +41,8 @@ public class ServiceResource {
     @POST
     @Path("/charges")
     public Uni<Response> charge(@Valid @NotNull ChargeRequest request) {
-        return batcher.submit(new LedgerOperation.Charge(request.jobId(), request.userId(), request.amount()))
+        return batcher.submit(new LedgerOperation.Charge(request.jobId(), request.userId(), request.amount(),
+                        CallerMetadata.checked(request.metadata())))
                 .map(result -> LedgerResponses.of(result, Response.Status.CREATED));
     }
 
@@ -49,7 +51,7 @@ public class ServiceResource {
     public Uni<Response> hold(@Valid @NotNull HoldRequest request) {
         OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(request.expiresInSecondsOrDefault());
         return batcher.submit(new LedgerOperation.Hold(request.holdId(), request.userId(), request.amount(),
-                        request.reference(), expiresAt))
+                        request.reference(), expiresAt, CallerMetadata.checked(request.metadata())))
                 .map(result -> LedgerResponses.of(result, Response.Status.CREATED));
     }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.UUID;
 
 /**
@@ -47,6 +48,7 @@ public class Job {
     private final OffsetDateTime createdAt;
     private final String traceParent;
     private final OffsetDateTime holdExpiresAt;
+    private final SortedMap<String, String> metadata;
 
     JobStatus status;
     ChargeStatus chargeStatus;
@@ -80,7 +82,7 @@ public class Job {
 
     Job(UUID id, String userId, String type, String prompt, String imageUrl, int durationSeconds, String resolution,
         String aspectRatio, String quality, String model, long cost, int priority, int maxAttempts,
-        OffsetDateTime createdAt, String traceParent, OffsetDateTime holdExpiresAt) {
+        OffsetDateTime createdAt, String traceParent, OffsetDateTime holdExpiresAt, SortedMap<String, String> metadata) {
         this.id = id;
         this.userId = userId;
         this.type = type;
@@ -97,6 +99,7 @@ public class Job {
         this.createdAt = createdAt;
         this.traceParent = traceParent;
         this.holdExpiresAt = holdExpiresAt;
+        this.metadata = metadata;
     }
 
     /**
@@ -104,18 +107,19 @@ public class Job {
      *
      * @param traceParent the submitting request's trace, which every event of the job continues (null: untraced)
      * @param holdLifetime how long the job may take: its hold expires by itself after that
+     * @param metadata the caller's labels (checked, null when none), returned and carried in the job's events
      */
     public static Job submitted(UUID id, String userId, JobSpec spec, long cost, int maxAttempts, OffsetDateTime now,
-                                String traceParent, Duration holdLifetime) {
+                                String traceParent, Duration holdLifetime, SortedMap<String, String> metadata) {
         Job job = new Job(id, userId, spec.type(), spec.prompt(), spec.imageUrl(), spec.durationSeconds(),
                 spec.resolution(), spec.aspectRatio(), spec.quality(), spec.model(), cost, spec.priority(),
-                maxAttempts, now, traceParent, now.plus(holdLifetime));
+                maxAttempts, now, traceParent, now.plus(holdLifetime), metadata);
         job.status = JobStatus.PENDING;
         job.chargeStatus = ChargeStatus.NONE;
         job.sagaRequestedAt = now;
         job.updatedAt = now;
         job.history.add(new HistoryEntry(id, JobStatus.PENDING, 0, "waiting for a hold of " + cost + " credits"));
-        job.events.add(new JobRequested(id, userId, cost, job.holdExpiresAt));
+        job.events.add(new JobRequested(id, userId, cost, job.holdExpiresAt, job.metadata));
         return job;
     }
 
@@ -155,7 +159,7 @@ public class Job {
             queuedAt = now;
             nextRunAt = now;
             queueKey = virtualQueueTime;
-            events.add(new JobQueued(id, userId, type, priority, cost));
+            events.add(new JobQueued(id, userId, type, priority, cost, metadata));
         } else {
             requestRelease(lateReason);
         }
@@ -195,13 +199,13 @@ public class Job {
             clearLease();
             finishedAt = now;
             moveTo(JobStatus.FAILED, error);
-            events.add(new JobFailed(id, userId, error, attempts));
+            events.add(new JobFailed(id, userId, error, attempts, metadata));
         } else if (status == JobStatus.PROCESSING) {
             cancelRequested = true;
             return; // the worker's next heartbeat ends it, with nothing left to release
         }
         if (status.canMoveTo(JobStatus.REFUNDED)) {
-            events.add(new JobRefunded(id, userId, amount));
+            events.add(new JobRefunded(id, userId, amount, metadata));
             moveTo(JobStatus.REFUNDED, null);
         }
     }
@@ -233,7 +237,8 @@ public class Job {
         };
         finishedAt = OffsetDateTime.now();
         moveTo(JobStatus.REJECTED, rejectionReason);
-        events.add(new JobRejected(id, userId, reason == null ? "insufficient_credits" : reason, needed, available));
+        events.add(new JobRejected(id, userId, reason == null ? "insufficient_credits" : reason, needed, available,
+                metadata));
     }
 
     /**
@@ -252,7 +257,7 @@ public class Job {
         }
         chargeStatus = ChargeStatus.REFUNDED;
         dirty = true;
-        events.add(new JobRefunded(id, userId, amount));
+        events.add(new JobRefunded(id, userId, amount, metadata));
         if (status.canMoveTo(JobStatus.REFUNDED)) {
             moveTo(JobStatus.REFUNDED, null);
         }
@@ -287,7 +292,7 @@ public class Job {
                 + " minutes; nothing is owed for this job, submit it again later";
         finishedAt = now;
         moveTo(JobStatus.REJECTED, rejectionReason);
-        events.add(new JobRejected(id, userId, "saga_deadline", 0, 0));
+        events.add(new JobRejected(id, userId, "saga_deadline", 0, 0, metadata));
         events.add(new JobVoidRequested(id, userId, "saga deadline passed before the hold was answered"));
     }
 
@@ -297,7 +302,7 @@ public class Job {
      */
     public void askCreditsAgain(OffsetDateTime now) {
         if (status == JobStatus.PENDING) {
-            events.add(new JobRequested(id, userId, cost, holdExpiresAt));
+            events.add(new JobRequested(id, userId, cost, holdExpiresAt, metadata));
         } else if (chargeStatus == ChargeStatus.CAPTURE_REQUESTED) {
             events.add(new JobCaptureRequested(id, userId, price));
         } else if (chargeStatus == ChargeStatus.VOID_REQUESTED) {
@@ -402,7 +407,7 @@ public class Job {
         finishedAt = now;
         clearLease();
         moveTo(JobStatus.COMPLETED, null);
-        events.add(new JobCompleted(id, userId, url));
+        events.add(new JobCompleted(id, userId, url, metadata));
         if (chargeStatus == ChargeStatus.HELD) {
             chargeStatus = ChargeStatus.CAPTURE_REQUESTED;
             sagaRequestedAt = now;
@@ -426,7 +431,7 @@ public class Job {
         } else {
             finishedAt = now;
             moveTo(JobStatus.FAILED, reason);
-            events.add(new JobFailed(id, userId, reason, attempts));
+            events.add(new JobFailed(id, userId, reason, attempts, metadata));
             requestRelease("job failed: " + reason);
         }
     }
@@ -441,7 +446,7 @@ public class Job {
         clearLease();
         finishedAt = now;
         moveTo(JobStatus.CANCELLED, "cancelled by the user");
-        events.add(new JobCancelled(id, userId));
+        events.add(new JobCancelled(id, userId, metadata));
         if (chargeStatus == ChargeStatus.NONE) {
             // Cancelled while its hold was in flight: if credits places it but the answer never comes back, this
             // request (after the hold on the same partition) still voids it; with no hold it is refused.
@@ -548,6 +553,8 @@ public class Job {
     public UUID getHoldId() { return chargeStatus.chargedUpFront() ? null : id; }
     /** The job's deadline: its hold expires by itself then (null for jobs from before holds). */
     public OffsetDateTime getHoldExpiresAt() { return holdExpiresAt; }
+    /** The caller's labels, as submitted (null when none). */
+    public SortedMap<String, String> getMetadata() { return metadata; }
     /** The final price completion asked to capture. */
     public Long getPrice() { return price; }
     /** What credits captured (the job's charge). */

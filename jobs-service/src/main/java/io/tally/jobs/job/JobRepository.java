@@ -3,6 +3,7 @@ package io.tally.jobs.job;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.Columns;
 import io.tally.common.db.Pipelined;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -13,10 +14,14 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** The SQL of jobs and their history, next to the row mapper. Writes take the caller's transaction. */
@@ -28,19 +33,23 @@ public class JobRepository {
             model, cost, priority, charge_status, rejection_reason, attempts, max_attempts, queue_key, next_run_at,
             lease_owner, lease_token, lease_expires_at, cancel_requested, progress, result_url, error,
             provider_name, provider_job_id, provider_cost, created_at, saga_requested_at, queued_at, started_at,
-            finished_at, deleted_at, updated_at, trace_parent, hold_expires_at, price, captured, available_after""";
+            finished_at, deleted_at, updated_at, trace_parent, hold_expires_at, price, captured, available_after,
+            metadata""";
 
     /** New jobs, set-wise: the saga timestamps and updated_at start at the submission time. */
     private static final String INSERT = """
             INSERT INTO jobs (id, user_id, status, type, prompt, image_url, duration_seconds, resolution,
                               aspect_ratio, quality, model, cost, priority, max_attempts, created_at, trace_parent,
-                              hold_expires_at, saga_requested_at, updated_at)
-            SELECT j.*, j.created_at, j.created_at
+                              hold_expires_at, metadata, saga_requested_at, updated_at)
+            SELECT j.id, j.user_id, j.status, j.type, j.prompt, j.image_url, j.duration_seconds, j.resolution,
+                   j.aspect_ratio, j.quality, j.model, j.cost, j.priority, j.max_attempts, j.created_at, j.trace_parent,
+                   j.hold_expires_at, j.metadata::jsonb, j.created_at, j.created_at
               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
                           $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[], $14::int[],
-                          $15::timestamptz[], $16::text[], $17::timestamptz[])
+                          $15::timestamptz[], $16::text[], $17::timestamptz[], $18::text[])
                    AS j(id, user_id, status, type, prompt, image_url, duration_seconds, resolution, aspect_ratio,
-                        quality, model, cost, priority, max_attempts, created_at, trace_parent, hold_expires_at)
+                        quality, model, cost, priority, max_attempts, created_at, trace_parent, hold_expires_at,
+                        metadata)
             """;
 
     private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
@@ -190,6 +199,8 @@ public class JobRepository {
                 .add(Job::getCreatedAt, OffsetDateTime[]::new)
                 .add(Job::getTraceParent, String[]::new)
                 .add(Job::getHoldExpiresAt, OffsetDateTime[]::new)
+                .add(job -> job.getMetadata() == null ? null : new JsonObject(new LinkedHashMap<>(job.getMetadata())).encode(),
+                        String[]::new)
                 .tuple();
         return client.preparedQuery(INSERT).execute(columns).replaceWithVoid();
     }
@@ -403,7 +414,7 @@ public class JobRepository {
                 row.getString("image_url"), row.getInteger("duration_seconds"), row.getString("resolution"),
                 row.getString("aspect_ratio"), row.getString("quality"), row.getString("model"), row.getLong("cost"),
                 row.getInteger("priority"), row.getInteger("max_attempts"), row.getOffsetDateTime("created_at"),
-                row.getString("trace_parent"), row.getOffsetDateTime("hold_expires_at"));
+                row.getString("trace_parent"), row.getOffsetDateTime("hold_expires_at"), metadataOf(row));
         job.status = JobStatus.valueOf(row.getString("status"));
         job.chargeStatus = ChargeStatus.fromDb(row.getString("charge_status"));
         job.rejectionReason = row.getString("rejection_reason");
@@ -430,6 +441,16 @@ public class JobRepository {
         job.captured = row.getLong("captured");
         job.availableAfter = row.getLong("available_after");
         return job;
+    }
+
+    private static SortedMap<String, String> metadataOf(Row row) {
+        JsonObject metadata = row.getJsonObject("metadata");
+        if (metadata == null) {
+            return null;
+        }
+        SortedMap<String, String> labels = new TreeMap<>();
+        metadata.forEach(entry -> labels.put(entry.getKey(), String.valueOf(entry.getValue())));
+        return Collections.unmodifiableSortedMap(labels);
     }
 
     private static String quoted(List<String> values) {

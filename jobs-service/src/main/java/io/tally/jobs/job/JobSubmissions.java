@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * Saga step 1: a submitted job is stored PENDING with its {@code JobRequested} in the outbox, under the caller's
@@ -56,18 +57,20 @@ public class JobSubmissions {
                 config.submissions().batchSize(), config.submissions().concurrentBatches());
     }
 
-    /** What identifies a submission for the idempotency check: the route and the resolved spec. */
-    record Fingerprint(String route, JobSpec spec) {
+    /** What identifies a submission for the idempotency check: the route, the resolved spec and the metadata. */
+    record Fingerprint(String route, JobSpec spec, SortedMap<String, String> metadata) {
     }
 
     /** {@code traceParent}: the submitting request's trace, taken before the submission joins a batch. */
     private record Submission(String userId, String clientIp, String idempotencyKey, JobSpec spec, long cost,
-                              String traceParent) {
+                              SortedMap<String, String> metadata, String traceParent) {
     }
 
-    public Uni<Response> submit(String userId, String clientIp, String idempotencyKey, JobSpec spec) {
+    /** {@code metadata}: the caller's labels, already checked (null when none). */
+    public Uni<Response> submit(String userId, String clientIp, String idempotencyKey, JobSpec spec,
+                                SortedMap<String, String> metadata) {
         IdempotentRequests.requireValidKey(idempotencyKey, IdempotentRequests.MAX_KEY_LENGTH);
-        return groupCommit.submit(new Submission(userId, clientIp, idempotencyKey, spec, prices.cost(spec),
+        return groupCommit.submit(new Submission(userId, clientIp, idempotencyKey, spec, prices.cost(spec), metadata,
                         EventTracing.currentParent()))
                 .map(Outcome::orThrow);
     }
@@ -109,13 +112,14 @@ public class JobSubmissions {
         for (int i = 0; i < batch.size(); i++) {
             Submission s = batch.get(i);
             if (decisions.get(i).allowed()) {
-                allowed.add(new Call<>(s.userId(), s.idempotencyKey(), new Fingerprint("POST /jobs", s.spec()), s));
+                allowed.add(new Call<>(s.userId(), s.idempotencyKey(), new Fingerprint("POST /jobs", s.spec(), s.metadata()), s));
             }
         }
         return idempotent.executeAll(conn, allowed, (c, submissions) -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             List<Job> jobs = submissions.stream().map(s -> Job.submitted(TimeOrderedUuid.next(), s.userId(), s.spec(),
-                    s.cost(), config.maxAttempts(), now, s.traceParent(), config.saga().holdLifetime())).toList();
+                    s.cost(), config.maxAttempts(), now, s.traceParent(), config.saga().holdLifetime(), s.metadata()))
+                    .toList();
             return unit.insert(jobs).replaceWith(jobs.stream().map(job -> new StoredResponse(202, job)).toList());
         }).map(stored -> {
             List<Outcome> outcomes = new ArrayList<>(batch.size());

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.util.Map;
 
 /**
  * Request bodies of the user API. Cross-field rules live in {@link JobSpecs}; the worker protocol's bodies are the
@@ -27,6 +28,8 @@ public final class JobRequests {
             @Size(max = 8) String aspectRatio,
             @Pattern(regexp = "standard|high", message = "must be standard or high") String quality,
             @Size(max = 64) String model,
-            @Min(0) @Max(10) Integer priority) {
+            @Min(0) @Max(10) Integer priority,
+            // The caller's own labels, returned and carried in the job's events (CallerMetadata's limits).
+            Map<String, String> metadata) {
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.common.annotation.Blocking;
 import io.tally.common.idempotency.IdempotentRequests;
+import io.tally.common.metadata.CallerMetadata;
 import io.tally.common.problem.ProblemException;
 import io.tally.common.security.CurrentUser;
 import io.tally.common.security.Roles;
@@ -80,7 +81,8 @@ public class JobsResource {
     public Uni<Response> submit(@HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
                                 @Valid @NotNull JobRequests.CreateJob request, @Context HttpServerRequest http) {
         JobSpec spec = specs.from(request, currentUser.hasRole(Roles.SERVICE) || currentUser.hasRole(Roles.ADMIN));
-        return submissions.submit(currentUser.id(), clientIp(http), idempotencyKey, spec);
+        return submissions.submit(currentUser.id(), clientIp(http), idempotencyKey, spec,
+                CallerMetadata.checked(request.metadata()));
     }
 
     public record JobPage(List<Job> jobs, String nextCursor) {

@@ -1,6 +1,7 @@
 package io.tally.common.events.credits;
 
 import io.tally.common.events.TallyEvent;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -8,7 +9,8 @@ import java.util.UUID;
  * went back to the available balance. A hold is settled once: captured, voided or expired.
  */
 public record HoldCaptured(UUID holdId, String userId, String reference, long captured, long released,
-                           long availableAfter, long heldAfter, UUID transactionId) implements TallyEvent {
+                           long availableAfter, long heldAfter, UUID transactionId,
+                           Map<String, String> metadata) implements TallyEvent {
 
     @Override
     public String key() {

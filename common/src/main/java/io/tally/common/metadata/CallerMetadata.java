@@ -1,4 +1,4 @@
-package io.tally.common.json;
+package io.tally.common.metadata;
 
 import io.tally.common.problem.ProblemException;
 import java.util.Collections;
@@ -29,16 +29,16 @@ public final class CallerMetadata {
             return null;
         }
         if (metadata.size() > MAX_KEYS) {
-            throw ProblemException.badRequest("metadata has " + metadata.size() + " keys; at most " + MAX_KEYS);
+            throw ProblemException.invalidField("metadata", "has " + metadata.size() + " keys; at most " + MAX_KEYS);
         }
         SortedMap<String, String> sorted = new TreeMap<>();
         metadata.forEach((key, value) -> {
             if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH || hasControlCharacters(key)) {
-                throw ProblemException.badRequest("metadata keys must be 1–" + MAX_KEY_LENGTH
+                throw ProblemException.invalidField("metadata", "keys must be 1–" + MAX_KEY_LENGTH
                         + " characters without control characters");
             }
             if (value == null || value.length() > MAX_VALUE_LENGTH || hasControlCharacters(value)) {
-                throw ProblemException.badRequest("metadata." + key + " must be a string of at most "
+                throw ProblemException.invalidField("metadata." + key, "must be a string of at most "
                         + MAX_VALUE_LENGTH + " characters without control characters");
             }
             sorted.put(key, value);
