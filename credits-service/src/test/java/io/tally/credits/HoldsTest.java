@@ -114,6 +114,24 @@ class HoldsTest {
         assertThat(rest.getList("lines.kind", String.class)).isNotEmpty()
                 .doesNotContain("hold", "hold_void", "hold_capture");
         assertThat(rest.getString("nextCursor")).isNull();
+        // An operator reads the same statement and ledger; an account never opened is 404, and is not opened.
+        JsonPath operatorStatement = io.restassured.RestAssured.given()
+                .header("Authorization", io.tally.common.testing.TestTokens.bearer("ops-admin", "admin"))
+                .when().get("/credits/admin/accounts/" + user + "/statement?limit=1").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(operatorStatement.getString("lines[0].transactionId"))
+                .isEqualTo(statement.getString("lines[0].transactionId"));
+        io.restassured.RestAssured.given()
+                .header("Authorization", io.tally.common.testing.TestTokens.bearer("ops-admin", "admin"))
+                .when().get("/credits/admin/accounts/" + user + "/ledger?kind=hold_capture").then().statusCode(200)
+                .body("entries.reference", hasItem("job-" + hold));
+        String stranger = CreditsApi.newUser("never-opened");
+        for (String read : List.of("ledger", "statement", "gifts")) {
+            io.restassured.RestAssured.given()
+                    .header("Authorization", io.tally.common.testing.TestTokens.bearer("ops-admin", "admin"))
+                    .when().get("/credits/admin/accounts/" + stranger + "/" + read).then().statusCode(404);
+        }
+        CreditsApi.account(stranger).then().statusCode(404);
         assertLedgerHealthy(user);
     }
 

@@ -77,11 +77,12 @@ class ComposeStackIT {
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
             JsonNode job = TallyClient.JSON.readTree(submitted.body());
             String jobId = job.get("id").asText();
-            await("the job charged through the saga (jobs → Kafka → credits → Kafka → jobs)")
+            await("the job's price held through the saga (jobs → Kafka → credits → Kafka → jobs)")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> TallyClient.JSON.readTree(client.get("/jobs/" + jobId, buyer).body())
                             .get("status").asText().equals("QUEUED"));
-            assertThat(client.balance(buyer)).isEqualTo(100 + credits - job.get("cost").asLong());
+            assertThat(client.available(buyer)).isEqualTo(100 + credits - job.get("cost").asLong());
+            assertThat(client.balance(buyer)).as("held, not spent, until the job completes").isEqualTo(100 + credits);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(e.getMessage() + "\ncompose logs:\n" + logs(), e);
         }

@@ -56,6 +56,11 @@ final class TallyClient {
         return JSON.readTree(get("/credits/me", user).body()).get("balance").asLong();
     }
 
+    /** What the user can spend now: the balance less what running jobs hold. */
+    long available(String user) throws Exception {
+        return JSON.readTree(get("/credits/me", user).body()).get("available").asLong();
+    }
+
     /**
      * Buys the {@code thb-popular} demo package as the buyer: a checkout, then the provider's signed
      * {@code payment_intent.succeeded} webhook (applied). Returns the credits the purchase grants.

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.tally.common.events.CloudEventHeaders;
 import io.tally.common.events.EventTypes;
@@ -203,6 +204,24 @@ class JobSagaTest {
         assertThat(JobsApi.available(user)).isEqualTo(100 - 9);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail = $2",
                 completed, "charged 9 of the 15 credits held; 6 released")).isEqualTo(1);
+
+        // An operator sees the user's jobs, and one job with its whole history and who ran it.
+        JsonPath listed = admin("/jobs/admin/users/" + user + "/jobs").then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("jobs.id", String.class))
+                .containsExactlyInAnyOrder(completed.toString(), failed.toString());
+        JsonPath detail = admin("/jobs/admin/jobs/" + completed).then().statusCode(200).extract().jsonPath();
+        assertThat(detail.getString("job.chargeStatus")).isEqualTo("captured");
+        assertThat(detail.getString("operator.leaseOwner")).isNull();
+        assertThat(detail.getList("history.detail", String.class)).last()
+                .isEqualTo("charged 9 of the 15 credits held; 6 released");
+        admin("/jobs/admin/users/" + JobsApi.newUser("never-submitted") + "/jobs").then().statusCode(404);
+        admin("/jobs/admin/jobs/" + UUID.randomUUID()).then().statusCode(404);
+        given().header("Authorization", TestTokens.bearer(user, "user")).when().get("/jobs/admin/jobs/" + completed)
+                .then().statusCode(403);
+    }
+
+    private static Response admin(String path) {
+        return given().header("Authorization", TestTokens.bearer("ops-admin", "admin")).when().get(path);
     }
 
     /**

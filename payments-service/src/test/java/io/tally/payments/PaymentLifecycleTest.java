@@ -52,6 +52,17 @@ class PaymentLifecycleTest {
                 .body("deliveries.paymentId", hasItem(payment.id().toString()))
                 .body("deliveries.outcome", org.hamcrest.Matchers.everyItem(equalTo("duplicate")));
         PaymentsApi.admin("/payments/admin/webhooks?outcome=bogus").then().statusCode(400);
+
+        // An operator answering "I paid and got no coins": the user's payments, then one with its whole story.
+        PaymentsApi.admin("/payments/admin/users/" + user + "/payments").then().statusCode(200)
+                .body("payments.id", org.hamcrest.Matchers.contains(payment.id().toString()));
+        PaymentsApi.admin("/payments/admin/payments/" + payment.id()).then().statusCode(200)
+                .body("payment.status", equalTo("confirmed"))
+                .body("transitions.toStatus", hasItem("confirmed"))
+                .body("deliveries.outcome", org.hamcrest.Matchers.contains("applied", "duplicate"));
+        PaymentsApi.admin("/payments/admin/users/" + PaymentsApi.newUser("never-paid") + "/payments")
+                .then().statusCode(404);
+        PaymentsApi.admin("/payments/admin/payments/" + UUID.randomUUID()).then().statusCode(404);
         PaymentsApi.admin("/payments/admin/webhooks").then().statusCode(200);
         io.restassured.RestAssured.given().header("Authorization",
                         io.tally.common.testing.TestTokens.bearer(user, "user"))

@@ -82,8 +82,7 @@ public class AdminResource {
     @GET
     @Path("/admin/accounts/{userId}")
     public Uni<Account> account(@PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId) {
-        return queries.findAccount(userId)
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)));
+        return existing(userId);
     }
 
     /** An operator's view of a user's holds (the same page the user gets); 404 for an account never opened. */
@@ -94,10 +93,45 @@ public class AdminResource {
             @QueryParam("status") String status,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
             @QueryParam("cursor") String cursor) {
-        // 404 for an account never opened, like the account view itself.
+        return existing(userId).flatMap(account -> HoldPages.page(queries, userId, status, cursor, limit));
+    }
+
+    /** An operator's view of a user's ledger entries (the page the user gets); 404 for an account never opened. */
+    @GET
+    @Path("/admin/accounts/{userId}/ledger")
+    public Uni<LedgerPages.LedgerPage> ledger(
+            @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @QueryParam("kind") String kind,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+            @QueryParam("cursor") String cursor) {
+        return existing(userId).flatMap(account -> LedgerPages.ledger(queries, userId, kind, cursor, limit));
+    }
+
+    /** An operator's view of a user's statement; 404 for an account never opened. */
+    @GET
+    @Path("/admin/accounts/{userId}/statement")
+    public Uni<LedgerPages.StatementPage> statement(
+            @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+            @QueryParam("cursor") String cursor) {
+        return existing(userId).flatMap(account -> LedgerPages.statement(queries, userId, cursor, limit));
+    }
+
+    /** An operator's view of the gifts a user sent or received; 404 for an account never opened. */
+    @GET
+    @Path("/admin/accounts/{userId}/gifts")
+    public Uni<LedgerPages.GiftPage> gifts(
+            @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @QueryParam("direction") @DefaultValue("sent") String direction,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+            @QueryParam("cursor") String cursor) {
+        return existing(userId).flatMap(account -> LedgerPages.gifts(queries, userId, direction, cursor, limit));
+    }
+
+    /** The account, or 404: an operator's reads never open one. */
+    private Uni<Account> existing(String userId) {
         return queries.findAccount(userId)
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)))
-                .flatMap(account -> HoldPages.page(queries, userId, status, cursor, limit));
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("Account " + userId)));
     }
 
     @GET

@@ -58,6 +58,10 @@ public class JobRepository {
 
     private static final String LOCK_OWN = FIND_OWN + " FOR UPDATE";
 
+    private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
+
+    private static final String HAS_JOBS = "SELECT EXISTS (SELECT 1 FROM jobs WHERE user_id = $1) AS any";
+
     /** Writes back every mutable column of a set of jobs in one statement. */
     private static final String SAVE = """
             UPDATE jobs SET status = c.status, charge_status = c.charge_status, rejection_reason = c.rejection_reason,
@@ -219,6 +223,16 @@ public class JobRepository {
 
     public Uni<Optional<Job>> findOwn(SqlClient client, UUID id, String userId) {
         return client.preparedQuery(FIND_OWN).execute(Tuple.of(id, userId)).map(JobRepository::first);
+    }
+
+    /** Any user's job, for an operator. */
+    public Uni<Optional<Job>> find(SqlClient client, UUID id) {
+        return client.preparedQuery(FIND).execute(Tuple.of(id)).map(JobRepository::first);
+    }
+
+    /** Whether the user ever submitted a job (deleted ones included). */
+    public Uni<Boolean> hasJobs(SqlClient client, String userId) {
+        return client.preparedQuery(HAS_JOBS).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getBoolean("any"));
     }
 
     public Uni<Optional<Job>> lockOwn(SqlClient client, UUID id, String userId) {

@@ -86,6 +86,12 @@ public class JobsResource {
     }
 
     public record JobPage(List<Job> jobs, String nextCursor) {
+
+        /** A page of up to {@code limit} jobs out of {@code limit + 1} read, ordered by creation. */
+        static JobPage of(List<Job> jobs, int limit) {
+            return jobs.size() > limit ? new JobPage(jobs.subList(0, limit), cursorAfter(jobs.get(limit - 1)))
+                    : new JobPage(jobs, null);
+        }
     }
 
     @GET
@@ -94,9 +100,7 @@ public class JobsResource {
                              @QueryParam("deleted") @DefaultValue("false") boolean includeDeleted) {
         TimeIdCursor before = TimeIdCursor.decode(cursor);
         return userJobs.list(currentUser.id(), before, parseStatus(status), includeDeleted, limit + 1)
-                .map(jobs -> jobs.size() > limit
-                        ? new JobPage(jobs.subList(0, limit), cursorAfter(jobs.get(limit - 1)))
-                        : new JobPage(jobs, null));
+                .map(jobs -> JobPage.of(jobs, limit));
     }
 
     /** The bin: deleted jobs, the most recently deleted first; restore one with POST /jobs/{id}/restore. */
@@ -178,7 +182,7 @@ public class JobsResource {
         return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
     }
 
-    private static JobStatus parseStatus(String status) {
+    static JobStatus parseStatus(String status) {
         if (status == null || status.isBlank()) {
             return null;
         }

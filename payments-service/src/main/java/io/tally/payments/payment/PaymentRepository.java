@@ -30,6 +30,15 @@ public class PaymentRepository {
 
     private static final String FIND_OWN = "SELECT " + COLUMNS + " FROM payments WHERE id = $1 AND user_id = $2";
 
+    private static final String FIND = "SELECT " + COLUMNS + " FROM payments WHERE id = $1";
+
+    private static final String HAS_PAYMENTS = "SELECT EXISTS (SELECT 1 FROM payments WHERE user_id = $1) AS any";
+
+    private static final String TRANSITIONS = """
+            SELECT id, from_status, to_status, applied, cycle, source, detail, at
+              FROM payment_transitions WHERE payment_id = $1 ORDER BY id
+            """;
+
     private static final String LIST_OWN = "SELECT " + COLUMNS + """
              FROM payments
             WHERE user_id = $1 AND (created_at, id) < ($2, $3)
@@ -98,6 +107,32 @@ public class PaymentRepository {
 
     public Uni<Optional<Payment>> findOwn(SqlClient client, UUID id, String userId) {
         return client.preparedQuery(FIND_OWN).execute(Tuple.of(id, userId)).map(PaymentRepository::first);
+    }
+
+    /** Any user's payment, for an operator. */
+    public Uni<Optional<Payment>> find(SqlClient client, UUID id) {
+        return client.preparedQuery(FIND).execute(Tuple.of(id)).map(PaymentRepository::first);
+    }
+
+    public Uni<Boolean> hasPayments(SqlClient client, String userId) {
+        return client.preparedQuery(HAS_PAYMENTS).execute(Tuple.of(userId))
+                .map(rows -> rows.iterator().next().getBoolean("any"));
+    }
+
+    /** A transition the payment was asked to make: applied, or refused and kept (an illegal one). */
+    public record Transition(long id, String fromStatus, String toStatus, boolean applied, int cycle, String source,
+                             String detail, OffsetDateTime at) {
+    }
+
+    /** Every transition of the payment, oldest first. */
+    public Uni<List<Transition>> transitions(SqlClient client, UUID paymentId) {
+        return client.preparedQuery(TRANSITIONS).execute(Tuple.of(paymentId)).map(rows -> {
+            List<Transition> transitions = new ArrayList<>();
+            rows.forEach(row -> transitions.add(new Transition(row.getLong("id"), row.getString("from_status"),
+                    row.getString("to_status"), row.getBoolean("applied"), row.getInteger("cycle"),
+                    row.getString("source"), row.getString("detail"), row.getOffsetDateTime("at"))));
+            return transitions;
+        });
     }
 
     public Uni<Optional<Payment>> lockOwn(SqlClient client, UUID id, String userId) {

@@ -1,24 +1,35 @@
 package io.tally.payments.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.tally.common.paging.TimeIdCursor;
 import io.tally.common.problem.ProblemException;
+import io.tally.common.security.CurrentUser;
 import io.tally.common.security.Roles;
 import io.tally.payments.config.PaymentsConfig;
 import io.tally.payments.payment.Outcome;
+import io.tally.payments.payment.Payment;
+import io.tally.payments.payment.PaymentRepository;
 import io.tally.payments.payment.ReconciliationQueries;
+import io.tally.payments.payment.UserPayments;
 import io.tally.payments.webhook.WebhookDeliveries;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
-/** What an operator looks at: recent webhook deliveries and payments whose credits have not landed. */
+/**
+ * What an operator looks at: recent webhook deliveries, payments whose credits have not landed, and one user's
+ * payments or one payment with its transitions and deliveries.
+ */
 @Path("/payments/admin")
 @RolesAllowed(Roles.ADMIN)
 public class AdminPaymentsResource {
@@ -27,9 +38,14 @@ public class AdminPaymentsResource {
     private final ReconciliationQueries reconciliation;
     private final PaymentsConfig config;
     private final Pool pool;
+    private final PaymentRepository payments;
+    private final UserPayments userPayments;
 
     public AdminPaymentsResource(WebhookDeliveries deliveries, ReconciliationQueries reconciliation,
-                                 PaymentsConfig config, Pool pool) {
+                                 PaymentsConfig config, Pool pool, PaymentRepository payments,
+                                 UserPayments userPayments) {
+        this.payments = payments;
+        this.userPayments = userPayments;
         this.deliveries = deliveries;
         this.reconciliation = reconciliation;
         this.config = config;
@@ -49,6 +65,38 @@ public class AdminPaymentsResource {
                 .map(page -> page.size() > limit
                         ? new DeliveryPage(page.subList(0, limit), page.get(limit - 1).id())
                         : new DeliveryPage(page, null));
+    }
+
+    /** A user's payments, newest first, as the user lists them; 404 for a user who never checked out. */
+    @GET
+    @Path("/users/{userId}/payments")
+    public Uni<PaymentsResource.PaymentPage> paymentsOf(
+            @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
+            @QueryParam("cursor") String cursor) {
+        TimeIdCursor before = TimeIdCursor.decode(cursor);
+        return payments.hasPayments(pool, userId).flatMap(any -> {
+            if (!any) {
+                throw ProblemException.notFound("Payments of user " + userId);
+            }
+            return userPayments.list(userId, before, limit + 1).map(page -> PaymentsResource.PaymentPage.of(page, limit));
+        });
+    }
+
+    /** A payment with every transition it was asked to make and every webhook delivery that named it. */
+    public record PaymentDetail(Payment payment, List<PaymentRepository.Transition> transitions,
+                                List<WebhookDeliveries.Delivery> deliveries) {
+    }
+
+    /** One payment of any user, for a support ticket ("I paid and got no coins"). */
+    @GET
+    @Path("/payments/{id}")
+    public Uni<PaymentDetail> payment(@PathParam("id") UUID id) {
+        return payments.find(pool, id).flatMap(found -> {
+            Payment payment = found.orElseThrow(() -> ProblemException.notFound("Payment " + id));
+            return payments.transitions(pool, id).flatMap(transitions -> deliveries.forPayment(pool, id)
+                    .map(logged -> new PaymentDetail(payment, transitions, logged)));
+        });
     }
 
     public record Unreconciled(long olderThanSeconds, List<ReconciliationQueries.Stuck> payments) {

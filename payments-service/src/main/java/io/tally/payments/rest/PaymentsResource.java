@@ -53,15 +53,20 @@ public class PaymentsResource {
     }
 
     public record PaymentPage(List<Payment> payments, String nextCursor) {
+
+        /** A page of up to {@code limit} payments out of {@code limit + 1} read, newest first. */
+        static PaymentPage of(List<Payment> payments, int limit) {
+            return payments.size() > limit
+                    ? new PaymentPage(payments.subList(0, limit), cursorAfter(payments.get(limit - 1)))
+                    : new PaymentPage(payments, null);
+        }
     }
 
     @GET
     public Uni<PaymentPage> list(@QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
                                  @QueryParam("cursor") String cursor) {
         return userPayments.list(currentUser.id(), TimeIdCursor.decode(cursor), limit + 1)
-                .map(payments -> payments.size() > limit
-                        ? new PaymentPage(payments.subList(0, limit), cursorAfter(payments.get(limit - 1)))
-                        : new PaymentPage(payments, null));
+                .map(payments -> PaymentPage.of(payments, limit));
     }
 
     @GET

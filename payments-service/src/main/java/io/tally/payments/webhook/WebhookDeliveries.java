@@ -50,6 +50,14 @@ public class WebhookDeliveries {
              ORDER BY id DESC
              LIMIT $4""";
 
+    private static final String FOR_PAYMENT = """
+            SELECT id, provider, event_id, event_type, payment_id, signature_valid, outcome, detail, raw_payload,
+                   body_bytes, body_sha256, body_excerpt, remote_address, received_at, processed_at
+              FROM webhook_deliveries
+             WHERE payment_id = $1
+             ORDER BY id
+             LIMIT 500""";
+
     /**
      * A logged delivery, as the admin report shows it.
      *
@@ -117,6 +125,15 @@ public class WebhookDeliveries {
                     rows.forEach(row -> deliveries.add(from(row)));
                     return deliveries;
                 });
+    }
+
+    /** The deliveries that named the payment, oldest first (at most 500). */
+    public Uni<List<Delivery>> forPayment(SqlClient client, UUID paymentId) {
+        return client.preparedQuery(FOR_PAYMENT).execute(Tuple.of(paymentId)).map(rows -> {
+            List<Delivery> deliveries = new ArrayList<>();
+            rows.forEach(row -> deliveries.add(from(row)));
+            return deliveries;
+        });
     }
 
     /** PostgreSQL text cannot hold NUL; a hostile body must still be logged, so NULs become U+FFFD. */
