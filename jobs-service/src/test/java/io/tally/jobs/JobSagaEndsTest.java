@@ -106,6 +106,20 @@ class JobSagaEndsTest {
     }
 
     @Test
+    void aHoldThatExpiresBeforeItsCaptureLandsLeavesTheResultUnpaid_andSaysSo() {
+        Job job = running();
+        job.complete("https://cdn/x.mp4", null, null, null, null, NOW);
+        job.released(15, true, NOW);
+        assertThat(job.getStatus()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(job.getChargeStatus()).isEqualTo("voided");
+        assertThat(job.pendingHistory()).extracting(h -> h.detail())
+                .contains("the hold was released before its capture landed: the result was not paid for");
+        job.settlementRefused("capture", "Hold x was already expired");
+        assertThat(job.getChargeStatus()).as("the refused capture changes nothing more").isEqualTo("voided");
+        assertThat(job.isSettled()).isTrue();
+    }
+
+    @Test
     void aFailedJobVoidsItsHold_andTheVoidEndsItRefunded() {
         Job job = running();
         job.attemptFailed("provider down", false, new RetryPolicy(Duration.ZERO, Duration.ZERO, 0), NOW);

@@ -187,11 +187,16 @@ public class Job {
         if (chargeStatus == ChargeStatus.VOIDED || chargeStatus == ChargeStatus.CAPTURED) {
             return;
         }
+        boolean awaitedCapture = chargeStatus == ChargeStatus.CAPTURE_REQUESTED;
         chargeStatus = ChargeStatus.VOIDED;
         dirty = true;
         if (expired) {
             history.add(new HistoryEntry(id, status, progress, "the hold of " + amount
                     + " credits expired at the job's deadline " + holdExpiresAt));
+        }
+        if (awaitedCapture) {
+            history.add(new HistoryEntry(id, status, progress, "the hold was released before its capture landed: "
+                    + "the result was not paid for"));
         }
         if (status.isRunnable()) {
             error = expired ? "the job's deadline passed before it could run"
