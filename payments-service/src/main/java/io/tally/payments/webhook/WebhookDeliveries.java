@@ -42,18 +42,19 @@ public class WebhookDeliveries {
              ORDER BY n
             RETURNING id""";
 
-    private static final String RECENT = """
+    /** What {@link #from} reads of a delivery. */
+    private static final String SELECT_DELIVERIES = """
             SELECT id, provider, event_id, event_type, payment_id, signature_valid, outcome, detail, raw_payload,
                    body_bytes, body_sha256, body_excerpt, remote_address, received_at, processed_at
               FROM webhook_deliveries
+            """;
+
+    private static final String RECENT = SELECT_DELIVERIES + """
              WHERE ($1::text IS NULL OR outcome = $1) AND ($2::text IS NULL OR provider = $2) AND id < $3
              ORDER BY id DESC
              LIMIT $4""";
 
-    private static final String FOR_PAYMENT = """
-            SELECT id, provider, event_id, event_type, payment_id, signature_valid, outcome, detail, raw_payload,
-                   body_bytes, body_sha256, body_excerpt, remote_address, received_at, processed_at
-              FROM webhook_deliveries
+    private static final String FOR_PAYMENT = SELECT_DELIVERIES + """
              WHERE payment_id = $1
              ORDER BY id
              LIMIT 500""";
