@@ -23,8 +23,9 @@ class AccessTest {
 
         List<Map<String, Object>> bobsLines = given().header("Authorization", TestTokens.bearer(bob, "user"))
                 .when().get("/credits/me/ledger").then().statusCode(200).extract().path("entries");
-        assertThat(bobsLines).extracting(line -> line.get("book")).containsOnly("spendable", "earnings");
-        assertThat(bobsLines).noneMatch(line -> "spendable".equals(line.get("book")) && ((Number) line.get("amount")).longValue() < 0);
+        // His signup bonus (promotional) and the gift's earnings; nothing of alice's spending.
+        assertThat(bobsLines).extracting(line -> line.get("book")).containsOnly("promotional", "earnings");
+        assertThat(bobsLines).noneMatch(line -> ((Number) line.get("amount")).longValue() < 0);
         CreditsApi.me(bob).then().body("balance", org.hamcrest.Matchers.equalTo(100));
     }
 

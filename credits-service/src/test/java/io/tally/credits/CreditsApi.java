@@ -73,6 +73,14 @@ final class CreditsApi {
                 .when().post("/credits/adjustments");
     }
 
+    /** A backend grants promotional credits of {@code campaign}, expiring in {@code days}. */
+    static Response promote(String user, String campaign, long amount, int days) {
+        return given().header("Authorization", TestTokens.bearer("growth-backend", "service"))
+                .contentType("application/json")
+                .body(Map.of("userId", user, "campaign", campaign, "amount", amount, "expiresInDays", days))
+                .when().post("/credits/promotions");
+    }
+
     static Response gift(String sender, String key, String recipient, String type, int quantity) {
         return given().header("Authorization", TestTokens.bearer(sender, "user"))
                 .header("Idempotency-Key", key)
@@ -99,11 +107,19 @@ final class CreditsApi {
         return account(user).then().statusCode(200).extract().jsonPath().getLong("debt");
     }
 
-    /** Opens the account (signup bonus) and adjusts it to exactly {@code target} credits. */
+    /**
+     * Opens the account and leaves it exactly {@code target} purchased credits and no promotional ones: the signup bonus
+     * is spent by a charge (promotional credits are spent first), then an adjustment sets the purchased balance.
+     */
     static void fund(String user, long target) {
-        long current = me(user).then().statusCode(200).extract().jsonPath().getLong("balance");
-        if (target != current) {
-            adjust(user, target - current).then().statusCode(201);
+        io.restassured.path.json.JsonPath account = me(user).then().statusCode(200).extract().jsonPath();
+        long promotional = account.getLong("promotional");
+        if (promotional > 0) {
+            charge(UUID.randomUUID(), user, promotional).then().statusCode(201);
+        }
+        long purchased = account.getLong("purchased");
+        if (target != purchased) {
+            adjust(user, target - purchased).then().statusCode(201);
         }
     }
 

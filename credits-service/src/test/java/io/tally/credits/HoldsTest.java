@@ -132,7 +132,7 @@ class HoldsTest {
                     .when().get("/credits/admin/accounts/" + stranger + "/" + read).then().statusCode(404);
         }
         CreditsApi.account(stranger).then().statusCode(404);
-        assertLedgerHealthy(user);
+        LedgerChecks.assertHealthy(pool, user);
     }
 
     /** A caller's labels on a charge or a hold are part of the request, returned, and carried by the settlement. */
@@ -191,7 +191,7 @@ class HoldsTest {
                 .header("Authorization", io.tally.common.testing.TestTokens.bearer(user, "user"))
                 .when().get("/credits/me/ledger?kind=hold_void").then().statusCode(200).extract().jsonPath();
         assertThat(statement.getList("entries.reason")).isNotEmpty().containsOnly("render failed");
-        assertLedgerHealthy(user);
+        LedgerChecks.assertHealthy(pool, user);
     }
 
     @Test
@@ -231,7 +231,7 @@ class HoldsTest {
         } finally {
             callers.shutdown();
         }
-        assertLedgerHealthy(user);
+        LedgerChecks.assertHealthy(pool, user);
     }
 
     @Test
@@ -253,7 +253,7 @@ class HoldsTest {
                     EventTypes.HOLD_EXPIRED.name().equals(new String(
                             record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))));
         }
-        assertLedgerHealthy(user);
+        LedgerChecks.assertHealthy(pool, user);
     }
 
     /** What the user sees, what the account caches and what its entries sum to agree. */
@@ -266,21 +266,6 @@ class HoldsTest {
                 user)).isEqualTo(held);
         assertThat(TestSql.count(pool, "SELECT coalesce(sum(amount), 0) FROM holds WHERE user_id = $1 AND status = 'held'",
                 user)).isEqualTo(held);
-    }
-
-    /** Reconciliation's two checks, for this user (other tests break other accounts' books on purpose). */
-    private void assertLedgerHealthy(String user) {
-        assertThat(TestSql.count(pool, """
-                SELECT count(*) FROM (SELECT e.transaction_id FROM ledger_entries e
-                  JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.user_id = $1
-                 GROUP BY e.transaction_id HAVING sum(e.amount) <> 0) unbalanced""", user)).isZero();
-        assertThat(TestSql.count(pool, """
-                SELECT count(*) FROM accounts a
-                 CROSS JOIN LATERAL (
-                        SELECT coalesce(sum(amount) FILTER (WHERE book = 'spendable'), 0) AS spendable,
-                               coalesce(sum(amount) FILTER (WHERE book = 'held'), 0) AS held
-                          FROM ledger_entries WHERE user_id = a.user_id) e
-                 WHERE a.user_id = $1 AND (a.balance <> e.spendable OR a.held <> e.held)""", user)).isZero();
     }
 
     private static List<Response> all(ExecutorService callers, List<java.util.function.Supplier<Response>> calls) {

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.common.events.EventTypes;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -232,10 +234,16 @@ class ClientJourneysIT {
     }
 
     @Test
-    void giftsMoveSpendableCreditsToTheStreamersEarningsMinusTheFee() {
+    void giftsMovePurchasedCreditsToTheStreamersEarningsMinusTheFee() {
         String fan = Tally.user("fan");
         String streamer = Tally.user("streamer");
         assertThat(tally.balance(streamer)).isEqualTo(SIGNUP_BONUS);
+        // The signup bonus is promotional: it pays for jobs, never for a streamer's earnings.
+        Api.Answer promotionalOnly = tally.gift(fan, streamer, "rose");
+        assertThat(promotionalOnly.status()).isEqualTo(402);
+        assertThat(promotionalOnly.json().get("promotional").asLong()).isEqualTo(SIGNUP_BONUS);
+        tally.buy(fan, "thb-enterprise"); // 100 credits
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(fan).get("purchased").asLong() == 100);
         long expectedEarnings = 0;
         long spent = 0;
         for (String gift : List.of("heart", "star", "rose", "diamond")) {
@@ -246,12 +254,13 @@ class ClientJourneysIT {
         }
         assertThat(tally.account(streamer).get("earnings").asLong()).isEqualTo(expectedEarnings);
         assertThat(tally.balance(streamer)).as("earnings are kept apart from spendable credits").isEqualTo(SIGNUP_BONUS);
-        assertThat(tally.balance(fan)).isEqualTo(SIGNUP_BONUS - spent);
+        assertThat(tally.balance(fan)).isEqualTo(SIGNUP_BONUS + 100 - spent);
+        assertThat(tally.account(fan).get("promotional").asLong()).isEqualTo(SIGNUP_BONUS);
 
         Api.Answer tooExpensive = tally.gift(fan, streamer, "crown");
         assertThat(tooExpensive.status()).isEqualTo(402);
         assertThat(tooExpensive.json().get("needed").asLong()).isEqualTo(100);
-        assertThat(tooExpensive.json().get("available").asLong()).isEqualTo(SIGNUP_BONUS - spent);
+        assertThat(tooExpensive.json().get("available").asLong()).isEqualTo(100 - spent);
         assertThat(tally.gift(fan, fan, "rose").status()).isEqualTo(422);
     }
 
@@ -261,22 +270,63 @@ class ClientJourneysIT {
         Tally.Purchase pro = tally.buy(user, "thb-pro"); // 25 credits
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == SIGNUP_BONUS + 25);
         String streamer = Tally.user("streamer");
-        assertThat(tally.gift(user, streamer, "crown").status()).isEqualTo(201); // 100
-        assertThat(tally.gift(user, streamer, "star").status()).isEqualTo(201);  // 10 → balance 15
+        assertThat(tally.gift(user, streamer, "star").status()).isEqualTo(201); // 10 of the 25 bought → 15 left
 
+        // The reversal takes the 15 purchased credits left and records the other 10 as debt; the promotional signup
+        // credits are never clawed back, but cannot be spent while the debt is owed.
         assertThat(Tally.ok(tally.stripeWebhook(Tally.fullyRefunded(pro))).get("outcome").asText()).isEqualTo("applied");
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("debt").asLong() == 10);
-        assertThat(tally.balance(user)).isZero();
+        assertThat(tally.account(user).get("purchased").asLong()).isZero();
+        assertThat(tally.account(user).get("promotional").asLong()).isEqualTo(SIGNUP_BONUS);
         Api.Answer refused = tally.gift(user, streamer, "rose");
         assertThat(refused.status()).isEqualTo(402);
         assertThat(refused.body()).contains("account-in-debt");
 
         tally.buy(user, "thb-popular"); // 10 credits: exactly the debt
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("debt").asLong() == 0);
-        assertThat(tally.balance(user)).isZero();
+        assertThat(tally.account(user).get("purchased").asLong()).isZero();
         tally.buy(user, "thb-starter"); // 3 credits, spendable again
-        await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("purchased").asLong() == 3);
         assertThat(tally.gift(user, streamer, "rose").status()).isEqualTo(201);
+    }
+
+    @Test
+    void promotionalCreditsPayForAJobFirst_andWhatIsLeftOfThemExpires() throws Exception {
+        String user = Tally.user("promoted");
+        tally.buy(user, "thb-popular"); // 10 purchased, next to the 100 of the signup bonus
+        await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("purchased").asLong() == 10);
+        OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(20);
+        JsonNode granted = Tally.ok(tally.promote(user, "flash-sale", 20, expiresAt));
+        assertThat(granted.get("promotionalAfter").asLong()).isEqualTo(SIGNUP_BONUS + 20);
+        assertThat(tally.account(user).get("nextExpiry").get("credits").asLong()).as("the flash sale expires first")
+                .isEqualTo(20);
+
+        String job = tally.submitted(user, "text_to_image");
+        long cost = tally.job(user, job).get("cost").asLong();
+        assertThat(cost).isLessThan(20);
+        try (WorkerFleet fleet = new WorkerFleet(tally, 1, Map.of(job, Outcome.COMPLETE))) {
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    tally.job(user, job).get("chargeStatus").asText().equals("captured"));
+        }
+        JsonNode paid = tally.account(user);
+        assertThat(paid.get("purchased").asLong()).as("bought credits are spent last").isEqualTo(10);
+        assertThat(paid.get("promotional").asLong()).isEqualTo(SIGNUP_BONUS + 20 - cost);
+
+        // The expiry pass takes back what is left of the flash sale once it is past its expiry.
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                tally.account(user).get("promotional").asLong() == SIGNUP_BONUS);
+        assertThat(tally.account(user).get("purchased").asLong()).isEqualTo(10);
+        assertThat(OffsetDateTime.now(ZoneOffset.UTC)).isAfter(expiresAt);
+        List<String> kinds = new ArrayList<>();
+        long expired = 0;
+        for (JsonNode line : tally.statement(user)) {
+            kinds.add(line.get("kind").asText());
+            if (line.get("kind").asText().equals("promotion_expiry")) {
+                expired -= line.get("amount").asLong();
+            }
+        }
+        assertThat(kinds).containsExactly("promotion_expiry", "hold_capture", "promotion", "purchase", "signup_bonus");
+        assertThat(expired).isEqualTo(20 - cost);
     }
 
     @Test

@@ -57,6 +57,7 @@ final class InvariantChecker {
         found.addAll(ledgerBalancesAndSums());
         found.addAll(ledgerIsAppendOnly());
         found.addAll(holdsMatchTheirLedger());
+        found.addAll(promotionsMatchTheirLedger());
         found.addAll(jobsEndAndArePaidAsTheirHistorySays());
         found.addAll(paymentsAreGrantedOncePerConfirmation());
         found.addAll(providerEventsAppliedOnce());
@@ -145,6 +146,37 @@ final class InvariantChecker {
                                                           WHEN 'voided' THEN 'hold_void' ELSE 'hold_expiry' END)
                 """, row -> "H2 hold " + row.getString(1) + " is " + row.getString(2) + " with " + row.getLong(3)
                 + " settlements (" + row.getString(4) + ")"));
+        return found;
+    }
+
+    /**
+     * Promotional credits, ledger-wide (decision 0018): an account's promotional balance is never negative and equals
+     * both its promotional book and what is left of its promotions; no promotion has more left than it was granted,
+     * each expired at most once, and one that expired has nothing left (credits coming back later go to the platform).
+     */
+    List<String> promotionsMatchTheirLedger() {
+        List<String> found = new ArrayList<>();
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT a.user_id, a.promotional, coalesce(l.promotional, 0), coalesce(p.remaining, 0)
+                FROM accounts a
+                LEFT JOIN (SELECT user_id, sum(amount) AS promotional FROM ledger_entries WHERE book = 'promotional'
+                           GROUP BY user_id) l USING (user_id)
+                LEFT JOIN (SELECT user_id, sum(remaining) AS remaining FROM promotions GROUP BY user_id) p USING (user_id)
+                WHERE a.promotional < 0 OR a.promotional <> coalesce(l.promotional, 0)
+                   OR a.promotional <> coalesce(p.remaining, 0)
+                """, row -> "P1 account " + row.getString(1) + ": promotional " + row.getLong(2) + ", promotional book "
+                + row.getLong(3) + ", left of its promotions " + row.getLong(4)));
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT p.id::text, p.amount, p.remaining, p.expired, count(t.id), coalesce(sum((t.result->>'expired')::bigint), 0)
+                FROM promotions p
+                LEFT JOIN ledger_transactions t ON t.idempotency_key = 'promotion:' || p.id || ':expiry'
+                GROUP BY p.id
+                HAVING p.remaining + p.expired > p.amount OR count(t.id) > 1
+                    OR (count(t.id) = 1) <> (p.expired > 0) OR (count(t.id) = 1 AND p.remaining > 0)
+                    OR coalesce(sum((t.result->>'expired')::bigint), 0) <> p.expired
+                """, row -> "P2 promotion " + row.getString(1) + ": granted " + row.getLong(2) + ", left "
+                + row.getLong(3) + ", expired " + row.getLong(4) + " in " + row.getLong(5) + " expiries of "
+                + row.getLong(6)));
         return found;
     }
 

@@ -81,20 +81,24 @@ final class MixedLoad implements AutoCloseable {
 
     private Void purchases() {
         while (clientsRunning.get()) {
-            String buyer = Tally.user("load-buyer");
-            String key = Tally.newKey();
-            Tally.Purchase purchase = retrying(() -> tally.checkout(buyer, "thb-popular", key));
-            String confirmation = Tally.succeeded(purchase); // one provider event, however often delivered
-            Api.Answer receipt = retryingAnswer(() -> tally.stripeWebhook(confirmation));
-            if (receipt.status() != 200) {
-                throw new AssertionError("confirmation refused: " + receipt.body());
-            }
-            purchases.add(purchase);
-            purchaseBuyers.put(purchase.paymentId(), buyer);
-            operations.incrementAndGet();
+            buy(Tally.user("load-buyer"), "thb-popular");
             pause();
         }
         return null;
+    }
+
+    /** Checkout and the provider's confirmation, through whatever the faults do to the services. */
+    private void buy(String buyer, String packageCode) {
+        String key = Tally.newKey();
+        Tally.Purchase purchase = retrying(() -> tally.checkout(buyer, packageCode, key));
+        String confirmation = Tally.succeeded(purchase); // one provider event, however often delivered
+        Api.Answer receipt = retryingAnswer(() -> tally.stripeWebhook(confirmation));
+        if (receipt.status() != 200) {
+            throw new AssertionError("confirmation refused: " + receipt.body());
+        }
+        purchases.add(purchase);
+        purchaseBuyers.put(purchase.paymentId(), buyer);
+        operations.incrementAndGet();
     }
 
     private Void submissions() {
@@ -117,13 +121,16 @@ final class MixedLoad implements AutoCloseable {
         return null;
     }
 
+    /** Fans buy 50 credits and send 50 roses: gifts are paid from purchased credits only, never the signup bonus. */
     private Void gifts() {
         String fan = Tally.user("load-fan");
+        buy(fan, "thb-business");
         String streamer = Tally.user("load-streamer");
         int sent = 0;
         while (clientsRunning.get()) {
             if (++sent % 50 == 0) {
                 fan = Tally.user("load-fan");
+                buy(fan, "thb-business");
             }
             String sender = fan;
             String key = Tally.newKey();

@@ -55,6 +55,13 @@ final class Tally {
                 Map.of("recipientId", recipient, "giftType", giftType), Map.of("Idempotency-Key", newKey()));
     }
 
+    /** An admin grants promotional credits of {@code campaign}, expiring at {@code expiresAt}. */
+    Api.Answer promote(String user, String campaign, long amount, java.time.OffsetDateTime expiresAt) {
+        return api.post("credits", "/credits/promotions", ADMIN,
+                Map.of("userId", user, "campaign", campaign, "amount", amount, "expiresAt", expiresAt.toString()),
+                Map.of());
+    }
+
     JsonNode reconciliation() {
         return ok(api.get("credits", "/credits/admin/reconciliation", ADMIN));
     }

@@ -9,6 +9,8 @@ import io.tally.common.events.credits.CreditsRefunded;
 import io.tally.common.events.credits.GiftSent;
 import io.tally.common.events.credits.HoldCaptured;
 import io.tally.common.events.credits.HoldExpired;
+import io.tally.common.events.credits.PromotionExpired;
+import io.tally.common.events.credits.PromotionGranted;
 import io.tally.common.events.credits.HoldSettlementRefused;
 import io.tally.common.events.credits.HoldVoided;
 import io.tally.common.events.credits.RefundRejected;
@@ -61,6 +63,10 @@ public final class EventTypes {
             new EventType<>("tally.credits.hold-expired.v1", Topics.CREDITS, HoldExpired.class);
     public static final EventType<HoldSettlementRefused> HOLD_SETTLEMENT_REFUSED =
             new EventType<>("tally.credits.hold-settlement-refused.v1", Topics.CREDITS, HoldSettlementRefused.class);
+    public static final EventType<PromotionGranted> PROMOTION_GRANTED =
+            new EventType<>("tally.credits.promotion-granted.v1", Topics.CREDITS, PromotionGranted.class);
+    public static final EventType<PromotionExpired> PROMOTION_EXPIRED =
+            new EventType<>("tally.credits.promotion-expired.v1", Topics.CREDITS, PromotionExpired.class);
 
     public static final EventType<JobRequested> JOB_REQUESTED =
             new EventType<>("tally.jobs.requested.v1", Topics.JOBS, JobRequested.class);
@@ -100,6 +106,7 @@ public final class EventTypes {
     public static final List<EventType<?>> ALL = List.of(
             CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, REFUND_REJECTED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, GIFT_SENT,
             CREDITS_HELD, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED, HOLD_SETTLEMENT_REFUSED,
+            PROMOTION_GRANTED, PROMOTION_EXPIRED,
             JOB_REQUESTED, JOB_REFUND_REQUESTED, JOB_CAPTURE_REQUESTED, JOB_VOID_REQUESTED, JOB_QUEUED, JOB_STARTED, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED,
             JOB_REJECTED, JOB_REFUNDED,
             PAYMENT_CONFIRMED, PAYMENT_REVERSED,

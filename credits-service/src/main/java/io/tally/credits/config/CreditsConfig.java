@@ -7,7 +7,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "tally.credits")
 public interface CreditsConfig {
 
-    /** Credits every account receives when it opens (0 turns the bonus off). */
+    /** Promotional credits every account receives when it opens (0 turns the bonus off); see {@link Promotions}. */
     @WithDefault("100")
     long signupBonus();
 
@@ -20,6 +20,23 @@ public interface CreditsConfig {
     Reconciliation reconciliation();
 
     Holds holds();
+
+    Promotions promotions();
+
+    interface Promotions {
+
+        /** How long the signup bonus (a promotion of campaign {@code signup}) lasts before what is left expires. */
+        @WithDefault("30d")
+        Duration signupBonusLifetime();
+
+        /** How often the expiry pass takes back what is left of promotions past their expiry. */
+        @WithDefault("10s")
+        Duration expiryEvery();
+
+        /** Promotions expired per run (one ledger batch); a run goes on while there are more. */
+        @WithDefault("200")
+        int expiryBatchSize();
+    }
 
     interface Holds {
 

@@ -18,10 +18,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class AccountQueries {
 
+    /* With the soonest live promotion that still has credits (promotions_user). */
     private static final String FIND_ACCOUNT = """
-            SELECT user_id, balance, held, earnings, debt, total_purchased, total_spent, total_gifted,
-                   total_received, created_at
-              FROM accounts WHERE user_id = $1
+            SELECT a.user_id, a.balance, a.held, a.promotional, a.earnings, a.debt, a.total_purchased,
+                   a.total_spent, a.total_gifted, a.total_received, a.created_at,
+                   next.remaining AS next_expiry_credits, next.expires_at AS next_expiry_at
+              FROM accounts a
+              LEFT JOIN LATERAL (
+                    SELECT remaining, expires_at FROM promotions p
+                     WHERE p.user_id = a.user_id AND p.remaining > 0 AND p.expires_at > now()
+                     ORDER BY p.expires_at, p.id LIMIT 1) next ON true
+             WHERE a.user_id = $1
             """;
 
     /* Newest first; the cursor is the last entry id of the previous page. */
@@ -43,13 +50,13 @@ public class AccountQueries {
     private static final String STATEMENT_PAGE = """
             SELECT min(e.id) AS first_entry, t.id AS transaction_id, t.kind, t.reference,
                    t.metadata->>'reason' AS reason,
-                   coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'held')), 0) AS amount,
+                   coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'promotional', 'held')), 0) AS amount,
                    coalesce(sum(e.amount) FILTER (WHERE e.book = 'earnings'), 0) AS earnings,
                    -coalesce(sum(e.amount) FILTER (WHERE e.book = 'debt'), 0) AS debt, t.created_at
               FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
              WHERE e.user_id = $1 AND e.id < $2
              GROUP BY t.id
-            HAVING coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'held')), 0) <> 0
+            HAVING coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'promotional', 'held')), 0) <> 0
                 OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'earnings'), 0) <> 0
                 OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'debt'), 0) <> 0
              ORDER BY min(e.id) DESC
@@ -150,20 +157,33 @@ public class AccountQueries {
     }
 
     /**
-     * @param balance   the credits the user owns: {@code available + held}
-     * @param held      reserved by open holds until they are captured, voided or expire
-     * @param available what the user can spend or hold now
+     * @param balance     the credits the user owns: {@code available + held}
+     * @param held        reserved by open holds until they are captured, voided or expire
+     * @param available   what the user can spend or hold now: {@code purchased + promotional}
+     * @param purchased   bought, refunded or adjusted credits: the only ones that can be gifted
+     * @param promotional what is left of the user's promotions, spent first (until the expiry pass runs, this
+     *                    includes credits of a promotion that just expired, which can no longer be spent)
+     * @param nextExpiry  the soonest promotion that still has credits, null when none
      */
-    public record Account(String userId, long balance, long held, long available, long earnings, long debt,
-                          Totals totals, OffsetDateTime createdAt) {
+    public record Account(String userId, long balance, long held, long available, long purchased, long promotional,
+                          NextExpiry nextExpiry, long earnings, long debt, Totals totals, OffsetDateTime createdAt) {
 
         static Account from(Row row) {
-            long available = row.getLong("balance");
+            long purchased = row.getLong("balance");
+            long promotional = row.getLong("promotional");
+            long available = purchased + promotional;
             long held = row.getLong("held");
-            return new Account(row.getString("user_id"), available + held, held, available, row.getLong("earnings"),
-                    row.getLong("debt"), new Totals(row.getLong("total_purchased"), row.getLong("total_spent"),
-                    row.getLong("total_gifted"), row.getLong("total_received")), row.getOffsetDateTime("created_at"));
+            OffsetDateTime nextExpiryAt = row.getOffsetDateTime("next_expiry_at");
+            return new Account(row.getString("user_id"), available + held, held, available, purchased, promotional,
+                    nextExpiryAt == null ? null : new NextExpiry(row.getLong("next_expiry_credits"), nextExpiryAt),
+                    row.getLong("earnings"), row.getLong("debt"), new Totals(row.getLong("total_purchased"),
+                    row.getLong("total_spent"), row.getLong("total_gifted"), row.getLong("total_received")),
+                    row.getOffsetDateTime("created_at"));
         }
+    }
+
+    /** {@code credits} of a promotion expire {@code at}, unless spent first. */
+    public record NextExpiry(long credits, OffsetDateTime at) {
     }
 
     /** Lifetime figures: purchased credits, net spend (charges minus refunds), gifts sent and gift income. */

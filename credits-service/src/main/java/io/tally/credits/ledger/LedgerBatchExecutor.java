@@ -51,7 +51,8 @@ public class LedgerBatchExecutor {
         this.repository = repository;
         this.inbox = inbox;
         this.outbox = outbox;
-        this.engine = new LedgerEngine(config.signupBonus(), config.giftFeeBps(), json);
+        this.engine = new LedgerEngine(config.signupBonus(), config.promotions().signupBonusLifetime(),
+                config.giftFeeBps(), json);
         this.registry = registry;
         this.splitting = GroupCommit.splittingOnFailure(batch -> transactions.write(conn -> apply(conn, batch)),
                 (one, failure) -> {
@@ -93,16 +94,18 @@ public class LedgerBatchExecutor {
                 eventTypes.add(submitted.eventType());
             }
         }
-        // Pipelined: the four statements leave together and run in order on this connection, so the lock is
-        // taken after the accounts exist and the outcomes are read after the lock is held — one round trip.
+        // Pipelined: the five statements leave together and run in order on this connection, so the lock is
+        // taken after the accounts exist, and promotions and outcomes are read after it is held — one round trip.
         return Uni.combine().all().unis(
                         inbox.recordFirstDeliveries(conn, CONSUMER, eventIds, eventTypes),
                         repository.openAccounts(conn, userIds),
                         repository.lockAccounts(conn, userIds),
-                        repository.loadOutcomes(conn, keys, chargedJobs))
+                        repository.loadOutcomes(conn, keys, chargedJobs),
+                        repository.loadPromotions(conn, userIds))
                 .asTuple()
                 .flatMap(loaded -> {
                     Map<String, AccountState> accounts = loaded.getItem3();
+                    loaded.getItem5().forEach(lot -> accounts.get(lot.userId).lots.add(lot));
                     LedgerEngine.BatchPlan plan = engine.plan(batch, duplicateEvents(batch, loaded.getItem1()),
                             accounts, loaded.getItem2(), loaded.getItem4());
                     return Pipelined.inOrder(repository.write(conn, plan, accounts.values()),

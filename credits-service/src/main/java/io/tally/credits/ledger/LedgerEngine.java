@@ -16,6 +16,8 @@ import io.tally.common.events.credits.HoldCaptured;
 import io.tally.common.events.credits.HoldExpired;
 import io.tally.common.events.credits.HoldSettlementRefused;
 import io.tally.common.events.credits.HoldVoided;
+import io.tally.common.events.credits.PromotionExpired;
+import io.tally.common.events.credits.PromotionGranted;
 import io.tally.common.events.credits.RefundRejected;
 import io.tally.common.problem.Problem;
 import io.tally.credits.ledger.LedgerOperation.Adjustment;
@@ -31,9 +33,14 @@ import io.tally.credits.ledger.LedgerOperation.DebtForgiveness;
 import io.tally.credits.ledger.LedgerOperation.Gift;
 import io.tally.credits.ledger.LedgerOperation.Grant;
 import io.tally.credits.ledger.LedgerOperation.OpenAccount;
+import io.tally.credits.ledger.LedgerOperation.ExpirePromotion;
+import io.tally.credits.ledger.LedgerOperation.Promotion;
 import io.tally.credits.ledger.LedgerOperation.Refund;
+import io.tally.credits.ledger.Draws.Draw;
+import io.tally.credits.ledger.Draws.Returned;
 import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
 import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -55,12 +62,17 @@ public final class LedgerEngine {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** The campaign of the promotion every new account receives. */
+    public static final String SIGNUP_CAMPAIGN = "signup";
+
     private final long signupBonus;
+    private final Duration signupBonusLifetime;
     private final int giftFeeBps;
     private final ObjectMapper json;
 
-    public LedgerEngine(long signupBonus, int giftFeeBps, ObjectMapper json) {
+    public LedgerEngine(long signupBonus, Duration signupBonusLifetime, int giftFeeBps, ObjectMapper json) {
         this.signupBonus = signupBonus;
+        this.signupBonusLifetime = signupBonusLifetime;
         this.giftFeeBps = giftFeeBps;
         this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
@@ -121,22 +133,83 @@ public final class LedgerEngine {
             return jobHold(plan, submitted, jobHold, accounts.get(jobHold.userId()));
         } else if (op instanceof HoldSettlement settlement) {
             return settle(plan, submitted, settlement, accounts.get(settlement.userId()));
+        } else if (op instanceof Promotion promotion) {
+            return promote(plan, promotion, accounts.get(promotion.userId()));
+        } else if (op instanceof ExpirePromotion expiry) {
+            return expire(plan, expiry, accounts.get(expiry.userId()));
         }
         throw new IllegalArgumentException("unknown operation " + op);
     }
 
+    /** The signup bonus is a promotion of campaign {@code signup}: spent first, and it expires. */
     private void openAccount(BatchPlan plan, AccountState account) {
         if (signupBonus <= 0) {
             return;
         }
-        account.balance += signupBonus;
-        account.changed = true;
+        Promotion bonus = new Promotion(account.userId, SIGNUP_CAMPAIGN, signupBonus,
+                plan.now.plus(signupBonusLifetime));
         String key = "account:" + account.userId + ":signup-bonus";
-        Map<String, Object> result = Map.of("userId", account.userId, "amount", signupBonus);
-        plan.post(new Posting("signup_bonus", key, account.userId, account.userId, account.userId,
-                NO_METADATA, result)
-                .user(account.userId, "spendable", signupBonus, account.balance)
-                .system("bonus", -signupBonus));
+        plan.post(grantPromotion(plan, bonus, account, new Posting("signup_bonus", key, account.userId,
+                account.userId, account.userId, NO_METADATA, null)));
+    }
+
+    /** Grants promotional credits of a campaign, once per user; refused if the expiry is already past. */
+    private OperationResult promote(BatchPlan plan, Promotion promotion, AccountState account) {
+        if (SIGNUP_CAMPAIGN.equals(promotion.campaign())) {
+            return OperationResult.refused(Problem.of(422, "reserved-campaign", "Reserved campaign",
+                    "Campaign '" + SIGNUP_CAMPAIGN + "' is the signup bonus every account receives when it opens"));
+        }
+        if (!promotion.expiresAt().isAfter(plan.now)) {
+            return OperationResult.refused(Problem.of(422, "promotion-expired", "Promotion already expired",
+                    "A promotion expiring at " + promotion.expiresAt() + " would expire before it is granted"));
+        }
+        Posting posting = grantPromotion(plan, promotion, account, new Posting("promotion", promotion.key(),
+                promotion.campaign(), promotion.userId(), promotion.fingerprint(),
+                metadata("campaign", promotion.campaign()), null));
+        return plan.apply(posting, json.convertValue(posting.result, PromotionGranted.class));
+    }
+
+    /** The promotion's lot and its entries, with the {@link PromotionGranted} body as the posting's result. */
+    private Posting grantPromotion(BatchPlan plan, Promotion promotion, AccountState account, Posting posting) {
+        PromotionLot lot = new PromotionLot(promotion.promotionId(), promotion.userId(), promotion.campaign(),
+                promotion.amount(), promotion.amount(), promotion.expiresAt(), true);
+        lot.changed = true;
+        account.lots.add(lot);
+        account.lots.sort(java.util.Comparator.comparing((PromotionLot l) -> l.expiresAt).thenComparing(l -> l.id));
+        account.promotional += promotion.amount();
+        account.changed = true;
+        PromotionGranted event = new PromotionGranted(lot.id, promotion.userId(), promotion.campaign(),
+                promotion.amount(), promotion.expiresAt(), account.promotional, account.available(), posting.id);
+        return posting.withResult(bodyOf(event))
+                .user(promotion.userId(), "promotional", promotion.amount(), account.promotional)
+                .system("bonus", -promotion.amount());
+    }
+
+    /** What is left of a promotion past its expiry goes back to the bonus account; a promotion expires once. */
+    private OperationResult expire(BatchPlan plan, ExpirePromotion expiry, AccountState account) {
+        PromotionLot lot = account.lot(expiry.promotionId());
+        if (lot == null || lot.remaining == 0) {
+            return OperationResult.refused(Problem.of(409, "nothing-to-expire", "Nothing left to expire",
+                    "Promotion " + expiry.promotionId() + " has no credits left to expire"));
+        }
+        if (lot.live) {
+            return OperationResult.refused(Problem.of(409, "promotion-not-expired", "Promotion not expired",
+                    "Promotion " + lot.id + " expires at " + lot.expiresAt));
+        }
+        long expired = lot.remaining;
+        lot.expired = expired;
+        lot.remaining = 0;
+        lot.expiredAt = plan.now;
+        lot.changed = true;
+        account.promotional -= expired;
+        account.changed = true;
+        Posting posting = new Posting("promotion_expiry", expiry.key(), lot.campaign, expiry.userId(),
+                expiry.fingerprint(), metadata("campaign", lot.campaign), null);
+        PromotionExpired event = new PromotionExpired(lot.id, lot.userId, lot.campaign, expired, account.promotional,
+                account.available(), posting.id);
+        return plan.apply(posting.withResult(bodyOf(event))
+                .user(lot.userId, "promotional", -expired, account.promotional)
+                .system("bonus", expired), event);
     }
 
     private OperationResult charge(BatchPlan plan, Submitted submitted, Charge charge, AccountState account) {
@@ -144,15 +217,18 @@ public final class LedgerEngine {
         if (refused != null) {
             return refused;
         }
-        account.balance -= charge.amount();
+        List<Draw> draws = Draws.take(account, charge.amount());
+        long promotional = Draws.promotional(draws);
         account.spent += charge.amount();
-        account.changed = true;
         Posting posting = new Posting("charge", charge.key(), charge.jobId().toString(), charge.userId(),
                 charge.fingerprint(), metadata("caller", charge.metadata()), null);
-        CreditsCharged event = new CreditsCharged(charge.jobId(), charge.userId(), charge.amount(), account.balance,
-                posting.id, charge.metadata());
-        return plan.apply(posting.withResult(bodyOf(event))
-                .user(charge.userId(), "spendable", -charge.amount(), account.balance)
+        CreditsCharged event = new CreditsCharged(charge.jobId(), charge.userId(), charge.amount(),
+                account.available(), posting.id, charge.metadata());
+        Map<String, Object> body = new LinkedHashMap<>(bodyOf(event));
+        Draws.record(body, draws);
+        return plan.apply(posting.withResult(body)
+                .user(charge.userId(), "promotional", -promotional, account.promotional)
+                .user(charge.userId(), "spendable", promotional - charge.amount(), account.balance)
                 .system("spend", charge.amount()), event);
     }
 
@@ -174,15 +250,16 @@ public final class LedgerEngine {
             return OperationResult.refused(chargeRefusal(rejected.reason(), rejected.needed(), rejected.available(),
                     account.debt));
         }
-        if (account.debt == 0 && account.balance >= amount) {
+        long available = account.available();
+        if (account.debt == 0 && available >= amount) {
             return null;
         }
         String reason = account.debt > 0 ? "account_in_debt" : "insufficient_credits";
-        StoredRejection rejection = new StoredRejection(jobId, userId, amount, amount, account.balance, reason);
+        StoredRejection rejection = new StoredRejection(jobId, userId, amount, amount, available, reason);
         plan.rejections.put(jobId, rejection);
         plan.newRejections.add(rejection);
-        plan.emit(new ChargeRejected(jobId, userId, amount, account.balance, reason));
-        return OperationResult.refused(chargeRefusal(reason, amount, account.balance, account.debt));
+        plan.emit(new ChargeRejected(jobId, userId, amount, available, reason));
+        return OperationResult.refused(chargeRefusal(reason, amount, available, account.debt));
     }
 
     /** A job reserves its price: refused on the saga's terms ({@link #refuseJob}), otherwise an ordinary hold. */
@@ -211,16 +288,17 @@ public final class LedgerEngine {
                     "Job " + refund.jobId() + " was charged " + chargedAmount + " credits; cannot refund " + amount)
                     .with("charged", chargedAmount));
         }
-        account.balance += amount;
+        Returned back = Draws.giveBack(account, Draws.of(charge), chargedAmount, amount);
         account.spent -= amount;
-        account.changed = true;
         Posting posting = new Posting("refund", refund.key(), refund.jobId().toString(), refund.userId(),
                 refund.fingerprint(), metadata("reason", refund.reason()), null)
-                .user(refund.userId(), "spendable", amount, account.balance)
+                .user(refund.userId(), "spendable", back.spendable(), account.balance)
+                .user(refund.userId(), "promotional", back.promotional(), account.promotional)
+                .system("bonus", back.expired())
                 .system("spend", -amount);
         long repaid = repayableDebt(account);
-        CreditsRefunded event = new CreditsRefunded(refund.jobId(), refund.userId(), amount, account.balance - repaid,
-                posting.id);
+        CreditsRefunded event = new CreditsRefunded(refund.jobId(), refund.userId(), amount,
+                account.available() - repaid, posting.id);
         OperationResult result = plan.apply(posting.withResult(bodyOf(event)), event);
         repayDebt(plan, account, repaid, refund.key() + ":debt-repayment", refund.jobId().toString(),
                 refund.fingerprint());
@@ -246,7 +324,7 @@ public final class LedgerEngine {
                 .system("purchases", -grant.credits());
         long repaid = repayableDebt(account);
         CreditsGranted event = new CreditsGranted(grant.paymentId(), grant.userId(), grant.credits(), repaid,
-                account.balance - repaid, purchase.id, grant.cycle());
+                account.available() - repaid, purchase.id, grant.cycle());
         OperationResult result = plan.apply(purchase.withResult(bodyOf(event)), event);
         repayDebt(plan, account, repaid, grant.debtRepaymentKey(), grant.paymentId().toString(), grant.fingerprint());
         return result;
@@ -281,7 +359,7 @@ public final class LedgerEngine {
         Posting posting = new Posting("clawback", clawback.key(), clawback.paymentId().toString(), clawback.userId(),
                 clawback.fingerprint(), metadata("reason", clawback.reason()), null);
         CreditsClawedBack event = new CreditsClawedBack(clawback.paymentId(), clawback.userId(), clawback.credits(),
-                taken, shortfall, account.balance, account.debt, posting.id, clawback.cycle());
+                taken, shortfall, account.available(), account.debt, posting.id, clawback.cycle());
         return plan.apply(posting.withResult(bodyOf(event))
                 .user(clawback.userId(), "spendable", -taken, account.balance)
                 .user(clawback.userId(), "debt", -shortfall, -account.debt)
@@ -317,9 +395,16 @@ public final class LedgerEngine {
                     "A gift must go to someone else"));
         }
         long cost = Math.multiplyExact(gift.type().cost(), (long) gift.quantity());
-        if (sender.debt > 0 || sender.balance < cost) {
-            return OperationResult.refused(chargeRefusal(sender.debt > 0 ? "account_in_debt" : "insufficient_credits",
-                    cost, sender.balance, sender.debt));
+        if (sender.debt > 0) {
+            return OperationResult.refused(chargeRefusal("account_in_debt", cost, sender.available(), sender.debt));
+        }
+        if (sender.balance < cost) {
+            // Only credits bought (or adjusted) can become a streamer's earnings: promotional ones are not money.
+            return OperationResult.refused(Problem.of(402, "insufficient-credits", "Insufficient credits",
+                    "Insufficient credits: gifts are paid from purchased credits only; you have " + sender.balance
+                            + " purchased and " + sender.livePromotional() + " promotional, this gift costs " + cost)
+                    .with("needed", cost).with("available", sender.balance)
+                    .with("promotional", sender.livePromotional()).with("reason", "insufficient_credits"));
         }
         long fee = giftFee(cost, giftFeeBps);
         long net = cost - fee;
@@ -333,7 +418,7 @@ public final class LedgerEngine {
                 net, gift.boxId());
         Map<String, Object> body = new LinkedHashMap<>(bodyOf(event));
         body.put("quantity", gift.quantity());
-        body.put("senderBalanceAfter", sender.balance);
+        body.put("senderBalanceAfter", sender.available());
         Posting posting = new Posting("gift", gift.key(), gift.giftId().toString(), gift.senderId(),
                 gift.fingerprint(), metadata("giftType", gift.type().code()), body)
                 .user(gift.senderId(), "spendable", -cost, sender.balance)
@@ -361,7 +446,7 @@ public final class LedgerEngine {
         body.put("amount", adjustment.amount());
         body.put("reason", adjustment.reason());
         body.put("debtRepaid", repaid);
-        body.put("balanceAfter", account.balance - repaid);
+        body.put("balanceAfter", account.available() - repaid);
         OperationResult result = plan.apply(posting.withResult(body), null);
         repayDebt(plan, account, repaid, adjustment.key() + ":debt-repayment", adjustment.clientKey(),
                 adjustment.fingerprint());
@@ -393,21 +478,25 @@ public final class LedgerEngine {
 
     /** Reserves credits: they leave the available balance for the held one, in the same account. */
     private OperationResult hold(BatchPlan plan, Hold hold, AccountState account) {
-        if (account.debt > 0 || account.balance < hold.amount()) {
+        long available = account.available();
+        if (account.debt > 0 || available < hold.amount()) {
             return OperationResult.refused(chargeRefusal(account.debt > 0 ? "account_in_debt" : "insufficient_credits",
-                    hold.amount(), account.balance, account.debt));
+                    hold.amount(), available, account.debt));
         }
-        account.balance -= hold.amount();
+        List<Draw> draws = Draws.take(account, hold.amount());
+        long promotional = Draws.promotional(draws);
         account.held += hold.amount();
-        account.changed = true;
         Posting posting = new Posting("hold", hold.key(), referenceOf(hold.holdId(), hold.reference()),
                 hold.userId(), hold.fingerprint(), metadata("caller", hold.metadata()), null);
         CreditsHeld event = new CreditsHeld(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
-                hold.expiresAt(), account.balance, account.held, posting.id, hold.metadata());
+                hold.expiresAt(), account.available(), account.held, posting.id, hold.metadata());
         plan.holds.put(hold.holdId(), new HoldRow(hold.holdId(), hold.userId(), hold.amount(), hold.reference(),
                 HoldRow.HELD, 0, hold.expiresAt(), null));
-        return plan.apply(posting.withResult(bodyOf(event))
-                .user(hold.userId(), "spendable", -hold.amount(), account.balance)
+        Map<String, Object> body = new LinkedHashMap<>(bodyOf(event));
+        Draws.record(body, draws);
+        return plan.apply(posting.withResult(body)
+                .user(hold.userId(), "promotional", -promotional, account.promotional)
+                .user(hold.userId(), "spendable", promotional - hold.amount(), account.balance)
                 .user(hold.userId(), "held", hold.amount(), account.held), event);
     }
 
@@ -441,9 +530,8 @@ public final class LedgerEngine {
         }
         long released = hold.amount() - captured;
         account.held -= hold.amount();
-        account.balance += released;
+        Returned back = Draws.giveBack(account, Draws.of(placed.result()), hold.amount(), released);
         account.spent += captured;
-        account.changed = true;
         String status = settlement instanceof CaptureHold ? HoldRow.CAPTURED
                 : settlement instanceof VoidHold ? HoldRow.VOIDED : HoldRow.EXPIRED;
         String reason = settlement instanceof VoidHold voided ? voided.reason() : null;
@@ -456,10 +544,12 @@ public final class LedgerEngine {
         Posting posting = new Posting(kind, settlement.key(), reference,
                 settlement.userId(), settlement.fingerprint(), metadata("reason", reason), null)
                 .user(hold.userId(), "held", -hold.amount(), account.held)
-                .user(hold.userId(), "spendable", released, account.balance)
-                .system("spend", captured);
+                .user(hold.userId(), "spendable", back.spendable(), account.balance)
+                .user(hold.userId(), "promotional", back.promotional(), account.promotional)
+                .system("spend", captured)
+                .system("bonus", back.expired());
         long repaid = repayableDebt(account);
-        long availableAfter = account.balance - repaid;
+        long availableAfter = account.available() - repaid;
         TallyEvent event = switch (status) {
             case HoldRow.CAPTURED -> new HoldCaptured(hold.holdId(), hold.userId(), hold.reference(), captured,
                     released, availableAfter, account.held, posting.id, hold.metadata());
@@ -539,6 +629,10 @@ public final class LedgerEngine {
             return HoldVoided.class;
         } else if (op instanceof ExpireHold) {
             return HoldExpired.class;
+        } else if (op instanceof Promotion) {
+            return PromotionGranted.class;
+        } else if (op instanceof ExpirePromotion) {
+            return PromotionExpired.class;
         }
         return null;
     }
@@ -555,9 +649,10 @@ public final class LedgerEngine {
             return refuseRefund(plan, submitted, "conflict", problem);
         }
         if (op instanceof Charge charge && submitted.announceReplay()) {
-            plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.balance, "conflict"));
+            plan.emit(new ChargeRejected(charge.jobId(), charge.userId(), charge.amount(), account.available(),
+                    "conflict"));
         } else if (op instanceof JobHold hold && submitted.announceReplay()) {
-            plan.emit(new ChargeRejected(hold.jobId(), hold.userId(), hold.amount(), account.balance, "conflict"));
+            plan.emit(new ChargeRejected(hold.jobId(), hold.userId(), hold.amount(), account.available(), "conflict"));
         }
         return OperationResult.refused(problem);
     }

@@ -264,6 +264,50 @@ public sealed interface LedgerOperation {
         }
     }
 
+    /**
+     * Grants promotional credits of a campaign, spent before any other credit and taken back at {@code expiresAt}. A
+     * user receives a campaign once (promotion:{campaign}:{user}); the expiry is not part of the fingerprint, as for a
+     * hold, so a retry computing "in 30 days" again replays the first grant.
+     */
+    record Promotion(String userId, String campaign, long amount, OffsetDateTime expiresAt)
+            implements LedgerOperation {
+        public String key() {
+            return keyOf(campaign, userId);
+        }
+
+        static String keyOf(String campaign, String userId) {
+            return "promotion:" + campaign + ":" + userId;
+        }
+
+        /** The lot's id, derived from the key, so a replay names the same lot. */
+        public UUID promotionId() {
+            return UUID.nameUUIDFromBytes(key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return userId + "|" + amount + "|" + campaign;
+        }
+    }
+
+    /** Takes back what is left of a promotion past its expiry (the ledger's expiry pass); once per promotion. */
+    record ExpirePromotion(UUID promotionId, String userId) implements LedgerOperation {
+        public String key() {
+            return "promotion:" + promotionId + ":expiry";
+        }
+
+        public Set<String> userIds() {
+            return Set.of(userId);
+        }
+
+        public String fingerprint() {
+            return "expire|" + userId;
+        }
+    }
+
     /** Opens the account (with its signup bonus) if it does not exist yet; moves nothing else. */
     record OpenAccount(String userId) implements LedgerOperation {
         public String key() {

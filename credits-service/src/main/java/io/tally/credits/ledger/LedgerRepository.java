@@ -40,9 +40,20 @@ public class LedgerRepository {
 
     /* Locks are taken in user id order: two batches never wait on each other in a cycle. */
     private static final String LOCK_ACCOUNTS = """
-            SELECT user_id, balance, held, earnings, debt, total_purchased, total_spent, total_gifted,
+            SELECT user_id, balance, held, promotional, earnings, debt, total_purchased, total_spent, total_gifted,
                    total_received
               FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE
+            """;
+
+    /*
+     * Read after the accounts are locked, and changed only under those locks: the lots a batch may spend, refill or
+     * expire. Liveness is decided by the database's clock, the one every replica shares (see PromotionLot).
+     */
+    private static final String LOAD_PROMOTIONS = """
+            SELECT id, user_id, campaign, amount, remaining, expires_at, expires_at > now() AS live
+              FROM promotions
+             WHERE user_id = ANY($1) AND (remaining > 0 OR expires_at > now())
+             ORDER BY expires_at, id
             """;
 
     private static final String FIND_TRANSACTIONS = """
@@ -57,12 +68,12 @@ public class LedgerRepository {
 
     private static final String UPDATE_ACCOUNTS = """
             UPDATE accounts a
-               SET balance = v.balance, held = v.held, earnings = v.earnings, debt = v.debt,
-                   total_purchased = v.purchased, total_spent = v.spent,
+               SET balance = v.balance, held = v.held, promotional = v.promotional, earnings = v.earnings,
+                   debt = v.debt, total_purchased = v.purchased, total_spent = v.spent,
                    total_gifted = v.gifted, total_received = v.received, updated_at = now()
               FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
-                          $7::bigint[], $8::bigint[], $9::bigint[])
-                   AS v(user_id, balance, held, earnings, debt, purchased, spent, gifted, received)
+                          $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+                   AS v(user_id, balance, held, earnings, debt, purchased, spent, gifted, received, promotional)
              WHERE a.user_id = v.user_id
             """;
 
@@ -96,6 +107,15 @@ public class LedgerRepository {
                SET status = excluded.status, captured = excluded.captured, settled_at = excluded.settled_at
             """;
 
+    /* A lot is granted, spent from, refilled and expired by batches: one row per lot reaches this statement. */
+    private static final String SAVE_PROMOTIONS = """
+            INSERT INTO promotions (id, user_id, campaign, amount, remaining, expired, expires_at, expired_at)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+                                 $7::timestamptz[], $8::timestamptz[])
+            ON CONFLICT (id) DO UPDATE
+               SET remaining = excluded.remaining, expired = excluded.expired, expired_at = excluded.expired_at
+            """;
+
     private final ObjectMapper json;
 
     public LedgerRepository(ObjectMapper json) {
@@ -116,6 +136,15 @@ public class LedgerRepository {
             Map<String, AccountState> accounts = new HashMap<>();
             rows.forEach(row -> accounts.put(row.getString("user_id"), AccountState.from(row)));
             return accounts;
+        });
+    }
+
+    /** The promotions of the batch's users a batch may spend, refill or expire, soonest-expiring first. */
+    Uni<List<PromotionLot>> loadPromotions(SqlConnection conn, Collection<String> userIds) {
+        return conn.preparedQuery(LOAD_PROMOTIONS).execute(Tuple.of(userIds.toArray(String[]::new))).map(rows -> {
+            List<PromotionLot> lots = new ArrayList<>();
+            rows.forEach(row -> lots.add(PromotionLot.from(row)));
+            return lots;
         });
     }
 
@@ -144,7 +173,25 @@ public class LedgerRepository {
                 updateAccounts(conn, accounts.stream().filter(a -> a.changed).toList()),
                 insertPostings(conn, plan.postings),
                 insertRejections(conn, plan.newRejections),
-                saveHolds(conn, List.copyOf(plan.holds.values())));
+                saveHolds(conn, List.copyOf(plan.holds.values())),
+                savePromotions(conn, accounts.stream().flatMap(a -> a.lots.stream()).filter(l -> l.changed).toList()));
+    }
+
+    private Uni<Void> savePromotions(SqlClient client, List<PromotionLot> lots) {
+        if (lots.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(SAVE_PROMOTIONS).execute(Columns.of(lots)
+                        .add(l -> l.id, UUID[]::new)
+                        .add(l -> l.userId, String[]::new)
+                        .add(l -> l.campaign, String[]::new)
+                        .add(l -> l.amount, Long[]::new)
+                        .add(l -> l.remaining, Long[]::new)
+                        .add(l -> l.expired, Long[]::new)
+                        .add(l -> l.expiresAt, OffsetDateTime[]::new)
+                        .add(l -> l.expiredAt, OffsetDateTime[]::new)
+                        .tuple())
+                .replaceWithVoid();
     }
 
     private Uni<Void> updateAccounts(SqlClient client, List<AccountState> changed) {
@@ -161,6 +208,7 @@ public class LedgerRepository {
                         .add(a -> a.spent, Long[]::new)
                         .add(a -> a.gifted, Long[]::new)
                         .add(a -> a.received, Long[]::new)
+                        .add(a -> a.promotional, Long[]::new)
                         .tuple())
                 .replaceWithVoid();
     }

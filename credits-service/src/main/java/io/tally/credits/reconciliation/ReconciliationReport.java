@@ -10,7 +10,8 @@ public record ReconciliationReport(boolean healthy, List<AccountDrift> accounts,
 
     /** An account whose cached balances differ from the sums of its entries. */
     public record AccountDrift(String userId, long balance, long ledgerBalance, long earnings, long ledgerEarnings,
-                               long debt, long ledgerDebt, long held, long ledgerHeld) {
+                               long debt, long ledgerDebt, long held, long ledgerHeld, long promotional,
+                               long ledgerPromotional) {
     }
 
     /** A transaction whose entries do not sum to zero. */

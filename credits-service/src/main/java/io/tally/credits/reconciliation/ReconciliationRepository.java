@@ -27,17 +27,19 @@ public class ReconciliationRepository {
      * the time indexes for such a condition and the periodic check then scanned the whole ledger every minute.
      */
     private static final String ACCOUNT_BOOKS = """
-            SELECT a.user_id, a.balance, a.earnings, a.debt, a.held,
+            SELECT a.user_id, a.balance, a.earnings, a.debt, a.held, a.promotional,
                    coalesce(e.spendable, 0) AS ledger_balance,
                    coalesce(e.earnings, 0) AS ledger_earnings,
                    -coalesce(e.debt, 0) AS ledger_debt,
-                   coalesce(e.held, 0) AS ledger_held
+                   coalesce(e.held, 0) AS ledger_held,
+                   coalesce(e.promotional, 0) AS ledger_promotional
               FROM accounts a
               LEFT JOIN LATERAL (
                     SELECT sum(amount) FILTER (WHERE book = 'spendable') AS spendable,
                            sum(amount) FILTER (WHERE book = 'earnings') AS earnings,
                            sum(amount) FILTER (WHERE book = 'debt') AS debt,
-                           sum(amount) FILTER (WHERE book = 'held') AS held
+                           sum(amount) FILTER (WHERE book = 'held') AS held,
+                           sum(amount) FILTER (WHERE book = 'promotional') AS promotional
                       FROM ledger_entries WHERE user_id = a.user_id) e ON true
             """;
 
@@ -45,7 +47,8 @@ public class ReconciliationRepository {
                    (a.balance <> coalesce(e.spendable, 0)
                     OR a.earnings <> coalesce(e.earnings, 0)
                     OR a.debt <> -coalesce(e.debt, 0)
-                    OR a.held <> coalesce(e.held, 0))
+                    OR a.held <> coalesce(e.held, 0)
+                    OR a.promotional <> coalesce(e.promotional, 0))
              ORDER BY a.user_id
              LIMIT 1000
             """;
@@ -158,12 +161,13 @@ public class ReconciliationRepository {
     private static final String LOCK_ACCOUNT = "SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE";
     private static final String ACCOUNT = ACCOUNT_BOOKS + " WHERE a.user_id = $1";
     private static final String SET_BOOKS = """
-            UPDATE accounts SET balance = $2, earnings = $3, debt = $4, held = $5 WHERE user_id = $1
+            UPDATE accounts SET balance = $2, earnings = $3, debt = $4, held = $5, promotional = $6 WHERE user_id = $1
             """;
     private static final String RECORD_REPAIR = """
             INSERT INTO account_repairs (user_id, balance_before, earnings_before, debt_before, balance_after,
-                                         earnings_after, debt_after, reason, repaired_by, held_before, held_after)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                         earnings_after, debt_after, reason, repaired_by, held_before, held_after,
+                                         promotional_before, promotional_after)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """;
 
     /**
@@ -181,11 +185,13 @@ public class ReconciliationRepository {
                                 return Uni.createFrom().item(Optional.of(repair));
                             }
                             return conn.preparedQuery(SET_BOOKS).execute(Tuple.of(userId, books.ledgerBalance(),
-                                            books.ledgerEarnings(), books.ledgerDebt(), books.ledgerHeld()))
+                                            books.ledgerEarnings(), books.ledgerDebt(), books.ledgerHeld(),
+                                            books.ledgerPromotional()))
                                     .chain(() -> conn.preparedQuery(RECORD_REPAIR).execute(Tuple.tuple(List.of(userId,
                                             books.balance(), books.earnings(), books.debt(), books.ledgerBalance(),
                                             books.ledgerEarnings(), books.ledgerDebt(), reason, repairedBy,
-                                            books.held(), books.ledgerHeld()))))
+                                            books.held(), books.ledgerHeld(), books.promotional(),
+                                            books.ledgerPromotional()))))
                                     .replaceWith(Optional.of(repair));
                         })));
     }
@@ -193,13 +199,14 @@ public class ReconciliationRepository {
     /** What a repair found and did: the cached books before, and after (what the entries say). */
     public record AccountRepair(String userId, boolean repaired, Books before, Books after) {
 
-        public record Books(long balance, long earnings, long debt, long held) {
+        public record Books(long balance, long earnings, long debt, long held, long promotional) {
         }
 
         static AccountRepair of(AccountDrift books) {
-            Books cached = new Books(books.balance(), books.earnings(), books.debt(), books.held());
+            Books cached = new Books(books.balance(), books.earnings(), books.debt(), books.held(),
+                    books.promotional());
             Books ledger = new Books(books.ledgerBalance(), books.ledgerEarnings(), books.ledgerDebt(),
-                    books.ledgerHeld());
+                    books.ledgerHeld(), books.ledgerPromotional());
             return new AccountRepair(books.userId(), !cached.equals(ledger), cached, ledger);
         }
     }
@@ -219,6 +226,7 @@ public class ReconciliationRepository {
     private static AccountDrift drift(Row row) {
         return new AccountDrift(row.getString("user_id"), row.getLong("balance"), row.getLong("ledger_balance"),
                 row.getLong("earnings"), row.getLong("ledger_earnings"), row.getLong("debt"),
-                row.getLong("ledger_debt"), row.getLong("held"), row.getLong("ledger_held"));
+                row.getLong("ledger_debt"), row.getLong("held"), row.getLong("ledger_held"),
+                row.getLong("promotional"), row.getLong("ledger_promotional"));
     }
 }

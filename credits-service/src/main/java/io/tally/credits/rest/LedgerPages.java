@@ -17,7 +17,8 @@ import java.util.function.ToLongFunction;
 final class LedgerPages {
 
     static final Set<String> KINDS = Set.of("signup_bonus", "purchase", "charge", "refund", "gift", "clawback",
-            "debt_repayment", "adjustment", "debt_forgiveness", "hold", "hold_capture", "hold_void", "hold_expiry");
+            "debt_repayment", "adjustment", "debt_forgiveness", "hold", "hold_capture", "hold_void", "hold_expiry",
+            "promotion", "promotion_expiry");
 
     record LedgerPage(List<LedgerLine> entries, String nextCursor) {
     }

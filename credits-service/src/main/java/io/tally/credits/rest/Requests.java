@@ -81,6 +81,19 @@ public final class Requests {
         }
     }
 
+    /** The longest a promotion may last. */
+    public static final int MAX_PROMOTION_DAYS = 3650;
+
+    /** Exactly one of {@code expiresAt} and {@code expiresInDays}. */
+    public record PromotionRequest(
+            @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
+            @NotBlank @Pattern(regexp = "[a-z0-9_-]{1,64}", message = "must be 1-64 of a-z, 0-9, _ and -")
+            String campaign,
+            @NotNull @Positive @Max(MAX_AMOUNT) Long amount,
+            java.time.OffsetDateTime expiresAt,
+            @Min(1) @Max(MAX_PROMOTION_DAYS) Integer expiresInDays) {
+    }
+
     public record AdjustmentRequest(
             @NotBlank @Size(max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
             @NotNull @Min(-MAX_AMOUNT) @Max(MAX_AMOUNT) Long amount,

@@ -14,12 +14,16 @@ import io.tally.credits.ledger.LedgerOperation.Clawback;
 import io.tally.credits.ledger.LedgerOperation.DebtForgiveness;
 import io.tally.credits.ledger.LedgerOperation.Gift;
 import io.tally.credits.ledger.LedgerOperation.Grant;
+import io.tally.credits.ledger.LedgerOperation.ExpirePromotion;
+import io.tally.credits.ledger.LedgerOperation.Promotion;
 import io.tally.credits.ledger.LedgerOperation.Refund;
 import io.tally.credits.ledger.StoredOutcomes.StoredRejection;
 import io.tally.credits.ledger.StoredOutcomes.StoredTransaction;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * zero, debt and a spendable balance never together, every transaction sums to zero, each cached balance equals
  * its entries, each entry's {@code balance_after} continues the one before, a refund never exceeds its charge nor a
  * clawback its grant; held never below zero and equal to the open holds, a hold settled at most once and its
- * captured and released parts adding up to it. Then every applied operation is replayed: nothing moves.
+ * captured and released parts adding up to it; the promotional book equal to what is left of the promotions, none
+ * refilled after it expired nor expired twice. Then every applied operation is replayed: nothing moves.
  */
 @Tag("unit")
 class LedgerEngineInvariantsTest {
@@ -59,7 +64,12 @@ class LedgerEngineInvariantsTest {
 
         private final Random random;
         private final long seed;
-        private final LedgerEngine engine = new LedgerEngine(100, 3000, new ObjectMapper().findAndRegisterModules());
+        private final LedgerEngine engine = new LedgerEngine(100, Duration.ofDays(30), 3000,
+                new ObjectMapper().findAndRegisterModules());
+        /** The database's clock, which decides whether a promotion is live: a minute passes per batch. */
+        private OffsetDateTime databaseNow = OffsetDateTime.now(ZoneOffset.UTC);
+        /** Every promotion granted so far, as the promotions table keeps it. */
+        private final Map<UUID, PromotionLot> promotions = new HashMap<>();
         private final Map<String, AccountState> accounts = new HashMap<>();
         private final Map<String, StoredTransaction> transactions = new HashMap<>();
         private final Map<UUID, StoredRejection> rejections = new HashMap<>();
@@ -69,6 +79,7 @@ class LedgerEngineInvariantsTest {
         private final List<Charge> charges = new ArrayList<>();
         private final List<Grant> grants = new ArrayList<>();
         private final List<Hold> holds = new ArrayList<>();
+        private final List<Promotion> granted = new ArrayList<>();
         private final List<Submitted> deliveredEvents = new ArrayList<>();
         private final List<Submitted> applied = new ArrayList<>();
         private int batches;
@@ -98,7 +109,7 @@ class LedgerEngineInvariantsTest {
 
         private Submitted next() {
             String user = pick(USERS);
-            int kind = random.nextInt(13);
+            int kind = random.nextInt(15);
             if (kind == 0 && !deliveredEvents.isEmpty()) {
                 return pick(deliveredEvents); // Kafka delivers an event again
             }
@@ -148,6 +159,19 @@ class LedgerEngineInvariantsTest {
                     holds.add(hold);
                     yield hold;
                 }
+                case 13 -> {
+                    // Some expire a few batches from now, some later than the history lasts.
+                    Promotion promotion = new Promotion(user, "campaign-" + random.nextInt(6), 1 + random.nextInt(80),
+                            OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(1 + random.nextInt(60)));
+                    granted.add(promotion);
+                    yield promotion;
+                }
+                case 14 -> {
+                    Promotion promotion = granted.isEmpty() ? new Promotion(user, "none", 1,
+                            OffsetDateTime.now(ZoneOffset.UTC)) : pick(granted);
+                    // Often not expired yet, or already expired, or nothing left: all must be refused.
+                    yield new ExpirePromotion(promotion.promotionId(), promotion.userId());
+                }
                 default -> {
                     Hold hold = holds.isEmpty() ? new Hold(UUID.randomUUID(), user, 10, "job",
                             OffsetDateTime.now(ZoneOffset.UTC)) : pick(holds);
@@ -162,7 +186,8 @@ class LedgerEngineInvariantsTest {
                     };
                 }
             };
-            if (random.nextBoolean() && !(op instanceof Gift || op instanceof Adjustment || op instanceof DebtForgiveness)) {
+            if (random.nextBoolean() && !(op instanceof Gift || op instanceof Adjustment || op instanceof DebtForgiveness
+                    || op instanceof Promotion || op instanceof ExpirePromotion)) {
                 Submitted event = Submitted.fromEvent(op, UUID.randomUUID().toString(), "test", null);
                 deliveredEvents.add(event);
                 return event;
@@ -187,8 +212,12 @@ class LedgerEngineInvariantsTest {
                     duplicates.add(i);
                 }
             }
+            databaseNow = databaseNow.plusMinutes(1);
+            accounts.values().forEach(this::loadPromotions);
             LedgerEngine.BatchPlan plan = engine.plan(batch, duplicates, accounts, opened,
                     new StoredOutcomes(Map.copyOf(transactions), Map.copyOf(rejections)));
+            accounts.values().forEach(account -> account.lots.stream().filter(lot -> lot.changed)
+                    .forEach(lot -> promotions.put(lot.id, lot)));
             for (Posting posting : plan.postings) {
                 assertThat(transactions).as(where("a key posted twice: " + posting.key)).doesNotContainKey(posting.key);
                 assertThat(posting.sum()).as(where("transaction sums to zero")).isZero();
@@ -208,6 +237,22 @@ class LedgerEngineInvariantsTest {
             return plan.results;
         }
 
+        /** What LedgerRepository's LOAD_PROMOTIONS gives a batch: lots live or still to expire, by the database's clock. */
+        private void loadPromotions(AccountState account) {
+            account.lots.clear();
+            promotions.values().stream()
+                    .filter(lot -> lot.userId.equals(account.userId))
+                    .filter(lot -> lot.remaining > 0 || lot.expiresAt.isAfter(databaseNow))
+                    .sorted(Comparator.comparing((PromotionLot lot) -> lot.expiresAt).thenComparing(lot -> lot.id))
+                    .forEach(lot -> {
+                        PromotionLot loaded = new PromotionLot(lot.id, lot.userId, lot.campaign, lot.amount,
+                                lot.remaining, lot.expiresAt, lot.expiresAt.isAfter(databaseNow));
+                        loaded.expired = lot.expired;
+                        loaded.expiredAt = lot.expiredAt;
+                        account.lots.add(loaded);
+                    });
+        }
+
         private void checkInvariants() {
             long everything = books.values().stream().mapToLong(Long::longValue).sum();
             assertThat(everything).as(where("all books together")).isZero();
@@ -217,6 +262,12 @@ class LedgerEngineInvariantsTest {
                 assertThat(account.earnings).as(where(user + " earnings")).isNotNegative();
                 assertThat(account.debt).as(where(user + " debt")).isNotNegative();
                 assertThat(account.debt > 0 && account.balance > 0).as(where(user + " in debt with credits")).isFalse();
+                assertThat(account.promotional).as(where(user + " promotional")).isNotNegative();
+                assertThat(account.promotional).as(where(user + " promotional = its entries"))
+                        .isEqualTo(books.getOrDefault(user + "/promotional", 0L));
+                assertThat(account.promotional).as(where(user + " promotional = what is left of its promotions"))
+                        .isEqualTo(promotions.values().stream().filter(lot -> lot.userId.equals(user))
+                                .mapToLong(lot -> lot.remaining).sum());
                 assertThat(account.balance).as(where(user + " balance = its entries"))
                         .isEqualTo(books.getOrDefault(user + "/spendable", 0L));
                 assertThat(account.earnings).as(where(user + " earnings = its entries"))
@@ -240,6 +291,15 @@ class LedgerEngineInvariantsTest {
                     long released = ((Number) settled.result().get("released")).longValue();
                     assertThat(captured + released).as(where("captured + released = the hold"))
                             .isEqualTo(hold.amount());
+                }
+            }
+            for (PromotionLot lot : promotions.values()) {
+                assertThat(lot.remaining + lot.expired).as(where("promotion " + lot.id + " never grows"))
+                        .isBetween(0L, lot.amount);
+                if (lot.expiredAt != null) {
+                    assertThat(lot.remaining).as(where("an expired promotion refilled")).isZero();
+                    assertThat(((Number) transactions.get("promotion:" + lot.id + ":expiry").result().get("expired"))
+                            .longValue()).as(where("expiry = what was left")).isEqualTo(lot.expired);
                 }
             }
             for (Charge charge : charges) {
