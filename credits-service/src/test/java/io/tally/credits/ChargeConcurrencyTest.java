@@ -27,10 +27,11 @@ class ChargeConcurrencyTest {
         CreditsApi.fund(user, 1000);
 
         ExecutorService callers = Executors.newFixedThreadPool(50);
+        List<UUID> jobs = IntStream.range(0, 200).mapToObj(i -> UUID.randomUUID()).toList();
         List<Response> responses;
         try {
-            List<CompletableFuture<Response>> calls = IntStream.range(0, 200)
-                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> CreditsApi.charge(UUID.randomUUID(), user, 15), callers))
+            List<CompletableFuture<Response>> calls = jobs.stream()
+                    .map(job -> CompletableFuture.supplyAsync(() -> CreditsApi.charge(job, user, 15), callers))
                     .toList();
             responses = calls.stream().map(CompletableFuture::join).toList();
         } finally {
@@ -48,7 +49,8 @@ class ChargeConcurrencyTest {
         assertThat(CreditsApi.balance(user)).isEqualTo(10);
         assertThat(TestSql.count(pool, "SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE user_id = $1 AND book = 'spendable'", user))
                 .isEqualTo(10);
-        assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE user_id = $1 AND kind = 'charge'", user))
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE user_id = $1 AND kind = 'charge'"
+                + " AND reference = ANY($2)", user, jobs.stream().map(UUID::toString).toArray(String[]::new)))
                 .isEqualTo(66);
         assertThat(TestSql.count(pool, """
                 SELECT count(*) FROM (SELECT transaction_id FROM ledger_entries e
