@@ -25,11 +25,14 @@ final class LedgerChecks {
                  CROSS JOIN LATERAL (
                         SELECT coalesce(sum(amount) FILTER (WHERE book = 'spendable'), 0) AS spendable,
                                coalesce(sum(amount) FILTER (WHERE book = 'promotional'), 0) AS promotional,
-                               coalesce(sum(amount) FILTER (WHERE book = 'held'), 0) AS held
+                               coalesce(sum(amount) FILTER (WHERE book = 'held'), 0) AS held,
+                               coalesce(sum(amount) FILTER (WHERE book = 'earnings'), 0) AS earnings,
+                               coalesce(sum(amount) FILTER (WHERE book = 'frozen'), 0) AS frozen
                           FROM ledger_entries WHERE user_id = a.user_id) e
                  CROSS JOIN LATERAL (SELECT coalesce(sum(remaining), 0) AS remaining FROM promotions
                                       WHERE user_id = a.user_id) p
                  WHERE a.user_id = $1 AND (a.balance <> e.spendable OR a.held <> e.held
-                       OR a.promotional <> e.promotional OR a.promotional <> p.remaining)""", user)).isZero();
+                       OR a.promotional <> e.promotional OR a.promotional <> p.remaining
+                       OR a.earnings <> e.earnings OR a.frozen <> e.frozen)""", user)).isZero();
     }
 }

@@ -301,7 +301,7 @@ class BadInputIT {
             counts.put("ledger transactions of " + user, ServiceDatabases.count("credits",
                     "SELECT count(*) FROM ledger_transactions WHERE user_id = ?", user));
             counts.put("balance of " + user, ServiceDatabases.count("credits",
-                    "SELECT coalesce(sum(balance + promotional + held + earnings - debt), 0) FROM accounts WHERE user_id = ?", user));
+                    "SELECT coalesce(sum(balance + promotional + held + earnings + frozen - debt), 0) FROM accounts WHERE user_id = ?", user));
             counts.put("jobs of " + user, ServiceDatabases.count("jobs", "SELECT count(*) FROM jobs WHERE user_id = ?", user));
             counts.put("payments of " + user, ServiceDatabases.count("payments",
                     "SELECT count(*) FROM payments WHERE user_id = ?", user));

@@ -265,19 +265,28 @@ class ClientJourneysIT {
     }
 
     @Test
-    void aPurchaseRefundedAfterItsCreditsWereSpentBecomesDebtThatTheNextPurchaseRepays() {
+    void aReversedPurchaseFreezesTheEarningsItsGiftsProduced_andTheRestIsDebtTheNextPurchaseRepays() {
         String user = Tally.user("debtor");
         Tally.Purchase pro = tally.buy(user, "thb-pro"); // 25 credits
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.balance(user) == SIGNUP_BONUS + 25);
         String streamer = Tally.user("streamer");
-        assertThat(tally.gift(user, streamer, "star").status()).isEqualTo(201); // 10 of the 25 bought → 15 left
+        assertThat(tally.gift(user, streamer, "star").status()).isEqualTo(201); // 10 of the 25: 7 earned, 3 fee
+        // Another backend charges 110 over credits' service API: the 100 promotional first, then 10 purchased.
+        assertThat(tally.api().post("credits", "/credits/charges", Api.bearer("e2e-backend", "service"),
+                Map.of("jobId", java.util.UUID.randomUUID().toString(), "userId", user, "amount", 110), Map.of())
+                .status()).isEqualTo(201);
 
-        // The reversal takes the 15 purchased credits left and records the other 10 as debt; the promotional signup
-        // credits are never clawed back, but cannot be spent while the debt is owed.
+        // The reversal takes the 5 purchased credits left, follows 10 into the star (the streamer's 7 frozen, the fee
+        // of 3 reversed) and records the 10 spent on the charge as debt.
         assertThat(Tally.ok(tally.stripeWebhook(Tally.fullyRefunded(pro))).get("outcome").asText()).isEqualTo("applied");
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("debt").asLong() == 10);
         assertThat(tally.account(user).get("purchased").asLong()).isZero();
-        assertThat(tally.account(user).get("promotional").asLong()).isEqualTo(SIGNUP_BONUS);
+        JsonNode frozen = tally.account(streamer);
+        assertThat(frozen.get("frozenEarnings").asLong()).isEqualTo(7);
+        assertThat(frozen.get("earnings").asLong()).isZero();
+        JsonNode line = tally.statement(streamer).get(0);
+        assertThat(line.get("kind").asText()).isEqualTo("clawback");
+        assertThat(line.get("frozen").asLong()).isEqualTo(7);
         Api.Answer refused = tally.gift(user, streamer, "rose");
         assertThat(refused.status()).isEqualTo(402);
         assertThat(refused.body()).contains("account-in-debt");

@@ -58,6 +58,7 @@ final class InvariantChecker {
         found.addAll(ledgerIsAppendOnly());
         found.addAll(holdsMatchTheirLedger());
         found.addAll(promotionsMatchTheirLedger());
+        found.addAll(clawbacksAddUp());
         found.addAll(jobsEndAndArePaidAsTheirHistorySays());
         found.addAll(paymentsAreGrantedOncePerConfirmation());
         found.addAll(providerEventsAppliedOnce());
@@ -177,6 +178,47 @@ final class InvariantChecker {
                 """, row -> "P2 promotion " + row.getString(1) + ": granted " + row.getLong(2) + ", left "
                 + row.getLong(3) + ", expired " + row.getLong(4) + " in " + row.getLong(5) + " expiries of "
                 + row.getLong(6)));
+        return found;
+    }
+
+    /**
+     * Clawbacks that follow the coins (decision 0019): frozen earnings never negative and equal to their book; each
+     * clawback's taken, frozen, reversed fees and debt add up to it, and its frozen part equals its gift attributions;
+     * no gift is attributed beyond its cost.
+     */
+    List<String> clawbacksAddUp() {
+        List<String> found = new ArrayList<>();
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT a.user_id, a.frozen, coalesce(l.frozen, 0)
+                FROM accounts a
+                LEFT JOIN (SELECT user_id, sum(amount) AS frozen FROM ledger_entries WHERE book = 'frozen'
+                           GROUP BY user_id) l USING (user_id)
+                WHERE a.frozen < 0 OR a.frozen <> coalesce(l.frozen, 0)
+                """, row -> "C1 account " + row.getString(1) + ": frozen " + row.getLong(2) + ", frozen book "
+                + row.getLong(3)));
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT t.idempotency_key, (t.result->>'credits')::bigint,
+                       (t.result->>'takenFromBalance')::bigint + coalesce((t.result->>'frozenEarnings')::bigint, 0)
+                           + coalesce((t.result->>'feesReversed')::bigint, 0) + (t.result->>'addedToDebt')::bigint,
+                       coalesce((t.result->>'frozenEarnings')::bigint, 0),
+                       coalesce((SELECT sum(frozen) FROM gift_attributions a WHERE a.clawback_key = t.idempotency_key), 0)
+                FROM ledger_transactions t
+                WHERE t.kind = 'clawback'
+                  AND ((t.result->>'credits')::bigint <> (t.result->>'takenFromBalance')::bigint
+                          + coalesce((t.result->>'frozenEarnings')::bigint, 0)
+                          + coalesce((t.result->>'feesReversed')::bigint, 0) + (t.result->>'addedToDebt')::bigint
+                       OR coalesce((t.result->>'frozenEarnings')::bigint, 0)
+                          <> coalesce((SELECT sum(frozen) FROM gift_attributions a
+                                        WHERE a.clawback_key = t.idempotency_key), 0))
+                """, row -> "C2 " + row.getString(1) + ": clawed back " + row.getLong(2) + " but its parts add up to "
+                + row.getLong(3) + "; frozen " + row.getLong(4) + " vs attributions " + row.getLong(5)));
+        found.addAll(ServiceDatabases.query("credits", """
+                SELECT a.gift_id::text, sum(a.part), (t.result->>'cost')::bigint
+                FROM gift_attributions a JOIN ledger_transactions t ON t.reference = a.gift_id::text AND t.kind = 'gift'
+                GROUP BY a.gift_id, t.result
+                HAVING sum(a.part) > (t.result->>'cost')::bigint
+                """, row -> "C3 gift " + row.getString(1) + ": attributed " + row.getLong(2) + " of a cost of "
+                + row.getLong(3)));
         return found;
     }
 

@@ -6,6 +6,7 @@ import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;
 import io.tally.common.events.credits.CreditsHeld;
 import io.tally.common.events.credits.CreditsRefunded;
+import io.tally.common.events.credits.EarningsFrozen;
 import io.tally.common.events.credits.GiftSent;
 import io.tally.common.events.credits.HoldCaptured;
 import io.tally.common.events.credits.HoldExpired;
@@ -51,6 +52,8 @@ public final class EventTypes {
             new EventType<>("tally.credits.granted.v1", Topics.CREDITS, CreditsGranted.class);
     public static final EventType<CreditsClawedBack> CREDITS_CLAWED_BACK =
             new EventType<>("tally.credits.clawed-back.v1", Topics.CREDITS, CreditsClawedBack.class);
+    public static final EventType<EarningsFrozen> EARNINGS_FROZEN =
+            new EventType<>("tally.credits.earnings-frozen.v1", Topics.CREDITS, EarningsFrozen.class);
     public static final EventType<GiftSent> GIFT_SENT =
             new EventType<>("tally.credits.gift-sent.v1", Topics.CREDITS, GiftSent.class);
     public static final EventType<CreditsHeld> CREDITS_HELD =
@@ -104,7 +107,7 @@ public final class EventTypes {
             new EventType<>("tally.presence.viewer-count-changed.v1", Topics.PRESENCE, ViewerCountChanged.class);
 
     public static final List<EventType<?>> ALL = List.of(
-            CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, REFUND_REJECTED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, GIFT_SENT,
+            CREDITS_CHARGED, CHARGE_REJECTED, CREDITS_REFUNDED, REFUND_REJECTED, CREDITS_GRANTED, CREDITS_CLAWED_BACK, EARNINGS_FROZEN, GIFT_SENT,
             CREDITS_HELD, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED, HOLD_SETTLEMENT_REFUSED,
             PROMOTION_GRANTED, PROMOTION_EXPIRED,
             JOB_REQUESTED, JOB_REFUND_REQUESTED, JOB_CAPTURE_REQUESTED, JOB_VOID_REQUESTED, JOB_QUEUED, JOB_STARTED, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED,

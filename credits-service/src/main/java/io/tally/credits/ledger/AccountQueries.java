@@ -20,7 +20,7 @@ public class AccountQueries {
 
     /* With the soonest live promotion that still has credits (promotions_user). */
     private static final String FIND_ACCOUNT = """
-            SELECT a.user_id, a.balance, a.held, a.promotional, a.earnings, a.debt, a.total_purchased,
+            SELECT a.user_id, a.balance, a.held, a.promotional, a.earnings, a.frozen, a.debt, a.total_purchased,
                    a.total_spent, a.total_gifted, a.total_received, a.created_at,
                    next.remaining AS next_expiry_credits, next.expires_at AS next_expiry_at
               FROM accounts a
@@ -52,12 +52,14 @@ public class AccountQueries {
                    t.metadata->>'reason' AS reason,
                    coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'promotional', 'held')), 0) AS amount,
                    coalesce(sum(e.amount) FILTER (WHERE e.book = 'earnings'), 0) AS earnings,
+                   coalesce(sum(e.amount) FILTER (WHERE e.book = 'frozen'), 0) AS frozen,
                    -coalesce(sum(e.amount) FILTER (WHERE e.book = 'debt'), 0) AS debt, t.created_at
               FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
              WHERE e.user_id = $1 AND e.id < $2
              GROUP BY t.id
             HAVING coalesce(sum(e.amount) FILTER (WHERE e.book IN ('spendable', 'promotional', 'held')), 0) <> 0
                 OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'earnings'), 0) <> 0
+                OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'frozen'), 0) <> 0
                 OR coalesce(sum(e.amount) FILTER (WHERE e.book = 'debt'), 0) <> 0
              ORDER BY min(e.id) DESC
              LIMIT $3
@@ -164,9 +166,11 @@ public class AccountQueries {
      * @param promotional what is left of the user's promotions, spent first (until the expiry pass runs, this
      *                    includes credits of a promotion that just expired, which can no longer be spent)
      * @param nextExpiry  the soonest promotion that still has credits, null when none
+     * @param frozenEarnings gift earnings held from payout because the buyer's purchase was reversed
      */
     public record Account(String userId, long balance, long held, long available, long purchased, long promotional,
-                          NextExpiry nextExpiry, long earnings, long debt, Totals totals, OffsetDateTime createdAt) {
+                          NextExpiry nextExpiry, long earnings, long frozenEarnings, long debt, Totals totals,
+                          OffsetDateTime createdAt) {
 
         static Account from(Row row) {
             long purchased = row.getLong("balance");
@@ -176,7 +180,7 @@ public class AccountQueries {
             OffsetDateTime nextExpiryAt = row.getOffsetDateTime("next_expiry_at");
             return new Account(row.getString("user_id"), available + held, held, available, purchased, promotional,
                     nextExpiryAt == null ? null : new NextExpiry(row.getLong("next_expiry_credits"), nextExpiryAt),
-                    row.getLong("earnings"), row.getLong("debt"), new Totals(row.getLong("total_purchased"),
+                    row.getLong("earnings"), row.getLong("frozen"), row.getLong("debt"), new Totals(row.getLong("total_purchased"),
                     row.getLong("total_spent"), row.getLong("total_gifted"), row.getLong("total_received")),
                     row.getOffsetDateTime("created_at"));
         }
@@ -246,16 +250,17 @@ public class AccountQueries {
      *
      * @param amount   the change of what the user owns (a job's capture: minus its final price)
      * @param earnings the change of the user's gift earnings
+     * @param frozen   the change of their earnings held from payout (a reversed purchase's gifts)
      * @param debt     the change of what the user owes (positive: more debt)
      * @param cursorId the line's first entry, the next page's cursor
      */
     public record StatementLine(long cursorId, UUID transactionId, String kind, String reference, String reason,
-                                long amount, long earnings, long debt, OffsetDateTime at) {
+                                long amount, long earnings, long frozen, long debt, OffsetDateTime at) {
 
         static StatementLine from(Row row) {
             return new StatementLine(row.getLong("first_entry"), row.getUUID("transaction_id"), row.getString("kind"),
                     row.getString("reference"), row.getString("reason"), row.getLong("amount"), row.getLong("earnings"),
-                    row.getLong("debt"), row.getOffsetDateTime("created_at"));
+                    row.getLong("frozen"), row.getLong("debt"), row.getOffsetDateTime("created_at"));
         }
     }
 }

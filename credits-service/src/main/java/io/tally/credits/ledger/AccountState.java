@@ -17,6 +17,8 @@ final class AccountState {
     /** Reserved by open holds: owned by the user, not spendable until a hold is voided or expires. */
     long held;
     long earnings;
+    /** Earnings frozen by clawbacks (held from payout): produced by gifts of coins whose purchase was reversed. */
+    long frozen;
     long debt;
     long purchased;
     long spent;
@@ -34,6 +36,7 @@ final class AccountState {
         state.held = row.getLong("held");
         state.promotional = row.getLong("promotional");
         state.earnings = row.getLong("earnings");
+        state.frozen = row.getLong("frozen");
         state.debt = row.getLong("debt");
         state.purchased = row.getLong("total_purchased");
         state.spent = row.getLong("total_spent");

@@ -75,11 +75,15 @@ public class LedgerBatchExecutor {
         Set<UUID> chargedJobs = new HashSet<>();
         List<String> eventIds = new ArrayList<>();
         List<String> eventTypes = new ArrayList<>();
+        List<LedgerOperation.Clawback> clawbacks = new ArrayList<>();
         for (Submitted submitted : batch) {
             LedgerOperation op = submitted.operation();
             userIds.addAll(op.userIds());
             if (!(op instanceof OpenAccount)) {
                 keys.add(op.key());
+            }
+            if (op instanceof LedgerOperation.Clawback clawback) {
+                clawbacks.add(clawback);
             }
             if (op instanceof Charge charge) {
                 chargedJobs.add(charge.jobId());
@@ -94,13 +98,25 @@ public class LedgerBatchExecutor {
                 eventTypes.add(submitted.eventType());
             }
         }
+        // A clawback follows its coins into the gifts its buyer sent (LedgerEngine.followCoins): their recipients are
+        // locked with the buyer. Read once before the locks to know whom to lock, and again under them.
+        return repository.giftsSinceGrants(conn, clawbacks).flatMap(before -> {
+            before.values().forEach(gifts -> gifts.forEach(gift -> userIds.add(gift.recipientId())));
+            return applyLocked(conn, batch, userIds, keys, chargedJobs, clawbacks, eventIds, eventTypes);
+        });
+    }
+
+    private Uni<List<OperationResult>> applyLocked(SqlConnection conn, List<Submitted> batch, Set<String> userIds,
+                                                   Set<String> keys, Set<UUID> chargedJobs,
+                                                   List<LedgerOperation.Clawback> clawbacks, List<String> eventIds,
+                                                   List<String> eventTypes) {
         // Pipelined: the five statements leave together and run in order on this connection, so the lock is
         // taken after the accounts exist, and promotions and outcomes are read after it is held — one round trip.
         return Uni.combine().all().unis(
                         inbox.recordFirstDeliveries(conn, CONSUMER, eventIds, eventTypes),
                         repository.openAccounts(conn, userIds),
                         repository.lockAccounts(conn, userIds),
-                        repository.loadOutcomes(conn, keys, chargedJobs),
+                        repository.loadOutcomes(conn, keys, chargedJobs, clawbacks),
                         repository.loadPromotions(conn, userIds))
                 .asTuple()
                 .flatMap(loaded -> {

@@ -11,6 +11,7 @@ import io.tally.common.events.credits.CreditsClawedBack;
 import io.tally.common.events.credits.CreditsGranted;
 import io.tally.common.events.credits.CreditsRefunded;
 import io.tally.common.events.credits.CreditsHeld;
+import io.tally.common.events.credits.EarningsFrozen;
 import io.tally.common.events.credits.GiftSent;
 import io.tally.common.events.credits.HoldCaptured;
 import io.tally.common.events.credits.HoldExpired;
@@ -120,7 +121,7 @@ public final class LedgerEngine {
         } else if (op instanceof Grant grant) {
             return grant(plan, grant, accounts.get(grant.userId()));
         } else if (op instanceof Clawback clawback) {
-            return clawback(plan, clawback, accounts.get(clawback.userId()));
+            return clawback(plan, clawback, accounts.get(clawback.userId()), accounts);
         } else if (op instanceof Gift gift) {
             return gift(plan, gift, accounts.get(gift.senderId()), accounts.get(gift.recipientId()));
         } else if (op instanceof Adjustment adjustment) {
@@ -335,7 +336,8 @@ public final class LedgerEngine {
      * same user, and be at least as large. Anything else is a payments bug or a replay gone wrong, and would put
      * a user in debt for credits they never had.
      */
-    private OperationResult clawback(BatchPlan plan, Clawback clawback, AccountState account) {
+    private OperationResult clawback(BatchPlan plan, Clawback clawback, AccountState account,
+                                     Map<String, AccountState> accounts) {
         StoredTransaction grant = plan.known.get(clawback.undoneKey());
         if (grant == null) {
             return OperationResult.refused(Problem.of(422, "no-grant-to-claw-back", "Nothing to claw back",
@@ -352,18 +354,77 @@ public final class LedgerEngine {
                             + clawback.credits()).with("granted", granted));
         }
         long taken = Math.min(account.balance, clawback.credits());
-        long shortfall = clawback.credits() - taken;
         account.balance -= taken;
-        account.debt += shortfall;
         account.changed = true;
         Posting posting = new Posting("clawback", clawback.key(), clawback.paymentId().toString(), clawback.userId(),
                 clawback.fingerprint(), metadata("reason", clawback.reason()), null);
+        CoinsFollowed followed = followCoins(plan, clawback, clawback.credits() - taken, accounts);
+        long shortfall = followed.unrecovered();
+        account.debt += shortfall;
         CreditsClawedBack event = new CreditsClawedBack(clawback.paymentId(), clawback.userId(), clawback.credits(),
-                taken, shortfall, account.available(), account.debt, posting.id, clawback.cycle());
-        return plan.apply(posting.withResult(bodyOf(event))
+                taken, shortfall, account.available(), account.debt, posting.id, clawback.cycle(), followed.frozen(),
+                followed.feesReversed());
+        posting.withResult(bodyOf(event))
                 .user(clawback.userId(), "spendable", -taken, account.balance)
-                .user(clawback.userId(), "debt", -shortfall, -account.debt)
-                .system("purchases", clawback.credits()), event);
+                .user(clawback.userId(), "debt", -shortfall, -account.debt);
+        followed.frozenBy().forEach((recipientId, frozen) -> {
+            AccountState recipient = accounts.get(recipientId);
+            posting.user(recipientId, "earnings", -frozen, recipient.earnings)
+                    .user(recipientId, "frozen", frozen, recipient.frozen);
+            plan.emit(new EarningsFrozen(recipientId, clawback.paymentId(), clawback.userId(), frozen,
+                    recipient.earnings, recipient.frozen, posting.id));
+        });
+        return plan.apply(posting
+                .system("platform_revenue", -followed.feesReversed())
+                .system("purchases", clawback.credits() - followed.frozen()), event);
+    }
+
+    /** What following a reversed purchase's coins into gifts recovered, and what it could not. */
+    private record CoinsFollowed(Map<String, Long> frozenBy, long frozen, long feesReversed, long unrecovered) {
+    }
+
+    /**
+     * The part of a reversed purchase its buyer no longer holds ({@code missing}) went into what they did since the
+     * grant. Gifts sent since, oldest first, are taken to be made of it, each up to what earlier clawbacks did not
+     * already claim: of each part, the recipient's share of it is frozen (as far as their earnings go) and the
+     * platform's fee on it reversed. What no gift covers, and a share a streamer's earnings could not cover, is
+     * unrecovered: the buyer's debt, as before. A gift to an account the batch did not lock (sent while the reversal
+     * was being applied) is left out.
+     */
+    private static CoinsFollowed followCoins(BatchPlan plan, Clawback clawback, long missing,
+                                             Map<String, AccountState> accounts) {
+        Map<String, Long> frozenBy = new LinkedHashMap<>();
+        long left = missing;
+        long frozenTotal = 0;
+        long feesReversed = 0;
+        long uncovered = 0;
+        for (SpentGift gift : plan.giftsSinceGrant.getOrDefault(clawback.key(), List.of())) {
+            AccountState recipient = accounts.get(gift.recipientId());
+            long unclaimed = gift.cost() - gift.attributed() - plan.attributedNow.getOrDefault(gift.giftId(), 0L);
+            if (left == 0) {
+                break;
+            }
+            if (recipient == null || unclaimed <= 0) {
+                continue;
+            }
+            long part = Math.min(unclaimed, left);
+            long share = Math.multiplyExact(part, gift.net()) / gift.cost();
+            long frozen = Math.min(recipient.earnings, share);
+            long fee = part - share;
+            recipient.earnings -= frozen;
+            recipient.frozen += frozen;
+            recipient.changed = true;
+            left -= part;
+            uncovered += share - frozen;
+            frozenTotal += frozen;
+            feesReversed += fee;
+            frozenBy.merge(gift.recipientId(), frozen, Long::sum);
+            plan.attributedNow.merge(gift.giftId(), part, Long::sum);
+            plan.attributions.add(new GiftAttribution(gift.giftId(), clawback.key(), gift.recipientId(), part, frozen,
+                    fee));
+        }
+        frozenBy.values().removeIf(frozen -> frozen == 0);
+        return new CoinsFollowed(frozenBy, frozenTotal, feesReversed, left + uncovered);
     }
 
     /** What a credit just made spendable repays of the account's debt (all of it, if it covers the debt). */
@@ -689,6 +750,11 @@ public final class LedgerEngine {
         final List<OperationResult> results = new ArrayList<>();
         final List<Posting> postings = new ArrayList<>();
         final List<StoredRejection> newRejections = new ArrayList<>();
+        /** For each clawback in the batch (by key), the gifts its buyer sent since the grant. */
+        final Map<String, List<SpentGift>> giftsSinceGrant;
+        /** Gift parts this batch's clawbacks attributed, to write, and per gift, so a gift is not claimed twice. */
+        final List<GiftAttribution> attributions = new ArrayList<>();
+        final Map<UUID, Long> attributedNow = new HashMap<>();
         /** Each hold placed or settled by the batch, in its latest state. */
         final Map<UUID, HoldRow> holds = new LinkedHashMap<>();
         /** When the batch is decided: a hold expires against it, a settlement is stamped with it. */
@@ -700,6 +766,7 @@ public final class LedgerEngine {
         BatchPlan(StoredOutcomes stored) {
             this.known = new HashMap<>(stored.transactions());
             this.rejections = new HashMap<>(stored.rejections());
+            this.giftsSinceGrant = stored.giftsSinceGrant();
         }
 
         void post(Posting posting) {

@@ -40,7 +40,7 @@ public class LedgerRepository {
 
     /* Locks are taken in user id order: two batches never wait on each other in a cycle. */
     private static final String LOCK_ACCOUNTS = """
-            SELECT user_id, balance, held, promotional, earnings, debt, total_purchased, total_spent, total_gifted,
+            SELECT user_id, balance, held, promotional, earnings, frozen, debt, total_purchased, total_spent, total_gifted,
                    total_received
               FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE
             """;
@@ -69,11 +69,11 @@ public class LedgerRepository {
     private static final String UPDATE_ACCOUNTS = """
             UPDATE accounts a
                SET balance = v.balance, held = v.held, promotional = v.promotional, earnings = v.earnings,
-                   debt = v.debt, total_purchased = v.purchased, total_spent = v.spent,
+                   frozen = v.frozen, debt = v.debt, total_purchased = v.purchased, total_spent = v.spent,
                    total_gifted = v.gifted, total_received = v.received, updated_at = now()
               FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
-                          $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
-                   AS v(user_id, balance, held, earnings, debt, purchased, spent, gifted, received, promotional)
+                          $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
+                   AS v(user_id, balance, held, earnings, debt, purchased, spent, gifted, received, promotional, frozen)
              WHERE a.user_id = v.user_id
             """;
 
@@ -116,6 +116,27 @@ public class LedgerRepository {
                SET remaining = excluded.remaining, expired = excluded.expired, expired_at = excluded.expired_at
             """;
 
+    /*
+     * The gifts a buyer sent after a grant (their spendable entries follow the grant's, ledger_entries_user), oldest
+     * first, with what earlier clawbacks already attributed of each. No grant: no rows.
+     */
+    private static final String GIFTS_SINCE_GRANT = """
+            SELECT t.reference::uuid AS gift_id, t.result->>'recipientId' AS recipient_id,
+                   (t.result->>'cost')::bigint AS cost, (t.result->>'recipientAmount')::bigint AS net,
+                   coalesce((SELECT sum(a.part) FROM gift_attributions a WHERE a.gift_id = t.reference::uuid), 0)
+                       AS attributed
+              FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+             WHERE e.user_id = $1 AND e.book = 'spendable' AND t.kind = 'gift'
+               AND e.id > (SELECT min(g.id) FROM ledger_entries g JOIN ledger_transactions gt ON gt.id = g.transaction_id
+                            WHERE gt.idempotency_key = $2)
+             ORDER BY e.id
+            """;
+
+    private static final String INSERT_ATTRIBUTIONS = """
+            INSERT INTO gift_attributions (gift_id, clawback_key, recipient_id, part, frozen, fee_reversed)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+            """;
+
     private final ObjectMapper json;
 
     public LedgerRepository(ObjectMapper json) {
@@ -148,7 +169,31 @@ public class LedgerRepository {
         });
     }
 
-    Uni<StoredOutcomes> loadOutcomes(SqlConnection conn, Collection<String> keys, Collection<UUID> chargedJobs) {
+    /** For each clawback (by key), the gifts its buyer sent since the grant it undoes; one statement each. */
+    Uni<Map<String, List<SpentGift>>> giftsSinceGrants(SqlConnection conn, List<LedgerOperation.Clawback> clawbacks) {
+        if (clawbacks.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Uni<Map.Entry<String, List<SpentGift>>>> each = clawbacks.stream().map(clawback -> conn
+                .preparedQuery(GIFTS_SINCE_GRANT).execute(Tuple.of(clawback.userId(), clawback.undoneKey()))
+                .map(rows -> {
+                    List<SpentGift> gifts = new ArrayList<>();
+                    rows.forEach(row -> gifts.add(SpentGift.from(row)));
+                    return Map.entry(clawback.key(), gifts);
+                })).toList();
+        return Uni.combine().all().unis(each).with(entries -> {
+            Map<String, List<SpentGift>> found = new HashMap<>();
+            entries.forEach(entry -> {
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, List<SpentGift>> one = (Map.Entry<String, List<SpentGift>>) entry;
+                found.put(one.getKey(), one.getValue());
+            });
+            return found;
+        });
+    }
+
+    Uni<StoredOutcomes> loadOutcomes(SqlConnection conn, Collection<String> keys, Collection<UUID> chargedJobs,
+                                     List<LedgerOperation.Clawback> clawbacks) {
         Uni<Map<String, StoredTransaction>> transactions = keys.isEmpty()
                 ? Uni.createFrom().item(Map.of())
                 : conn.preparedQuery(FIND_TRANSACTIONS).execute(Tuple.of(keys.toArray(String[]::new))).map(rows -> {
@@ -163,8 +208,8 @@ public class LedgerRepository {
                     rows.forEach(row -> found.put(row.getUUID("job_id"), storedRejection(row)));
                     return found;
                 });
-        return Uni.combine().all().unis(transactions, rejections).asTuple()
-                .map(both -> new StoredOutcomes(both.getItem1(), both.getItem2()));
+        return Uni.combine().all().unis(transactions, rejections, giftsSinceGrants(conn, clawbacks)).asTuple()
+                .map(all -> new StoredOutcomes(all.getItem1(), all.getItem2(), all.getItem3()));
     }
 
     /** Issued together (pipelined); the connection runs them in this order. */
@@ -174,7 +219,23 @@ public class LedgerRepository {
                 insertPostings(conn, plan.postings),
                 insertRejections(conn, plan.newRejections),
                 saveHolds(conn, List.copyOf(plan.holds.values())),
+                insertAttributions(conn, plan.attributions),
                 savePromotions(conn, accounts.stream().flatMap(a -> a.lots.stream()).filter(l -> l.changed).toList()));
+    }
+
+    private Uni<Void> insertAttributions(SqlClient client, List<GiftAttribution> attributions) {
+        if (attributions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(INSERT_ATTRIBUTIONS).execute(Columns.of(attributions)
+                        .add(GiftAttribution::giftId, UUID[]::new)
+                        .add(GiftAttribution::clawbackKey, String[]::new)
+                        .add(GiftAttribution::recipientId, String[]::new)
+                        .add(GiftAttribution::part, Long[]::new)
+                        .add(GiftAttribution::frozen, Long[]::new)
+                        .add(GiftAttribution::feeReversed, Long[]::new)
+                        .tuple())
+                .replaceWithVoid();
     }
 
     private Uni<Void> savePromotions(SqlClient client, List<PromotionLot> lots) {
@@ -209,6 +270,7 @@ public class LedgerRepository {
                         .add(a -> a.gifted, Long[]::new)
                         .add(a -> a.received, Long[]::new)
                         .add(a -> a.promotional, Long[]::new)
+                        .add(a -> a.frozen, Long[]::new)
                         .tuple())
                 .replaceWithVoid();
     }

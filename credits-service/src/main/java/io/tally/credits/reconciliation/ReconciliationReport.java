@@ -11,7 +11,7 @@ public record ReconciliationReport(boolean healthy, List<AccountDrift> accounts,
     /** An account whose cached balances differ from the sums of its entries. */
     public record AccountDrift(String userId, long balance, long ledgerBalance, long earnings, long ledgerEarnings,
                                long debt, long ledgerDebt, long held, long ledgerHeld, long promotional,
-                               long ledgerPromotional) {
+                               long ledgerPromotional, long frozen, long ledgerFrozen) {
     }
 
     /** A transaction whose entries do not sum to zero. */

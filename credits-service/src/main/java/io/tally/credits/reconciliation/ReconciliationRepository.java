@@ -27,19 +27,21 @@ public class ReconciliationRepository {
      * the time indexes for such a condition and the periodic check then scanned the whole ledger every minute.
      */
     private static final String ACCOUNT_BOOKS = """
-            SELECT a.user_id, a.balance, a.earnings, a.debt, a.held, a.promotional,
+            SELECT a.user_id, a.balance, a.earnings, a.debt, a.held, a.promotional, a.frozen,
                    coalesce(e.spendable, 0) AS ledger_balance,
                    coalesce(e.earnings, 0) AS ledger_earnings,
                    -coalesce(e.debt, 0) AS ledger_debt,
                    coalesce(e.held, 0) AS ledger_held,
-                   coalesce(e.promotional, 0) AS ledger_promotional
+                   coalesce(e.promotional, 0) AS ledger_promotional,
+                   coalesce(e.frozen, 0) AS ledger_frozen
               FROM accounts a
               LEFT JOIN LATERAL (
                     SELECT sum(amount) FILTER (WHERE book = 'spendable') AS spendable,
                            sum(amount) FILTER (WHERE book = 'earnings') AS earnings,
                            sum(amount) FILTER (WHERE book = 'debt') AS debt,
                            sum(amount) FILTER (WHERE book = 'held') AS held,
-                           sum(amount) FILTER (WHERE book = 'promotional') AS promotional
+                           sum(amount) FILTER (WHERE book = 'promotional') AS promotional,
+                           sum(amount) FILTER (WHERE book = 'frozen') AS frozen
                       FROM ledger_entries WHERE user_id = a.user_id) e ON true
             """;
 
@@ -48,7 +50,8 @@ public class ReconciliationRepository {
                     OR a.earnings <> coalesce(e.earnings, 0)
                     OR a.debt <> -coalesce(e.debt, 0)
                     OR a.held <> coalesce(e.held, 0)
-                    OR a.promotional <> coalesce(e.promotional, 0))
+                    OR a.promotional <> coalesce(e.promotional, 0)
+                    OR a.frozen <> coalesce(e.frozen, 0))
              ORDER BY a.user_id
              LIMIT 1000
             """;
@@ -161,13 +164,14 @@ public class ReconciliationRepository {
     private static final String LOCK_ACCOUNT = "SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE";
     private static final String ACCOUNT = ACCOUNT_BOOKS + " WHERE a.user_id = $1";
     private static final String SET_BOOKS = """
-            UPDATE accounts SET balance = $2, earnings = $3, debt = $4, held = $5, promotional = $6 WHERE user_id = $1
+            UPDATE accounts SET balance = $2, earnings = $3, debt = $4, held = $5, promotional = $6, frozen = $7
+             WHERE user_id = $1
             """;
     private static final String RECORD_REPAIR = """
             INSERT INTO account_repairs (user_id, balance_before, earnings_before, debt_before, balance_after,
                                          earnings_after, debt_after, reason, repaired_by, held_before, held_after,
-                                         promotional_before, promotional_after)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                         promotional_before, promotional_after, frozen_before, frozen_after)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """;
 
     /**
@@ -184,14 +188,14 @@ public class ReconciliationRepository {
                             if (!repair.repaired()) {
                                 return Uni.createFrom().item(Optional.of(repair));
                             }
-                            return conn.preparedQuery(SET_BOOKS).execute(Tuple.of(userId, books.ledgerBalance(),
-                                            books.ledgerEarnings(), books.ledgerDebt(), books.ledgerHeld(),
-                                            books.ledgerPromotional()))
+                            return conn.preparedQuery(SET_BOOKS).execute(Tuple.tuple(List.of(userId,
+                                            books.ledgerBalance(), books.ledgerEarnings(), books.ledgerDebt(),
+                                            books.ledgerHeld(), books.ledgerPromotional(), books.ledgerFrozen())))
                                     .chain(() -> conn.preparedQuery(RECORD_REPAIR).execute(Tuple.tuple(List.of(userId,
                                             books.balance(), books.earnings(), books.debt(), books.ledgerBalance(),
                                             books.ledgerEarnings(), books.ledgerDebt(), reason, repairedBy,
                                             books.held(), books.ledgerHeld(), books.promotional(),
-                                            books.ledgerPromotional()))))
+                                            books.ledgerPromotional(), books.frozen(), books.ledgerFrozen()))))
                                     .replaceWith(Optional.of(repair));
                         })));
     }
@@ -199,14 +203,14 @@ public class ReconciliationRepository {
     /** What a repair found and did: the cached books before, and after (what the entries say). */
     public record AccountRepair(String userId, boolean repaired, Books before, Books after) {
 
-        public record Books(long balance, long earnings, long debt, long held, long promotional) {
+        public record Books(long balance, long earnings, long debt, long held, long promotional, long frozen) {
         }
 
         static AccountRepair of(AccountDrift books) {
             Books cached = new Books(books.balance(), books.earnings(), books.debt(), books.held(),
-                    books.promotional());
+                    books.promotional(), books.frozen());
             Books ledger = new Books(books.ledgerBalance(), books.ledgerEarnings(), books.ledgerDebt(),
-                    books.ledgerHeld(), books.ledgerPromotional());
+                    books.ledgerHeld(), books.ledgerPromotional(), books.ledgerFrozen());
             return new AccountRepair(books.userId(), !cached.equals(ledger), cached, ledger);
         }
     }
@@ -227,6 +231,7 @@ public class ReconciliationRepository {
         return new AccountDrift(row.getString("user_id"), row.getLong("balance"), row.getLong("ledger_balance"),
                 row.getLong("earnings"), row.getLong("ledger_earnings"), row.getLong("debt"),
                 row.getLong("ledger_debt"), row.getLong("held"), row.getLong("ledger_held"),
-                row.getLong("promotional"), row.getLong("ledger_promotional"));
+                row.getLong("promotional"), row.getLong("ledger_promotional"), row.getLong("frozen"),
+                row.getLong("ledger_frozen"));
     }
 }

@@ -32,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,10 @@ class LedgerEngineInvariantsTest {
         private OffsetDateTime databaseNow = OffsetDateTime.now(ZoneOffset.UTC);
         /** Every promotion granted so far, as the promotions table keeps it. */
         private final Map<UUID, PromotionLot> promotions = new HashMap<>();
+        /** Every posting in the order it was written, for the gifts a buyer sent since a grant. */
+        private final List<Posting> written = new ArrayList<>();
+        /** What clawbacks attributed of each gift so far (gift_attributions). */
+        private final Map<UUID, Long> attributed = new HashMap<>();
         private final Map<String, AccountState> accounts = new HashMap<>();
         private final Map<String, StoredTransaction> transactions = new HashMap<>();
         private final Map<UUID, StoredRejection> rejections = new HashMap<>();
@@ -214,8 +219,13 @@ class LedgerEngineInvariantsTest {
             }
             databaseNow = databaseNow.plusMinutes(1);
             accounts.values().forEach(this::loadPromotions);
+            Map<String, List<SpentGift>> giftsSinceGrant = new HashMap<>();
+            batch.stream().map(Submitted::operation).filter(op -> op instanceof Clawback).map(op -> (Clawback) op)
+                    .forEach(clawback -> giftsSinceGrant.put(clawback.key(), giftsSince(clawback)));
             LedgerEngine.BatchPlan plan = engine.plan(batch, duplicates, accounts, opened,
-                    new StoredOutcomes(Map.copyOf(transactions), Map.copyOf(rejections)));
+                    new StoredOutcomes(Map.copyOf(transactions), Map.copyOf(rejections), giftsSinceGrant));
+            plan.attributions.forEach(a -> attributed.merge(a.giftId(), a.part(), Long::sum));
+            written.addAll(plan.postings);
             accounts.values().forEach(account -> account.lots.stream().filter(lot -> lot.changed)
                     .forEach(lot -> promotions.put(lot.id, lot)));
             for (Posting posting : plan.postings) {
@@ -235,6 +245,24 @@ class LedgerEngineInvariantsTest {
             plan.newRejections.forEach(rejection -> rejections.put(rejection.jobId(), rejection));
             assertThat(plan.results).hasSize(batch.size());
             return plan.results;
+        }
+
+        /** What LedgerRepository's GIFTS_SINCE_GRANT gives a clawback: its buyer's gifts after the grant, oldest first. */
+        private List<SpentGift> giftsSince(Clawback clawback) {
+            List<SpentGift> gifts = new ArrayList<>();
+            boolean granted = false;
+            for (Posting posting : written) {
+                if (posting.key.equals(clawback.undoneKey())) {
+                    granted = true;
+                } else if (granted && posting.kind.equals("gift") && posting.userId.equals(clawback.userId())) {
+                    UUID giftId = UUID.fromString(posting.reference);
+                    gifts.add(new SpentGift(giftId, (String) posting.result.get("recipientId"),
+                            ((Number) posting.result.get("cost")).longValue(),
+                            ((Number) posting.result.get("recipientAmount")).longValue(),
+                            attributed.getOrDefault(giftId, 0L)));
+                }
+            }
+            return gifts;
         }
 
         /** What LedgerRepository's LOAD_PROMOTIONS gives a batch: lots live or still to expire, by the database's clock. */
@@ -270,6 +298,9 @@ class LedgerEngineInvariantsTest {
                                 .mapToLong(lot -> lot.remaining).sum());
                 assertThat(account.balance).as(where(user + " balance = its entries"))
                         .isEqualTo(books.getOrDefault(user + "/spendable", 0L));
+                assertThat(account.frozen).as(where(user + " frozen")).isNotNegative();
+                assertThat(account.frozen).as(where(user + " frozen = its entries"))
+                        .isEqualTo(books.getOrDefault(user + "/frozen", 0L));
                 assertThat(account.earnings).as(where(user + " earnings = its entries"))
                         .isEqualTo(books.getOrDefault(user + "/earnings", 0L));
                 assertThat(-account.debt).as(where(user + " debt = its entries"))
@@ -315,6 +346,11 @@ class LedgerEngineInvariantsTest {
                 if (clawback != null) {
                     assertThat(((Number) clawback.result().get("credits")).longValue()).as(where("clawback ≤ grant"))
                             .isLessThanOrEqualTo(grant.credits());
+                    Map<String, Object> r = clawback.result();
+                    assertThat(Stream.of("takenFromBalance", "frozenEarnings", "feesReversed", "addedToDebt")
+                            .mapToLong(part -> ((Number) r.get(part)).longValue()).sum())
+                            .as(where("taken + frozen + fees + debt = the clawback"))
+                            .isEqualTo(((Number) r.get("credits")).longValue());
                 }
             }
         }

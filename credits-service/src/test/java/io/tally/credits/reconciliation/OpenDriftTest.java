@@ -19,7 +19,7 @@ class OpenDriftTest {
             OffsetDateTime.now());
 
     private static ReconciliationReport drifted(String user) {
-        return new ReconciliationReport(false, List.of(new AccountDrift(user, 10_050, 50, 0, 0, 0, 0, 0, 0, 0, 0)), List.of(),
+        return new ReconciliationReport(false, List.of(new AccountDrift(user, 10_050, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), List.of(),
                 OffsetDateTime.now());
     }
 
