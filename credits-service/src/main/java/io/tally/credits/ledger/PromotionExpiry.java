@@ -30,7 +30,8 @@ public class PromotionExpiry extends ExpiryPass {
 
     @Override
     public Schedule schedule() {
-        return new Schedule("Promotion expiry", config.promotions().expiryEvery(), Duration.ofSeconds(15));
+        Duration every = config.promotions().expiryEvery();
+        return new Schedule("Promotion expiry", every, every);
     }
 
     @Override
