@@ -54,7 +54,9 @@ public final class Bench {
             options.put(pair[0], pair.length > 1 ? pair[1] : "true");
         }
         BenchContext context = new BenchContext(System.getenv(), options);
-        ScenarioResult result = scenario.run(context);
+        // Measured first, on the idle stack: the scenario's load and its tail would disturb it.
+        Calibration.Figures calibration = Calibration.measure(context);
+        ScenarioResult result = calibration.addTo(scenario.run(context));
         Report.print(result, results, "./dev bench " + String.join(" ", args));
         System.exit(0);
     }

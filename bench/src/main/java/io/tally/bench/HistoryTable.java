@@ -19,8 +19,12 @@ import java.util.Optional;
  */
 public final class HistoryTable {
 
-    public static final String HEADER = "| scenario | figure | ratio | date | commit | command |\n"
-            + "|---|---|---|---|---|---|";
+    /**
+     * cpu µs/op is what one operation cost the whole stack (RESULT's {@code cpu_us_per_op}); calibration is the same
+     * run's {@code SELECT 1} rate, the machine's weather that day (bench/README.md).
+     */
+    public static final String HEADER = "| scenario | figure | ratio | cpu µs/op | calibration | date | commit | command |\n"
+            + "|---|---|---|---|---|---|---|---|";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,8 +74,17 @@ public final class HistoryTable {
         if (result.has("exact")) {
             figure.append(result.path("exact").asBoolean() ? ", exact" : ", NOT exact");
         }
+        if (result.has("peer_per_s")) {
+            figure.append("; ").append(result.path("peer").asText()).append(' ')
+                    .append(number(result.path("peer_per_s"))).append("/s at ")
+                    .append(number(result.path("peer_cpu_us_per_op"))).append(" µs/op");
+        }
         String ratio = result.has("ratio") ? number(result.path("ratio")) : "—";
-        return "| `" + scenario(run) + "` | " + figure + " | " + ratio + " | " + run.path("measured_at").asText().substring(0, 10)
+        String cost = result.path("cpu_us_per_op").isNumber() ? number(result.path("cpu_us_per_op")) : "—";
+        String calibration = result.has("calibration_select1_per_s")
+                ? "SELECT 1 " + number(result.path("calibration_select1_per_s")) + "/s" : "—";
+        return "| `" + scenario(run) + "` | " + figure + " | " + ratio + " | " + cost + " | " + calibration
+                + " | " + run.path("measured_at").asText().substring(0, 10)
                 + " | `" + run.path("commit").asText() + "` | `" + run.path("command").asText() + "` |";
     }
 

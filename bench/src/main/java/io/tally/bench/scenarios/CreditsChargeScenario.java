@@ -8,6 +8,7 @@ import io.tally.bench.PgBench;
 import io.tally.bench.Psql;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.StackCpu;
 import io.tally.bench.Tokens;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -60,9 +61,12 @@ public final class CreditsChargeScenario implements Scenario {
         String credits = context.env().getOrDefault("TALLY_CREDITS_URL", "http://127.0.0.1:8081");
         int users = hot ? 1 : SPREAD_USERS;
 
+        StackCpu stack = StackCpu.of(context);
+        StackCpu.Window baselineWindow = stack.start();
         PgBench.Result baseline = runBaseline(context, concurrency, duration);
-        System.out.printf("baseline (pgbench, %d clients): %.0f charges/s, latency avg %.2f ms%n",
-                concurrency, baseline.tps(), baseline.latencyAverageMillis());
+        double baselineCpu = baselineWindow.stopWhenQuiet().postgresMicrosPerOp(baseline.tps() * duration.toSeconds());
+        System.out.printf("baseline (pgbench, %d clients): %.0f charges/s, latency avg %.2f ms, %.0f µs of CPU each%n",
+                concurrency, baseline.tps(), baseline.latencyAverageMillis(), baselineCpu);
 
         String run = UUID.randomUUID().toString().substring(0, 8);
         Tokens.Signer tokens = Tokens.signer(context);
@@ -81,15 +85,18 @@ public final class CreditsChargeScenario implements Scenario {
             Duration warmUp = LoadGenerator.warmUpUntilSteady(concurrency,
                     Duration.ofSeconds(context.intOption("warmup", 10)),
                     Duration.ofSeconds(context.intOption("max-warmup", 90)), Duration.ofSeconds(5), 0.05, charge);
+            StackCpu.Window window = stack.start();
             LoadResult load = LoadGenerator.closedLoop(concurrency, duration, charge);
+            StackCpu.Cost cost = window.stopWhenQuiet();
             double ratio = load.throughputPerSecond() / baseline.tps();
             // The baseline's tables are recreated for every run; Tally's ledger keeps what every earlier run wrote.
             // Its size goes on the RESULT line: on a ledger grown to millions of transactions the same code charges
             // more slowly (docs/credits.md), so a ratio only compares with others measured on a similar ledger.
             long ledgerSize = Psql.queryLong(context, LEDGER_SIZE_ESTIMATE);
-            return new ScenarioResult(name(), load.throughputPerSecond(), load.percentileMillis(50),
-                    load.percentileMillis(99), load.errors(), Map.of())
+            return cost.addTo(new ScenarioResult(name(), load.throughputPerSecond(), load.percentileMillis(50),
+                    load.percentileMillis(99), load.errors(), Map.of()), load.completed())
                     .with("baseline_per_s", baseline.tps())
+                    .with("baseline_cpu_us_per_op", baselineCpu)
                     .with("ratio", ratio)
                     .with("concurrency", concurrency)
                     .with("accounts", users)

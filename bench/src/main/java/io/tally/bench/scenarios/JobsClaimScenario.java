@@ -4,6 +4,7 @@ import io.tally.bench.BenchContext;
 import io.tally.bench.Http;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.StackCpu;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -17,7 +18,9 @@ import org.HdrHistogram.ConcurrentHistogram;
 /**
  * The worker side: a queue of {@code --jobs} charged jobs (default 20,000) is drained by {@code --workers}
  * (default 16) worker loops, each claiming {@code --batch} jobs (default 50) and completing every one with its
- * own {@code complete} call. Reports claim+complete throughput. Target (BRIEF §9): ≥ 5,000 jobs/s.
+ * own {@code complete} call. Reports claim+complete throughput, then has graphile-worker drain as many no-op jobs
+ * on the same PostgreSQL ({@link GraphileWorkerPeer}) and reports the two side by side. Targets: ≥ 5,000 jobs/s
+ * (BRIEF §9) and, weather-proof, ≥ 0.35× the peer in the same run.
  */
 public final class JobsClaimScenario implements Scenario {
 
@@ -28,7 +31,7 @@ public final class JobsClaimScenario implements Scenario {
 
     @Override
     public String description() {
-        return "workers claim (batched) and complete queued jobs (target ≥ 5,000 jobs/s)";
+        return "workers claim (batched) and complete queued jobs, beside graphile-worker (target ≥ 5,000/s, ≥ 0.35× peer)";
     }
 
     @Override
@@ -54,6 +57,7 @@ public final class JobsClaimScenario implements Scenario {
             ConcurrentHistogram completeLatency = new ConcurrentHistogram(3);
             AtomicLong completed = new AtomicLong();
             AtomicLong errors = new AtomicLong();
+            StackCpu.Window window = StackCpu.of(context).start();
             long start = System.nanoTime();
             List<CompletableFuture<Void>> loops = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -61,10 +65,21 @@ public final class JobsClaimScenario implements Scenario {
             }
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
             double seconds = (System.nanoTime() - start) / 1e9;
+            // Until the stack is quiet again: each completion's capture runs in credits-service through the saga.
+            StackCpu.Cost cost = window.stopWhenQuiet();
             double throughput = completed.get() / seconds;
             System.out.printf("claimed and completed %d jobs in %.1f s%n", completed.get(), seconds);
-            return new ScenarioResult(name(), throughput, completeLatency.getValueAtPercentile(50) / 1000.0,
-                    completeLatency.getValueAtPercentile(99) / 1000.0, errors.get(), Map.of())
+            GraphileWorkerPeer.Result peer = GraphileWorkerPeer.drain(context, (int) completed.get());
+            System.out.printf("peer: graphile-worker drained %d no-op jobs at %.0f/s, %.0f µs of CPU each; "
+                    + "Tally ÷ peer = %.2f%n", peer.jobs(), peer.perSecond(), peer.cpuMicrosPerJob(),
+                    throughput / peer.perSecond());
+            return cost.addTo(new ScenarioResult(name(), throughput, completeLatency.getValueAtPercentile(50) / 1000.0,
+                    completeLatency.getValueAtPercentile(99) / 1000.0, errors.get(), Map.of()), completed.get())
+                    .with("peer", GraphileWorkerPeer.NAME)
+                    .with("peer_per_s", peer.perSecond())
+                    .with("peer_cpu_us_per_op", Math.round(peer.cpuMicrosPerJob() * 10) / 10.0)
+                    .with("ratio", throughput / peer.perSecond())
+                    .with("target_ratio", 0.35)
                     .with("jobs", completed.get())
                     .with("workers", workers)
                     .with("claim_batch", batch)

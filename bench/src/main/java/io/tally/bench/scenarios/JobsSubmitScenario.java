@@ -6,6 +6,7 @@ import io.tally.bench.LoadGenerator;
 import io.tally.bench.LoadResult;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.StackCpu;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -64,8 +65,12 @@ public final class JobsSubmitScenario implements Scenario {
                     toQueued.getValueAtPercentile(99) / 1000.0);
 
             sent.clear();
+            // Phase 2's cost: at capacity, from the first POST until the saga has queued the last job (the window
+            // closes when the stack is quiet, before the harness polls for what it needs to time the phase).
+            StackCpu.Window window = StackCpu.of(context).start();
             Instant phase2 = Instant.now();
             LoadResult closed = LoadGenerator.closedLoop(concurrency, duration, submit);
+            StackCpu.Cost cost = window.stopWhenQuiet();
             Map<String, Instant> settled2 = awaitSettled(bench, http, sent.keySet());
             Instant lastQueued = sent.keySet().stream().map(settled2::get).filter(i -> i != null)
                     .max(Instant::compareTo).orElse(Instant.now());
@@ -73,8 +78,8 @@ public final class JobsSubmitScenario implements Scenario {
             System.out.printf("phase 2: %d jobs submitted closed-loop (%d clients) at %.0f/s; all QUEUED at %.0f/s%n",
                     closed.completed(), concurrency, closed.throughputPerSecond(), sustained);
 
-            return new ScenarioResult(name(), sustained, toQueued.getValueAtPercentile(50) / 1000.0,
-                    toQueued.getValueAtPercentile(99) / 1000.0, open.errors() + closed.errors(), Map.of())
+            return cost.addTo(new ScenarioResult(name(), sustained, toQueued.getValueAtPercentile(50) / 1000.0,
+                    toQueued.getValueAtPercentile(99) / 1000.0, open.errors() + closed.errors(), Map.of()), sent.size())
                     .with("rate_per_s", rate)
                     .with("http", transport.label())
                     .with("jobs_phase1", toQueued.getTotalCount())

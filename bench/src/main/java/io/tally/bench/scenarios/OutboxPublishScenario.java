@@ -5,6 +5,7 @@ import io.tally.bench.LoadGenerator;
 import io.tally.bench.LoadResult;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.StackCpu;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -73,6 +74,7 @@ public final class OutboxPublishScenario implements Scenario {
             }
         });
         System.out.printf("outbox-publish: %d writers for %s (run %s)%n", concurrency, duration, runId);
+        StackCpu.Window window = StackCpu.of(context).start();
         long started = System.nanoTime();
         LoadResult writes = LoadGenerator.closedLoop(concurrency, duration, () -> {
             long seq = sequence.incrementAndGet();
@@ -87,6 +89,7 @@ public final class OutboxPublishScenario implements Scenario {
             Thread.sleep(50);
         }
         long elapsed = System.nanoTime() - started;
+        StackCpu.Cost cost = window.stopWhenQuiet();
         consuming.set(false);
         consumer.join();
         vertx.cancelTimer(notifier);
@@ -96,8 +99,8 @@ public final class OutboxPublishScenario implements Scenario {
         var latency = endToEnd.getIntervalHistogram();
         double throughput = received.get() / (elapsed / 1e9);
         long lost = Math.max(0, writes.completed() - received.get());
-        return new ScenarioResult(name(), throughput, latency.getValueAtPercentile(50) / 1000.0,
-                latency.getValueAtPercentile(99) / 1000.0, writes.errors() + lost, Map.of())
+        return cost.addTo(new ScenarioResult(name(), throughput, latency.getValueAtPercentile(50) / 1000.0,
+                latency.getValueAtPercentile(99) / 1000.0, writes.errors() + lost, Map.of()), received.get())
                 .with("committed", writes.completed())
                 .with("published", received.get())
                 .with("commit_rate_per_s", writes.throughputPerSecond())

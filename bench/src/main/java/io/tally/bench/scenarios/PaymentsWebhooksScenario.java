@@ -6,6 +6,7 @@ import io.tally.bench.LoadGenerator;
 import io.tally.bench.LoadResult;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.StackCpu;
 import io.tally.bench.Tokens;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -74,10 +75,16 @@ public final class PaymentsWebhooksScenario implements Scenario {
             LoadGenerator.eachOnce(concurrency, warm, webhook -> deliver(http, paymentsUrl, webhook));
 
             List<Round> measured = new ArrayList<>();
+            StackCpu stack = StackCpu.of(context);
+            StackCpu.Cost cost = null;
             for (int round = 1; round <= rounds; round++) {
                 List<Webhook> webhooks = checkout(http, signer, paymentsUrl, secret, count, users);
                 webhooks.forEach(webhook -> ids.add(webhook.paymentId()));
+                // Each round's cost runs until the stack is quiet: the grants it set off are credited meanwhile.
+                StackCpu.Window window = stack.start();
                 Round result = deliverAll(http, paymentsUrl, concurrency, webhooks);
+                StackCpu.Cost roundCost = window.stopWhenQuiet();
+                cost = cost == null ? roundCost : cost.plus(roundCost);
                 System.out.printf("round %d: %d webhooks (%d payments, %d sent twice) in %.1f s: %.0f/s, p99 %.1f ms%n",
                         round, result.sent(), webhooks.size(), result.sent() - webhooks.size(), result.seconds(),
                         result.perSecond(), result.load().percentileMillis(99));
@@ -91,9 +98,9 @@ public final class PaymentsWebhooksScenario implements Scenario {
             // The median round is the figure: one round can catch a checkpoint or an autovacuum pass.
             Round median = measured.stream().sorted(Comparator.comparingDouble(Round::perSecond))
                     .toList().get(measured.size() / 2);
-            return new ScenarioResult(name(), median.perSecond(), median.load().percentileMillis(50),
+            return cost.addTo(new ScenarioResult(name(), median.perSecond(), median.load().percentileMillis(50),
                     median.load().percentileMillis(99), measured.stream().mapToLong(r -> r.load().errors()).sum(),
-                    Map.of())
+                    Map.of()), measured.stream().mapToLong(Round::sent).sum())
                     .with("rounds", measured.stream().map(r -> String.format("%.0f", r.perSecond()))
                             .collect(Collectors.joining("/")))
                     .with("webhooks", median.sent())

@@ -8,6 +8,7 @@ import io.tally.bench.PgBench;
 import io.tally.bench.Psql;
 import io.tally.bench.Scenario;
 import io.tally.bench.ScenarioResult;
+import io.tally.bench.StackCpu;
 import io.tally.bench.Timeline;
 import io.tally.bench.Tokens;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +77,10 @@ public final class PresenceHeartbeatsScenario implements Scenario {
             // the 2 s minimum interval (the most any connection may send, so 25,000/s is the ceiling of legal load).
             int rate = context.intOption("rate", 20_000);
             LoadGenerator.openLoop(rate / 4, Duration.ofSeconds(context.intOption("warmup", 5)), http.eventLoop(), heartbeat);
+            StackCpu stack = StackCpu.of(context);
+            StackCpu.Window window = stack.start();
             LoadResult load = LoadGenerator.openLoop(rate, duration, http.eventLoop(), heartbeat, TARGET_P99);
+            StackCpu.Cost cost = window.stopWhenQuiet();
             if (Boolean.parseBoolean(context.option("timeline", "false"))) {
                 Timeline.print(load.seconds(), TARGET_P99);
             }
@@ -90,18 +94,21 @@ public final class PresenceHeartbeatsScenario implements Scenario {
                     + "INSERT INTO baseline_viewers (box_id, connection_id, viewer_id, last_seen_at) "
                     + "VALUES (:conn % " + boxCount + ", :conn, :conn % 5000, now()) "
                     + "ON CONFLICT (box_id, connection_id) DO UPDATE SET last_seen_at = now();\n";
+            StackCpu.Window baselineWindow = stack.start();
             PgBench.Result baseline = PgBench.run(context, script, concurrency, duration);
+            double baselineCpu = baselineWindow.stopWhenQuiet().postgresMicrosPerOp(baseline.tps() * duration.toSeconds());
             double ratio = achieved / baseline.tps();
             System.out.printf("baseline (pgbench UPSERT, %d clients): %.0f/s, latency avg %.2f ms; ratio %.2f%n",
                     concurrency, baseline.tps(), baseline.latencyAverageMillis(), ratio);
-            return new ScenarioResult(name(), achieved, load.percentileMillis(50),
-                    load.percentileMillis(99), load.errors(), Map.of())
+            return cost.addTo(new ScenarioResult(name(), achieved, load.percentileMillis(50),
+                    load.percentileMillis(99), load.errors(), Map.of()), load.completed())
                     .with("connections", connections.size())
                     .with("boxes", boxCount)
                     .with("concurrency", concurrency)
                     .with("http", transport.label())
                     .with("rate_per_s", rate)
                     .with("baseline_per_s", baseline.tps())
+                    .with("baseline_cpu_us_per_op", baselineCpu)
                     .with("ratio", ratio)
                     .with("target_per_s", 20_000)
                     .with("target_p99_ms", TARGET_P99.toMillis());
