@@ -38,16 +38,16 @@ final class GraphileWorkerPeer {
         Process node = builder.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
              OutputStream in = node.getOutputStream()) {
-            String line = out.readLine();
-            if (line == null || !line.startsWith("queued")) {
+            String line = lineStartingWith(out, "queued");
+            if (line == null) {
                 throw new IllegalStateException("graphile-worker did not queue its jobs: " + line);
             }
             System.out.printf("peer: graphile-worker %s jobs; draining them%n", line.substring("queued ".length()));
             StackCpu.Window window = StackCpu.of(context).with(NAME, node.pid()).start();
             in.write("go\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
-            String result = out.readLine();
-            if (result == null || !result.startsWith("{")) {
+            String result = lineStartingWith(out, "{");
+            if (result == null) {
                 throw new IllegalStateException("graphile-worker's drain failed: " + result);
             }
             // Measured while node still runs: once it has ended, its CPU would count as the bench JVM's (cutime).
@@ -64,5 +64,16 @@ final class GraphileWorkerPeer {
         } finally {
             node.destroy();
         }
+    }
+
+    /** The next line of the drain's protocol; the worker's own log lines (it logs to stdout) are passed through. */
+    private static String lineStartingWith(BufferedReader out, String prefix) throws java.io.IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            System.out.println("peer: " + line);
+        }
+        return null;
     }
 }
