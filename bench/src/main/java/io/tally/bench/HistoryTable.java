@@ -21,7 +21,7 @@ public final class HistoryTable {
 
     /**
      * cpu µs/op is what one operation cost the whole stack (RESULT's {@code cpu_us_per_op}); calibration is the same
-     * run's {@code SELECT 1} rate, the machine's weather that day (bench/README.md).
+     * run's {@code SELECT 1} rate, the machine's weather that day (README's Benchmarks).
      */
     public static final String HEADER = "| scenario | figure | ratio | cpu µs/op | calibration | date | commit | command |\n"
             + "|---|---|---|---|---|---|---|---|";
