@@ -281,6 +281,8 @@ class ClientJourneysIT {
         assertThat(Tally.ok(tally.stripeWebhook(Tally.fullyRefunded(pro))).get("outcome").asText()).isEqualTo("applied");
         await().atMost(Duration.ofSeconds(30)).until(() -> tally.account(user).get("debt").asLong() == 10);
         assertThat(tally.account(user).get("purchased").asLong()).isZero();
+        // The charge spent the signup bonus; a reversal neither claws promotional credits back nor returns them.
+        assertThat(tally.account(user).get("promotional").asLong()).isZero();
         JsonNode frozen = tally.account(streamer);
         assertThat(frozen.get("frozenEarnings").asLong()).isEqualTo(7);
         assertThat(frozen.get("earnings").asLong()).isZero();
