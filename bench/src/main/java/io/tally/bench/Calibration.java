@@ -23,11 +23,12 @@ public final class Calibration {
         PgBench.Result select1 = PgBench.run(context, "SELECT 1;\n", CLIENTS, LENGTH);
         StackCpu.Cost cost = window.stopWhenQuiet();
         long selects = Math.round(select1.tps() * LENGTH.toSeconds());
+        // Both sides of the round trip (PostgreSQL and pgbench): the figure is what one SELECT costs this machine.
         double micros = cost.stackMicros().getOrDefault("postgres", 0L) + cost.loadGeneratorMicros();
-        // Both sides of the round trip: the figure is what one SELECT costs this machine.
+        Figures figures = new Figures(select1.tps(), micros / selects);
         System.out.printf("calibration: SELECT 1 at %.0f/s from %d pgbench clients, %.1f µs of CPU each%n",
-                select1.tps(), CLIENTS, micros / selects);
-        return new Figures(select1.tps(), micros / selects);
+                figures.select1PerSecond(), CLIENTS, figures.select1CpuMicros());
+        return figures;
     }
 
     /** The calibration's rate and its CPU µs per SELECT (PostgreSQL + pgbench). */
