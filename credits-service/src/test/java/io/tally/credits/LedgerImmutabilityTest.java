@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * I3 and I1 held by the database itself, whatever the code does: the role the service runs as may only read and
  * append ledger rows and cannot lift any lock; even the owner, which migrates, cannot change a ledger row; and
- * nobody can write a transaction whose entries do not sum to zero. Each statement runs in a transaction that is
+ * nobody can write a transaction whose entries do not sum to zero, or entries of a transaction that does not exist. Each statement runs in a transaction that is
  * rolled back, so nothing here stays in the ledger.
  */
 @QuarkusTest
@@ -71,6 +71,20 @@ class LedgerImmutabilityTest {
         assertRefused(runtime(), "does not balance", transaction(100, -99L, purchase));
         assertRefused(runtime(), "does not balance", transaction(100, null, purchase));
         assertRefused(owner(), "does not balance", transaction(100, null, purchase));
+    }
+
+    @Test
+    void noRoleCanWriteEntriesOfATransactionThatDoesNotExist() throws SQLException {
+        String[] purchase = transaction(100, -100L, "purchases");
+        // The control: with its transaction row the entries are accepted (and rolled back); without it, refused.
+        assertThat(inRolledBackTransaction(runtime(), purchase)).isTrue();
+
+        assertRefused(runtime(), "does not exist", purchase[1]);
+        assertRefused(owner(), "does not exist", purchase[1]);
+        // Balanced entries of a real transaction do not let an orphan through in the same statement.
+        String[] other = transaction(50, -50L, "purchases");
+        assertRefused(runtime(), "does not exist", purchase[0], purchase[1] + ", " + other[1].substring(
+                other[1].indexOf("VALUES ") + "VALUES ".length()));
     }
 
     /** A purchase-like ledger transaction: the user's spendable entry, and the system account's (when not null). */
