@@ -57,7 +57,7 @@ public final class Bench {
         // Measured first, on the idle stack: the scenario's load and its tail would disturb it.
         Calibration.Figures calibration = Calibration.measure(context);
         ScenarioResult result = calibration.addTo(scenario.run(context));
-        Report.print(result, results, "./dev bench " + String.join(" ", args));
+        Report.print(result, results, "./dev bench " + String.join(" ", args), !Profiler.enabled(context));
         System.exit(0);
     }
 

@@ -19,7 +19,7 @@ public final class Calibration {
 
     /** Runs the fixed workload; the figures go on the scenario's RESULT line. */
     public static Figures measure(BenchContext context) throws Exception {
-        StackCpu.Window window = StackCpu.of(context).start();
+        StackCpu.Window window = StackCpu.unprofiled(context).start();
         PgBench.Result select1 = PgBench.run(context, "SELECT 1;\n", CLIENTS, LENGTH);
         StackCpu.Cost cost = window.stopWhenQuiet();
         long selects = Math.round(select1.tps() * LENGTH.toSeconds());

@@ -26,7 +26,9 @@ public final class Report {
 
     public static final String HISTORY = "history.jsonl";
 
-    public static void print(ScenarioResult result, Path resultsDir, String command) throws IOException {
+    /** @param record false for a run whose figures are not the stack's alone (a profiled run): not in the history */
+    public static void print(ScenarioResult result, Path resultsDir, String command, boolean record)
+            throws IOException {
         Map<String, Object> figures = figures(result);
         System.out.println();
         System.out.println("Scenario " + result.scenario());
@@ -40,6 +42,10 @@ public final class Report {
         json.put("measured_at", Instant.now().toString());
         JSON.writerWithDefaultPrettyPrinter().writeValue(resultsDir.resolve(result.scenario() + ".json").toFile(), json);
 
+        if (!record) {
+            System.out.println("(profiled: the profiler's cost is in these figures, so the run is not in " + HISTORY + ")");
+            return;
+        }
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("measured_at", json.get("measured_at"));
         entry.put("commit", System.getenv().getOrDefault("TALLY_BENCH_COMMIT", "unknown"));

@@ -36,9 +36,11 @@ public final class StackCpu {
     private static final long MICROS_PER_TICK = 1_000_000 / TICKS_PER_SECOND;
 
     private final Map<String, Integer> roots;
+    private final Profiler profiler;
 
-    private StackCpu(Map<String, Integer> roots) {
+    private StackCpu(Map<String, Integer> roots, Profiler profiler) {
         this.roots = roots;
+        this.profiler = profiler;
     }
 
     /** The stack {@code ./dev bench} described; an empty one (no figures) when run without it. */
@@ -52,7 +54,12 @@ public final class StackCpu {
             }
         }
         roots.put(LOAD_GENERATOR, (int) ProcessHandle.current().pid());
-        return new StackCpu(roots);
+        return new StackCpu(roots, Profiler.of(context, roots));
+    }
+
+    /** The same stack measured without {@code --profile}'s sampling (the calibration: not what a scenario costs). */
+    public static StackCpu unprofiled(BenchContext context) {
+        return new StackCpu(of(context).roots, Profiler.of(new BenchContext(context.env(), Map.of()), Map.of()));
     }
 
     /**
@@ -62,12 +69,13 @@ public final class StackCpu {
     public StackCpu with(String name, long pid) {
         Map<String, Integer> more = new LinkedHashMap<>(roots);
         more.put(name, (int) pid);
-        return new StackCpu(more);
+        return new StackCpu(more, profiler);
     }
 
     /** Waits until what earlier load left behind (a saga's tail, a flush) has run, then starts measuring. */
     public Window start() {
         Sample quiet = awaitQuiet(sample());
+        profiler.start();
         return new Window(quiet);
     }
 
@@ -88,6 +96,7 @@ public final class StackCpu {
         public Cost stopWhenQuiet() {
             long loadEnded = System.nanoTime();
             Sample ended = awaitQuiet(sample());
+            profiler.stop();
             return Cost.between(started, ended, (ended.nanoTime - loadEnded) / 1e9);
         }
     }
