@@ -70,7 +70,7 @@ public class LedgerRepository {
             UPDATE accounts a
                SET balance = v.balance, held = v.held, promotional = v.promotional, earnings = v.earnings,
                    frozen = v.frozen, debt = v.debt, total_purchased = v.purchased, total_spent = v.spent,
-                   total_gifted = v.gifted, total_received = v.received, updated_at = now()
+                   total_gifted = v.gifted, total_received = v.received
               FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
                           $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
                    AS v(user_id, balance, held, earnings, debt, purchased, spent, gifted, received, promotional, frozen)

@@ -58,8 +58,12 @@ public class ReconciliationRepository {
 
     private static final String DRIFTED_ACCOUNTS = ACCOUNT_BOOKS + " WHERE " + DRIFTS;
 
-    /** Accounts changed since $1 (accounts_updated_at). */
-    private static final String RECENTLY_DRIFTED_ACCOUNTS = ACCOUNT_BOOKS + " WHERE a.updated_at >= $1 AND " + DRIFTS;
+    /**
+     * Accounts changed since $1 (accounts_updated_at). updated_at moves by whole minutes (V10: repeated writes within
+     * a minute keep the indexed value, so they can be HOT updates), so the window starts at $1's minute.
+     */
+    private static final String RECENTLY_DRIFTED_ACCOUNTS = ACCOUNT_BOOKS
+            + " WHERE a.updated_at >= date_trunc('minute', $1::timestamptz) AND " + DRIFTS;
 
     private static final String UNBALANCED_TRANSACTIONS = """
             SELECT transaction_id, sum(amount) AS total

@@ -75,6 +75,37 @@ class ReconciliationDriftTest {
         assertThat(later.transactions()).extracting(UnbalancedTransaction::transactionId).doesNotContain(transaction);
     }
 
+    /**
+     * updated_at moves by whole minutes (so repeated writes within a minute can be HOT updates): an account changed by
+     * hand is in every recent check whose window starts within that minute, and in none that starts after it.
+     */
+    @Test
+    void anAccountChangedByHandIsInEveryWindowStartingInTheMinuteOfTheChange() {
+        String user = "drift-" + UUID.randomUUID();
+        UUID transaction = UUID.randomUUID();
+        List<ReconciliationReport> reports = new ArrayList<>();
+        List<OffsetDateTime> touched = new ArrayList<>();
+
+        Pool pool = SchemaRoles.OWNER.reactivePool(vertx);
+        pool.withTransaction(conn -> conn.query("ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_balance")
+                        .execute().chain(() -> brokenBooks(conn, user, transaction))
+                        .chain(() -> conn.preparedQuery("UPDATE accounts SET balance = 60 WHERE user_id = $1 "
+                                + "RETURNING updated_at").execute(Tuple.of(user)))
+                        .invoke(rows -> touched.add(rows.iterator().next().getOffsetDateTime("updated_at")))
+                        .chain(() -> repository.check(conn, touched.get(0).plusSeconds(59).plusNanos(999_000_000)))
+                        .invoke(reports::add)
+                        .chain(() -> repository.check(conn, touched.get(0).plusMinutes(1))).invoke(reports::add)
+                        .chain(() -> Uni.createFrom().<Void>failure(new RollBack())))
+                .onFailure(RollBack.class).recoverWithNull()
+                .eventually(pool::close)
+                .await().atMost(Duration.ofSeconds(30));
+
+        assertThat(touched.get(0).getSecond()).isZero();
+        assertThat(touched.get(0).getNano()).isZero();
+        assertThat(reports.get(0).accounts()).extracting(AccountDrift::userId).contains(user);
+        assertThat(reports.get(1).accounts()).extracting(AccountDrift::userId).doesNotContain(user);
+    }
+
     /** An account caching 50 credits whose only entry, in a transaction with no counter-entry, says 40. */
     private static Uni<Void> brokenBooks(SqlConnection conn, String user, UUID transaction) {
         return conn.preparedQuery("INSERT INTO accounts (user_id, balance) VALUES ($1, 50)")

@@ -12,6 +12,7 @@ import io.tally.common.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,9 @@ class ReconciliationRepairTest {
     ReconciliationJob job;
 
     @Inject
+    ReconciliationRepository repository;
+
+    @Inject
     MeterRegistry metrics;
 
     private void run() {
@@ -50,9 +54,12 @@ class ReconciliationRepairTest {
         long bonus = TestSql.count(pool, "SELECT balance FROM accounts WHERE user_id = $1", user);
 
         // Someone with database access mints credits by editing the cache, not the ledger.
+        OffsetDateTime beforeEdit = OffsetDateTime.parse(TestSql.text(pool,
+                "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
         TestSql.execute(pool, "UPDATE accounts SET balance = balance + 10000 WHERE user_id = $1", user);
-        assertThat(TestSql.count(pool, "SELECT count(*) FROM accounts WHERE user_id = $1 AND updated_at > created_at",
-                user)).as("the edit moved updated_at (trigger), so the recent-window check sees it").isEqualTo(1);
+        assertThat(repository.check(beforeEdit).await().atMost(Duration.ofSeconds(30)).accounts())
+                .as("the edit moved updated_at (trigger), so a recent-window check from before it sees it")
+                .extracting(ReconciliationReport.AccountDrift::userId).contains(user);
         run();
         assertThat(job.driftedAccounts()).contains(user);
         assertThat(driftGauge()).isGreaterThanOrEqualTo(1);
