@@ -33,7 +33,6 @@ public final class Profiler {
     private final Path library;
     private final Map<String, Integer> jvms;
     private final Path directory;
-    private int windows;
 
     private Profiler(BenchContext context, Path library, Map<String, Integer> jvms, Path directory) {
         this.context = context;
@@ -62,6 +61,11 @@ public final class Profiler {
         return new Profiler(context, Path.of(library), jvms, Path.of(profiles));
     }
 
+    /** A profiler that does nothing, whatever the options say. */
+    static Profiler none() {
+        return NONE;
+    }
+
     public static boolean enabled(BenchContext context) {
         return Boolean.parseBoolean(context.option("profile", "false"));
     }
@@ -84,7 +88,7 @@ public final class Profiler {
         if (this == NONE) {
             return;
         }
-        Path window = directory.resolve("window-" + ++windows);
+        Path window = nextWindow();
         try {
             Files.createDirectories(window);
             jvms.forEach((name, pid) -> {
@@ -98,7 +102,7 @@ public final class Profiler {
                            left(regexp_replace(query, '\\s+', ' ', 'g'), 400) AS query
                     FROM public.pg_stat_statements ORDER BY total_exec_time DESC LIMIT %d""".formatted(TOP_STATEMENTS));
             Files.write(window.resolve("statements.txt"), statements);
-            System.out.printf("profile of window %d: %s%n", windows, window);
+            System.out.printf("profile of %s: %s%n", window.getFileName(), window);
             for (String name : jvms.keySet()) {
                 System.out.printf("  %-9s %s%n", name, hottestFrames(window.resolve(name + ".collapsed"), 3));
             }
@@ -106,6 +110,18 @@ public final class Profiler {
         } catch (Exception e) {
             throw new IllegalStateException("could not write the profile to " + window, e);
         }
+    }
+
+    /**
+     * The run's first window directory not yet written: a scenario may measure with more than one StackCpu (jobs-claim
+     * runs its peer in a stack of its own), and each phase keeps its own profile.
+     */
+    private Path nextWindow() {
+        int n = 1;
+        while (Files.exists(directory.resolve("window-" + n))) {
+            n++;
+        }
+        return directory.resolve("window-" + n);
     }
 
     /**

@@ -59,7 +59,7 @@ public final class StackCpu {
 
     /** The same stack measured without {@code --profile}'s sampling (the calibration: not what a scenario costs). */
     public static StackCpu unprofiled(BenchContext context) {
-        return new StackCpu(of(context).roots, Profiler.of(new BenchContext(context.env(), Map.of()), Map.of()));
+        return new StackCpu(of(context).roots, Profiler.none());
     }
 
     /**

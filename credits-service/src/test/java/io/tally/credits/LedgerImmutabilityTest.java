@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * I3 and I1 held by the database itself, whatever the code does: the role the service runs as may only read and
  * append ledger rows and cannot lift any lock; even the owner, which migrates, cannot change a ledger row; and
- * nobody can write a transaction whose entries do not sum to zero, or entries of a transaction that does not exist. Each statement runs in a transaction that is
- * rolled back, so nothing here stays in the ledger.
+ * nobody can write a transaction whose entries do not sum to zero, or entries of a transaction that does not exist.
+ * Each statement runs in a transaction that is rolled back, so nothing here stays in the ledger.
  */
 @QuarkusTest
 class LedgerImmutabilityTest {
