@@ -64,7 +64,8 @@ class HoldsTest {
         assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
         Response voided = CreditsApi.voidHold(hold, user);
         assertThat(voided.statusCode()).isEqualTo(409);
-        assertThat(voided.jsonPath().getString("status")).isEqualTo("captured");
+        assertThat(voided.jsonPath().getInt("status")).isEqualTo(409);
+        assertThat(voided.jsonPath().getString("holdStatus")).isEqualTo("captured");
         assertBooks(user, 55, 0, 55);
         assertThat(TestSql.count(pool, "SELECT count(*) FROM ledger_transactions WHERE reference = $1",
                 "job-" + hold)).isEqualTo(2);

@@ -99,6 +99,13 @@ final class JobsApi {
                 .when().post("/worker/jobs/" + id + "/" + action);
     }
 
+    /** The batched protocol: {@code complete} and {@code fail} keyed by job id, and an optional next {@code claim}. */
+    static Response reports(String worker, Map<String, Object> body) {
+        return given().header("Authorization", TestTokens.bearer(worker, "worker"))
+                .contentType(ContentType.JSON).body(body)
+                .when().post("/worker/jobs/reports");
+    }
+
     static Response heartbeat(UUID id, String token, int progress) {
         return report(WORKER, id, "heartbeat", Map.of("leaseToken", token, "progress", progress));
     }

@@ -210,4 +210,106 @@ class WorkerProtocolTest {
                     job)).as("one completion (the capture's entry that follows says what was charged)").isEqualTo(1);
         }
     }
+
+    /**
+     * Claims one at a time until the worker holds {@code count} of {@code jobs} (in claim order); another test's retry
+     * that comes due in between is completed out of the way.
+     */
+    private static List<Map<String, Object>> claimedOf(List<UUID> jobs, int count) {
+        List<Map<String, Object>> claimed = new ArrayList<>();
+        await().atMost(SAGA_WAIT).until(() -> {
+            for (Map<String, Object> c : JobsApi.claim(JobsApi.WORKER, 1, 60, 0)) {
+                if (jobs.contains(JobsApi.idOf(c))) {
+                    claimed.add(c);
+                } else {
+                    JobsApi.complete(JobsApi.idOf(c), JobsApi.tokenOf(c));
+                }
+            }
+            return claimed.size() == count;
+        });
+        return claimed;
+    }
+
+    private static Map<String, Object> done(Object token, UUID job) {
+        return Map.of("leaseToken", token, "resultUrl", "https://cdn.example.com/" + job + ".mp4");
+    }
+
+    /**
+     * One call completes and fails several leases and claims the next jobs. Each report answers for itself: a stale
+     * lease is refused beside the reports that commit, and of a completion and a failure of the same job, in that
+     * order, the failure finds the job completed.
+     */
+    @Test
+    void oneReportsCallCompletesAndFailsManyLeasesThenClaimsTheNext() {
+        String user = JobsApi.newUser("reports");
+        List<UUID> jobs = queuedJobsOf(user, 5);
+        List<Map<String, Object>> claimed = claimedOf(jobs, 3);
+        UUID completed = JobsApi.idOf(claimed.get(0));
+        UUID stale = JobsApi.idOf(claimed.get(1));
+        UUID failed = JobsApi.idOf(claimed.get(2));
+        Map<String, Object> complete = new java.util.LinkedHashMap<>();
+        complete.put(completed.toString(), done(JobsApi.tokenOf(claimed.get(0)), completed));
+        complete.put(stale.toString(), done(UUID.randomUUID(), stale));
+        Map<String, Object> fail = new java.util.LinkedHashMap<>();
+        fail.put(failed.toString(), Map.of("leaseToken", JobsApi.tokenOf(claimed.get(2)), "error", "model crashed",
+                "retryable", false));
+        fail.put(completed.toString(), Map.of("leaseToken", JobsApi.tokenOf(claimed.get(0)), "error", "too late"));
+
+        var answer = JobsApi.reports(JobsApi.WORKER, Map.of("complete", complete, "fail", fail,
+                        "claim", Map.of("limit", 5, "leaseSeconds", 60, "waitSeconds", 0)))
+                .then().statusCode(200).extract().jsonPath();
+
+        assertThat(answer.getString("complete.'" + completed + "'.status")).isEqualTo("COMPLETED");
+        assertThat(answer.getInt("complete.'" + stale + "'.problem.status")).isEqualTo(409);
+        assertThat(answer.getString("complete.'" + stale + "'.problem.type")).endsWith("/lease-lost");
+        assertThat(answer.getString("complete.'" + stale + "'.problem.jobStatus")).isEqualTo("PROCESSING");
+        assertThat(answer.getString("fail.'" + failed + "'.status")).isEqualTo("FAILED");
+        assertThat(answer.getInt("fail.'" + completed + "'.problem.status")).isEqualTo(409);
+        assertThat(answer.getString("fail.'" + completed + "'.problem.jobStatus")).isEqualTo("COMPLETED");
+        // The claim ran after the reports committed: the user's two waiting jobs, not the ones just reported.
+        List<UUID> next = answer.<Map<String, Object>>getList("jobs").stream().map(JobsApi::idOf)
+                .filter(jobs::contains).toList();
+        assertThat(next).containsExactlyInAnyOrderElementsOf(jobs.subList(0, 5).stream()
+                .filter(id -> !List.of(completed, stale, failed).contains(id)).toList());
+        assertThat(answer.getString("claimProblem")).isNull();
+
+        assertThat(JobsApi.status(user, completed)).isEqualTo("COMPLETED");
+        assertThat(JobsApi.status(user, stale)).isEqualTo("PROCESSING");
+        JobsApi.awaitStatus(user, failed, "REFUNDED");
+        assertThat(TestSql.count(pool,
+                "SELECT count(*) FROM job_history WHERE job_id = $1 AND status = 'COMPLETED' AND detail IS NULL",
+                completed)).as("one completion (the capture's entry that follows says what was charged)").isEqualTo(1);
+        // 5 × 15 held at first: one captured, one voided, three still held.
+        await().atMost(SAGA_WAIT).until(() -> JobsApi.balance(user) == 85 && JobsApi.available(user) == 40);
+    }
+
+    /** A reports call that is wrong anywhere is refused whole: the leases it names are untouched. */
+    @Test
+    void aReportsCallWithAnyBadPartChangesNothing() {
+        String user = JobsApi.newUser("bad-reports");
+        List<UUID> jobs = queuedJobsOf(user, 1);
+        Map<String, Object> claimed = claimedOf(jobs, 1).get(0);
+        UUID job = JobsApi.idOf(claimed);
+        Map<String, Object> good = Map.of(job.toString(), done(JobsApi.tokenOf(claimed), job));
+
+        var badClaim = JobsApi.reports(JobsApi.WORKER, Map.of("complete", good, "claim", Map.of("limit", 1000)))
+                .then().statusCode(400).extract().jsonPath();
+        assertThat(badClaim.getString("errors[0].field")).isEqualTo("claim.limit");
+        var noResult = JobsApi.reports(JobsApi.WORKER, Map.of("complete",
+                        Map.of(job.toString(), Map.of("leaseToken", JobsApi.tokenOf(claimed)))))
+                .then().statusCode(400).extract().jsonPath();
+        assertThat(noResult.getString("errors[0].field")).startsWith("complete").endsWith("resultUrl");
+        JobsApi.reports(JobsApi.WORKER, Map.of("complete", Map.of("not-a-job-id", done(JobsApi.tokenOf(claimed), job))))
+                .then().statusCode(400).contentType("application/problem+json");
+        Map<String, Object> tooMany = new java.util.HashMap<>(good);
+        IntStream.range(0, 100).forEach(i -> {
+            UUID other = UUID.randomUUID();
+            tooMany.put(other.toString(), done(UUID.randomUUID(), other));
+        });
+        JobsApi.reports(JobsApi.WORKER, Map.of("complete", tooMany)).then().statusCode(400);
+        assertThat(JobsApi.status(user, job)).isEqualTo("PROCESSING");
+
+        JobsApi.reports(JobsApi.WORKER, Map.of("complete", good)).then().statusCode(200);
+        assertThat(JobsApi.status(user, job)).isEqualTo("COMPLETED");
+    }
 }

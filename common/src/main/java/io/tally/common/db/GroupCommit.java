@@ -2,11 +2,14 @@ package io.tally.common.db;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -95,9 +98,52 @@ public final class GroupCommit<I, O> {
                     emitter.fail(new Overloaded());
                     return;
                 }
-                queue.add(new Pending<>(item, emitter));
+                queue.add(new Pending<>(item, (answer, failure) -> {
+                    if (failure != null) {
+                        emitter.fail(failure);
+                    } else {
+                        emitter.complete(answer);
+                    }
+                }));
             }
             drain();
+        });
+    }
+
+    /**
+     * Queues {@code items} together, so they leave in as few batches as fit instead of one call's worth at a time,
+     * and answers them all at once, in order. An item whose batch failed as a whole (transient trouble that outlasted
+     * the retries) is answered by {@code failed}; when the queue has no room for all of them, none is queued and the
+     * call fails with {@link Overloaded}.
+     */
+    public Uni<List<O>> submitAll(List<I> items, BiFunction<I, Throwable, O> failed) {
+        if (items.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.createFrom().emitter(emitter -> {
+            Object[] answers = new Object[items.size()];
+            AtomicInteger left = new AtomicInteger(items.size());
+            synchronized (this) {
+                if (queue.size() + items.size() > maxQueued) {
+                    emitter.fail(new Overloaded());
+                    return;
+                }
+                for (int i = 0; i < items.size(); i++) {
+                    int slot = i;
+                    I item = items.get(i);
+                    queue.add(new Pending<>(item, (answer, failure) -> {
+                        answers[slot] = failure == null ? answer : failed.apply(item, failure);
+                        if (left.decrementAndGet() == 0) {
+                            @SuppressWarnings("unchecked")
+                            List<O> all = (List<O>) Collections.unmodifiableList(Arrays.asList(answers));
+                            emitter.complete(all);
+                        }
+                    }));
+                }
+            }
+            for (int batches = 0; batches < maxConcurrentBatches; batches++) {
+                drain();
+            }
         });
     }
 
@@ -122,15 +168,12 @@ public final class GroupCommit<I, O> {
             running--;
         }
         for (int i = 0; i < batch.size(); i++) {
-            if (failure != null) {
-                batch.get(i).emitter().fail(failure);
-            } else {
-                batch.get(i).emitter().complete(results.get(i));
-            }
+            batch.get(i).done().accept(failure == null ? results.get(i) : null, failure);
         }
         drain();
     }
 
-    private record Pending<I, O>(I item, UniEmitter<? super O> emitter) {
+    /** A queued item and who hears its answer (or its batch's failure). */
+    private record Pending<I, O>(I item, BiConsumer<O, Throwable> done) {
     }
 }

@@ -106,28 +106,46 @@ public class ProblemMappers {
         if (e instanceof ProblemException problem) {
             return problem(problem, uri);
         }
+        Problem problem = problemOf(e, path(uri)).atInstance(path(uri));
+        Response.ResponseBuilder builder = problem.toResponseBuilder();
+        String retryAfter = RETRY_AFTER_SECONDS.get(problem.type());
+        return (retryAfter == null ? builder : builder.header(HttpHeaders.RETRY_AFTER, retryAfter)).build();
+    }
+
+    /** How long a client should wait before it retries, by problem type. */
+    private static final Map<String, String> RETRY_AFTER_SECONDS = Map.of(
+            Problem.TYPE_PREFIX + "overloaded", "1",
+            Problem.TYPE_PREFIX + "database-unavailable", "2");
+
+    /**
+     * The problem a failure stands for, logged as an error answer logs it: a refusal's own problem, a 503 for an
+     * overload or a database that is away (nothing changed, retry), otherwise a 500 with an error id. Also for
+     * answers that carry one problem per item of a request ({@code path} is only for the log).
+     */
+    public static Problem problemOf(Throwable e, String path) {
+        if (e instanceof ProblemException problem) {
+            return problem.problem();
+        }
         if (e instanceof GroupCommit.Overloaded) {
             return Problem.of(503, "overloaded", "Too busy right now",
-                            "More requests are waiting for the database than it can serve soon; nothing changed. "
-                                    + "Retry the request.")
-                    .atInstance(path(uri)).toResponseBuilder().header(HttpHeaders.RETRY_AFTER, "1").build();
+                    "More requests are waiting for the database than it can serve soon; nothing changed. "
+                            + "Retry the request.");
         }
         String errorId = UUID.randomUUID().toString();
         if (TransientFailures.is(e)) {
             // The database is away, overloaded or failing over, or a lock was held too long: nothing was written,
             // and the same request will succeed shortly.
-            LOG.warnf("Database unavailable for %s (error id %s): %s", path(uri), errorId, TransientFailures.describe(e));
+            LOG.warnf("Database unavailable for %s (error id %s): %s", path, errorId, TransientFailures.describe(e));
             return Problem.of(503, "database-unavailable", "Try again shortly",
                             "The service could not reach its database in time; nothing changed. Retry the request.")
-                    .with("errorId", errorId).atInstance(path(uri)).toResponseBuilder()
-                    .header(HttpHeaders.RETRY_AFTER, "2").build();
+                    .with("errorId", errorId);
         }
-        LOG.errorf(e, "Unexpected error %s on %s", errorId, path(uri));
+        LOG.errorf(e, "Unexpected error %s on %s", errorId, path);
         Problem problem = Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side; quote error id " + errorId + " when reporting it")
                 .with("errorId", errorId);
         String requestId = RequestIds.current();
-        return (requestId == null ? problem : problem.with("requestId", requestId)).atInstance(path(uri)).toResponse();
+        return requestId == null ? problem : problem.with("requestId", requestId);
     }
 
     private static Response unauthorized(UriInfo uri) {

@@ -100,4 +100,45 @@ class GroupCommitTest {
                 .isInstanceOf(GroupCommit.Overloaded.class);
         assertThat(queued).noneMatch(answer -> answer.toCompletableFuture().isDone());
     }
+
+    @Test
+    void itemsSubmittedTogetherLeaveTogetherAndAnswerInOrder() {
+        Map<List<String>, Integer> calls = new ConcurrentHashMap<>();
+        GroupCommit<String, String> commit = new GroupCommit<>(together(calls), 3, 2);
+
+        List<String> answers = commit.submitAll(List.of("a", "b", "c", "d", "e"), (item, failure) -> item + ":failed")
+                .await().atMost(PATIENCE);
+
+        // Submitted one by one, the first two would each have left alone (two batches may run at once).
+        assertThat(answers).containsExactly("a:ok", "b:ok", "c:ok", "d:ok", "e:ok");
+        assertThat(calls).containsOnlyKeys(List.of("a", "b", "c"), List.of("d", "e"));
+    }
+
+    @Test
+    void anItemWhoseBatchFailedIsAnsweredByTheFallbackWhileTheOthersCommit() {
+        GroupCommit<String, String> commit = new GroupCommit<>(batch -> batch.contains("down")
+                ? Uni.createFrom().failure(new TimeoutException("database down"))
+                : Uni.createFrom().item(batch.stream().map(item -> item + ":ok").toList()), 2, 1);
+
+        List<String> answers = commit.submitAll(List.of("a", "b", "down", "c"),
+                (item, failure) -> item + ":" + failure.getMessage()).await().atMost(PATIENCE);
+
+        assertThat(answers).containsExactly("a:ok", "b:ok", "down:database down", "c:database down");
+    }
+
+    @Test
+    void itemsThatDoNotAllFitAreRefusedTogetherAndNoneIsQueued() {
+        CompletableFuture<List<String>> held = new CompletableFuture<>();
+        Map<List<String>, Integer> calls = new ConcurrentHashMap<>();
+        GroupCommit<String, String> stuck = new GroupCommit<>(batch -> batch.contains("running")
+                ? Uni.createFrom().completionStage(held) : together(calls).apply(batch), 2, 1);
+        stuck.submit("running").subscribeAsCompletionStage();
+        List<String> tooMany = java.util.stream.IntStream.range(0, GroupCommit.QUEUED_BATCHES * 2 + 1)
+                .mapToObj(i -> "queued-" + i).toList();
+
+        assertThatThrownBy(() -> stuck.submitAll(tooMany, (item, failure) -> item).await().atMost(PATIENCE))
+                .isInstanceOf(GroupCommit.Overloaded.class);
+        held.complete(List.of("running:ok"));
+        assertThat(calls).isEmpty();
+    }
 }

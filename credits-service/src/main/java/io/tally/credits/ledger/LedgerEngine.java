@@ -633,7 +633,7 @@ public final class LedgerEngine {
                                                   StoredTransaction previous) {
         Object status = previous.result().get("status");
         return refuseSettlement(plan, submitted, "hold_settled", Problem.of(409, "hold-settled",
-                "Hold already settled", "Hold " + settlement.holdId() + " was already " + status).with("status", status));
+                "Hold already settled", "Hold " + settlement.holdId() + " was already " + status).with("holdStatus", status));
     }
 
     /**

@@ -36,16 +36,17 @@ public class WorkerReports {
         T apply(Job job, OffsetDateTime now);
     }
 
-    private record Pending(UUID jobId, UUID leaseToken, Report<?> report) {
+    /** A report on a job, with the lease token it claims to hold. */
+    public record Filed(UUID jobId, UUID leaseToken, Report<?> report) {
     }
 
-    /** One report's answer, or why it has none. */
-    private record Answer(Object value, Throwable failure) {
+    /** One report's answer, or why it has none (a refusal, or trouble that outlasted the retries). */
+    public record Answer(Object value, Throwable failure) {
     }
 
     private final JobTransactions transactions;
     private final JobRepository jobs;
-    private final GroupCommit<Pending, Answer> groupCommit;
+    private final GroupCommit<Filed, Answer> groupCommit;
 
     public WorkerReports(JobTransactions transactions, JobRepository jobs, JobsConfig config) {
         this.transactions = transactions;
@@ -58,7 +59,7 @@ public class WorkerReports {
     /** Applies {@code report} to the job if {@code leaseToken} is its current lease (409 otherwise). */
     @SuppressWarnings("unchecked")
     public <T> Uni<T> submit(UUID jobId, UUID leaseToken, Report<T> report) {
-        return groupCommit.submit(new Pending(jobId, leaseToken, report)).map(answer -> {
+        return groupCommit.submit(new Filed(jobId, leaseToken, report)).map(answer -> {
             if (answer.failure() instanceof RuntimeException refused) {
                 throw refused;
             }
@@ -69,12 +70,20 @@ public class WorkerReports {
         });
     }
 
-    private Uni<List<Answer>> applyTogether(List<Pending> batch) {
-        List<UUID> ids = batch.stream().map(Pending::jobId).distinct().toList();
+    /**
+     * Applies many reports, queued together so they share as few transactions as the batch size allows; one answer
+     * per report, in order. Fails as a whole (nothing applied) only when the queue has no room for all of them.
+     */
+    public Uni<List<Answer>> submitAll(List<Filed> reports) {
+        return groupCommit.submitAll(reports, (report, failure) -> new Answer(null, failure));
+    }
+
+    private Uni<List<Answer>> applyTogether(List<Filed> batch) {
+        List<UUID> ids = batch.stream().map(Filed::jobId).distinct().toList();
         return transactions.write((unit, conn) -> jobs.lock(conn, ids).flatMap(locked -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             List<Answer> answers = new ArrayList<>(batch.size());
-            for (Pending pending : batch) {
+            for (Filed pending : batch) {
                 answers.add(applyOne(locked, pending, now));
             }
             return unit.save(locked.values()).replaceWith(answers);
@@ -82,7 +91,7 @@ public class WorkerReports {
     }
 
     /** Reports check before they change a job, so a refused one leaves its job as it was. */
-    private static Answer applyOne(Map<UUID, Job> locked, Pending pending, OffsetDateTime now) {
+    private static Answer applyOne(Map<UUID, Job> locked, Filed pending, OffsetDateTime now) {
         Job job = locked.get(pending.jobId());
         try {
             if (job == null) {
@@ -92,7 +101,7 @@ public class WorkerReports {
                 throw new ProblemException(Problem.of(409, "lease-lost", "Lease not held",
                         "This lease token is not the job's current lease (the job is " + job.getStatus()
                                 + "); stop working on it")
-                        .with("status", job.getStatus().name()));
+                        .with("jobStatus", job.getStatus().name()));
             }
             return new Answer(pending.report().apply(job, now), null);
         } catch (ProblemException refused) {

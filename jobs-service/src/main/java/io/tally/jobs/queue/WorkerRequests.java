@@ -1,6 +1,7 @@
 package io.tally.jobs.queue;
 
 import io.tally.jobs.pricing.JobSpec;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -11,6 +12,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The worker protocol's request bodies: what a worker may ask of the queue (validated at the REST edge). */
@@ -40,5 +42,23 @@ public final class WorkerRequests {
     }
 
     public record Fail(@NotNull UUID leaseToken, @NotBlank @Size(max = 2000) String error, Boolean retryable) {
+    }
+
+    /**
+     * Many reports in one call, keyed by job id and applied in the order given (completions first), then, when
+     * {@code claim} is there, the next claim once they committed: a worker's whole round trip.
+     */
+    public record Reports(
+            Map<@NotNull UUID, @Valid @NotNull Complete> complete,
+            Map<@NotNull UUID, @Valid @NotNull Fail> fail,
+            @Valid Claim claim) {
+
+        public Map<UUID, Complete> completions() {
+            return complete == null ? Map.of() : complete;
+        }
+
+        public Map<UUID, Fail> failures() {
+            return fail == null ? Map.of() : fail;
+        }
     }
 }

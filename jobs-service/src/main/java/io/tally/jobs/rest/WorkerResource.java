@@ -7,6 +7,7 @@ import io.tally.jobs.job.Job;
 import io.tally.jobs.queue.ClaimedJob;
 import io.tally.jobs.queue.WorkQueue;
 import io.tally.jobs.queue.WorkQueue.HeartbeatAnswer;
+import io.tally.jobs.queue.WorkQueue.ReportsAnswer;
 import io.tally.jobs.queue.WorkerRequests;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -19,7 +20,8 @@ import java.util.UUID;
 
 /**
  * The worker protocol (docs/jobs.md): claim a batch with leases, heartbeat progress (and learn about
- * cancellation), then complete or fail. The worker's id is the subject of its token.
+ * cancellation), then complete or fail, one job at a time or many in one reports call that can also claim the next
+ * batch. The worker's id is the subject of its token.
  */
 @Path("/worker/jobs")
 @RolesAllowed(Roles.WORKER)
@@ -40,6 +42,13 @@ public class WorkerResource {
     @Path("/claim")
     public Uni<Claimed> claim(@Valid @NotNull WorkerRequests.Claim request) {
         return queue.claim(currentUser.id(), request).map(Claimed::new);
+    }
+
+    /** Many completions and failures at once, and optionally the next claim: a worker's whole round trip. */
+    @POST
+    @Path("/reports")
+    public Uni<ReportsAnswer> reports(@Valid @NotNull WorkerRequests.Reports request) {
+        return queue.report(currentUser.id(), request);
     }
 
     @POST
