@@ -26,8 +26,18 @@ import java.util.Map;
 public final class StackCpu {
 
     public static final String LOAD_GENERATOR = "load-generator";
-    /** The stack counts as quiet when it spends less than this share of one core over a {@link #QUIET_WINDOW}. */
+    /** The stack counts as quiet when it spends less than this share of one core over a {@link #QUIET_WINDOW}... */
     private static final double QUIET_SHARE = 0.15;
+    /**
+     * ...or when it has settled at its idle level: {@value #SETTLED_WINDOWS} windows in a row within
+     * {@link #SETTLED_SPREAD} of their mean, below this share of a core. An idle stack is not at zero: the services'
+     * Kafka consumers wait at most 10 ms for a batch, so the broker answers ~100 fetches a second, and with the
+     * profiler's sampling on top the idle stack spends 15–25 % of a core. Waiting for less would add a minute of
+     * idle CPU to the phase.
+     */
+    private static final double SETTLED_CEILING = 0.30;
+    private static final double SETTLED_SPREAD = 0.25;
+    private static final int SETTLED_WINDOWS = 4;
     private static final Duration QUIET_WINDOW = Duration.ofMillis(500);
     private static final Duration MAX_QUIET_WAIT = Duration.ofSeconds(60);
     private static final Path PROC = Path.of("/proc");
@@ -101,19 +111,35 @@ public final class StackCpu {
         }
     }
 
-    /** Samples every {@link #QUIET_WINDOW} until the stack's last window was quiet, or {@link #MAX_QUIET_WAIT}. */
+    /** Samples every {@link #QUIET_WINDOW} until the stack is {@link #quiet}, or {@link #MAX_QUIET_WAIT}. */
     private Sample awaitQuiet(Sample from) {
         long deadline = System.nanoTime() + MAX_QUIET_WAIT.toNanos();
-        long quietMicros = (long) (QUIET_SHARE * QUIET_WINDOW.toNanos() / 1000);
+        List<Long> windows = new ArrayList<>();
         Sample previous = from;
         while (true) {
             sleep(QUIET_WINDOW);
             Sample next = sample();
-            if (next.stackMicros() - previous.stackMicros() <= quietMicros || System.nanoTime() > deadline) {
+            windows.add(next.stackMicros() - previous.stackMicros());
+            if (quiet(windows, QUIET_WINDOW.toNanos() / 1000) || System.nanoTime() > deadline) {
                 return next;
             }
             previous = next;
         }
+    }
+
+    /** Whether the stack's CPU in its windows so far (µs each, oldest first, each {@code windowMicros} long) is quiet. */
+    static boolean quiet(List<Long> windows, long windowMicros) {
+        long last = windows.get(windows.size() - 1);
+        if (last <= QUIET_SHARE * windowMicros) {
+            return true;
+        }
+        if (windows.size() < SETTLED_WINDOWS) {
+            return false;
+        }
+        List<Long> recent = windows.subList(windows.size() - SETTLED_WINDOWS, windows.size());
+        double mean = recent.stream().mapToLong(Long::longValue).average().orElseThrow();
+        return mean <= SETTLED_CEILING * windowMicros
+                && recent.stream().allMatch(window -> Math.abs(window - mean) <= SETTLED_SPREAD * mean);
     }
 
     private static void sleep(Duration duration) {

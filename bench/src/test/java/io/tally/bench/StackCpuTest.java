@@ -70,4 +70,20 @@ class StackCpuTest {
         return Math.round((Long.parseLong(times.group(1)) * 60 + Double.parseDouble(times.group(2))
                 + Long.parseLong(times.group(3)) * 60 + Double.parseDouble(times.group(4))) * 1_000_000);
     }
+
+    /** Windows of 500 ms, as the harness samples them, each given as the share of a core the stack spent. */
+    private static boolean quiet(double... shares) {
+        return StackCpu.quiet(java.util.Arrays.stream(shares).mapToObj(share -> Math.round(share * 500_000)).toList(),
+                500_000);
+    }
+
+    @Test
+    void theStackIsQuietBelowItsThresholdOrSettledAtItsIdleLevel() {
+        assertThat(quiet(0.9, 0.6, 0.1)).as("below 15 % of a core").isTrue();
+        // The idle stack's own polling: a saga's tail decays to a plateau the window ends on.
+        assertThat(quiet(0.9, 0.5, 0.22, 0.20, 0.21)).as("not settled for long enough yet").isFalse();
+        assertThat(quiet(0.9, 0.5, 0.22, 0.20, 0.21, 0.19)).as("settled at the idle level").isTrue();
+        assertThat(quiet(0.6, 0.6, 0.6, 0.6)).as("steady work is not idle").isFalse();
+        assertThat(quiet(0.29, 0.16, 0.29, 0.16)).as("still moving").isFalse();
+    }
 }
