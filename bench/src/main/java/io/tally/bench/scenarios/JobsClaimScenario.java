@@ -108,6 +108,10 @@ public final class JobsClaimScenario implements Scenario {
 
     /** What a drain did: jobs completed, reports refused, and the latency of each report call. */
     private record Drained(AtomicLong completed, AtomicLong errors, ConcurrentHistogram latency) {
+
+        void callTook(long beganNanos) {
+            latency.recordValue(Math.max(1, (System.nanoTime() - beganNanos) / 1000));
+        }
     }
 
     /** The worker fleet: {@code workers} loops claiming and completing until the queue is empty. */
@@ -117,84 +121,76 @@ public final class JobsClaimScenario implements Scenario {
             Drained drained = new Drained(new AtomicLong(), new AtomicLong(), new ConcurrentHistogram(3));
             List<CompletableFuture<Void>> loops = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                loops.add(report.equals("batch")
-                        ? claimThenReport(http, bench, token, claim, drained.completed(), drained.errors(),
-                                drained.latency())
-                        : workerLoop(http, bench, token, claim, drained.completed(), drained.errors(),
-                                drained.latency()));
+                loops.add(report.equals("batch") ? claimNext().thenCompose(claimed -> reportLoop(claimed, drained))
+                        : completeEachLoop(drained));
             }
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
             return drained;
         }
-    }
 
-    /** {@code --report=batch}: claims once, then completes each batch in the reports call that claims the next. */
-    private static CompletableFuture<Void> claimThenReport(Http http, JobsBench bench, String token, JsonObject claim,
-                                                           AtomicLong completed, AtomicLong errors,
-                                                           ConcurrentHistogram latency) {
-        return http.post(bench.jobsUrl + "/worker/jobs/claim", token, claim).toCompletableFuture()
-                .thenCompose(response -> reportLoop(http, bench, token, claim,
-                        response.bodyAsJsonObject().getJsonArray("jobs"), completed, errors, latency));
-    }
-
-    private static CompletableFuture<Void> reportLoop(Http http, JobsBench bench, String token, JsonObject claim,
-                                                      JsonArray claimed, AtomicLong completed, AtomicLong errors,
-                                                      ConcurrentHistogram latency) {
-        if (claimed == null || claimed.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+        private CompletableFuture<JsonArray> claimNext() {
+            return http.post(bench.jobsUrl + "/worker/jobs/claim", token, claim).toCompletableFuture()
+                    .thenApply(response -> response.bodyAsJsonObject().getJsonArray("jobs"));
         }
-        JsonObject complete = new JsonObject();
-        for (int i = 0; i < claimed.size(); i++) {
-            JsonObject job = claimed.getJsonObject(i);
-            String id = job.getJsonObject("job").getString("id");
-            complete.put(id, new JsonObject().put("leaseToken", job.getString("leaseToken"))
-                    .put("resultUrl", "https://cdn.example.com/bench/" + id + ".mp4"));
-        }
-        long began = System.nanoTime();
-        return http.post(bench.jobsUrl + "/worker/jobs/reports", token,
-                        new JsonObject().put("complete", complete).put("claim", claim))
-                .toCompletableFuture().handle((response, failure) -> {
-                    latency.recordValue(Math.max(1, (System.nanoTime() - began) / 1000));
-                    return failure == null ? response.bodyAsJsonObject() : null;
-                }).thenCompose(answer -> {
-                    if (answer == null) { // a refused call: this worker stops, its leases run out
-                        errors.addAndGet(claimed.size());
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    answer.getJsonObject("complete").forEach(outcome ->
-                            ("COMPLETED".equals(((JsonObject) outcome.getValue()).getString("status"))
-                                    ? completed : errors).incrementAndGet());
-                    return reportLoop(http, bench, token, claim, answer.getJsonArray("jobs"), completed, errors,
-                            latency);
-                });
-    }
 
-    /** {@code --report=each}: claims a batch, completes every job with its own call, repeats until a claim is empty. */
-    private static CompletableFuture<Void> workerLoop(Http http, JobsBench bench, String token, JsonObject claim,
-                                                      AtomicLong completed, AtomicLong errors,
-                                                      ConcurrentHistogram latency) {
-        return http.post(bench.jobsUrl + "/worker/jobs/claim", token, claim).toCompletableFuture()
-                .thenCompose(response -> {
-                    JsonArray claimed = response.bodyAsJsonObject().getJsonArray("jobs");
-                    if (claimed.isEmpty()) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    List<CompletableFuture<?>> completions = new ArrayList<>();
-                    for (int i = 0; i < claimed.size(); i++) {
-                        JsonObject job = claimed.getJsonObject(i);
-                        String id = job.getJsonObject("job").getString("id");
-                        JsonObject done = new JsonObject().put("leaseToken", job.getString("leaseToken"))
-                                .put("resultUrl", "https://cdn.example.com/bench/" + id + ".mp4");
-                        long began = System.nanoTime();
-                        completions.add(http.post(bench.jobsUrl + "/worker/jobs/" + id + "/complete", token, done)
-                                .toCompletableFuture().whenComplete((ok, failure) -> {
-                                    latency.recordValue(Math.max(1, (System.nanoTime() - began) / 1000));
-                                    (failure == null ? completed : errors).incrementAndGet();
-                                }));
-                    }
-                    return CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
-                            .thenCompose(v -> workerLoop(http, bench, token, claim, completed, errors, latency));
-                });
+        /** {@code --report=batch}: completes each batch in the reports call that claims the next. */
+        private CompletableFuture<Void> reportLoop(JsonArray claimed, Drained drained) {
+            if (claimed == null || claimed.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            JsonObject complete = new JsonObject();
+            for (int i = 0; i < claimed.size(); i++) {
+                JsonObject job = claimed.getJsonObject(i);
+                complete.put(idOf(job), completionOf(job));
+            }
+            long began = System.nanoTime();
+            return http.post(bench.jobsUrl + "/worker/jobs/reports", token,
+                            new JsonObject().put("complete", complete).put("claim", claim))
+                    .toCompletableFuture().handle((response, failure) -> {
+                        drained.callTook(began);
+                        return failure == null ? response.bodyAsJsonObject() : null;
+                    }).thenCompose(answer -> {
+                        if (answer == null) { // a refused call: this worker stops, its leases run out
+                            drained.errors().addAndGet(claimed.size());
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        answer.getJsonObject("complete").forEach(outcome ->
+                                ("COMPLETED".equals(((JsonObject) outcome.getValue()).getString("status"))
+                                        ? drained.completed() : drained.errors()).incrementAndGet());
+                        return reportLoop(answer.getJsonArray("jobs"), drained);
+                    });
+        }
+
+        /** {@code --report=each}: claims a batch, completes every job with its own call, until a claim is empty. */
+        private CompletableFuture<Void> completeEachLoop(Drained drained) {
+            return claimNext().thenCompose(claimed -> {
+                if (claimed.isEmpty()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                List<CompletableFuture<?>> completions = new ArrayList<>();
+                for (int i = 0; i < claimed.size(); i++) {
+                    JsonObject job = claimed.getJsonObject(i);
+                    long began = System.nanoTime();
+                    completions.add(http.post(bench.jobsUrl + "/worker/jobs/" + idOf(job) + "/complete", token,
+                            completionOf(job)).toCompletableFuture().whenComplete((ok, failure) -> {
+                                drained.callTook(began);
+                                (failure == null ? drained.completed() : drained.errors()).incrementAndGet();
+                            }));
+                }
+                return CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+                        .thenCompose(v -> completeEachLoop(drained));
+            });
+        }
+
+        private static String idOf(JsonObject claimed) {
+            return claimed.getJsonObject("job").getString("id");
+        }
+
+        /** A claimed job's completion: its lease token and a result URL. */
+        private static JsonObject completionOf(JsonObject claimed) {
+            return new JsonObject().put("leaseToken", claimed.getString("leaseToken"))
+                    .put("resultUrl", "https://cdn.example.com/bench/" + idOf(claimed) + ".mp4");
+        }
     }
 
     private static long queued(Http http, JobsBench bench, String adminToken) {

@@ -93,20 +93,16 @@ public final class GroupCommit<I, O> {
 
     public Uni<O> submit(I item) {
         return Uni.createFrom().emitter(emitter -> {
-            synchronized (this) {
-                if (queue.size() >= maxQueued) {
-                    emitter.fail(new Overloaded());
-                    return;
+            Pending<I, O> pending = new Pending<>(item, (answer, failure) -> {
+                if (failure != null) {
+                    emitter.fail(failure);
+                } else {
+                    emitter.complete(answer);
                 }
-                queue.add(new Pending<>(item, (answer, failure) -> {
-                    if (failure != null) {
-                        emitter.fail(failure);
-                    } else {
-                        emitter.complete(answer);
-                    }
-                }));
+            });
+            if (!enqueue(List.of(pending))) {
+                emitter.fail(new Overloaded());
             }
-            drain();
         });
     }
 
@@ -123,28 +119,40 @@ public final class GroupCommit<I, O> {
         return Uni.createFrom().emitter(emitter -> {
             Object[] answers = new Object[items.size()];
             AtomicInteger left = new AtomicInteger(items.size());
-            synchronized (this) {
-                if (queue.size() + items.size() > maxQueued) {
-                    emitter.fail(new Overloaded());
-                    return;
-                }
-                for (int i = 0; i < items.size(); i++) {
-                    int slot = i;
-                    I item = items.get(i);
-                    queue.add(new Pending<>(item, (answer, failure) -> {
-                        answers[slot] = failure == null ? answer : failed.apply(item, failure);
-                        if (left.decrementAndGet() == 0) {
-                            @SuppressWarnings("unchecked")
-                            List<O> all = (List<O>) Collections.unmodifiableList(Arrays.asList(answers));
-                            emitter.complete(all);
-                        }
-                    }));
-                }
+            List<Pending<I, O>> pending = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                int slot = i;
+                I item = items.get(i);
+                pending.add(new Pending<>(item, (answer, failure) -> {
+                    answers[slot] = failure == null ? answer : failed.apply(item, failure);
+                    if (left.decrementAndGet() == 0) {
+                        @SuppressWarnings("unchecked")
+                        List<O> all = (List<O>) Collections.unmodifiableList(Arrays.asList(answers));
+                        emitter.complete(all);
+                    }
+                }));
             }
-            for (int batches = 0; batches < maxConcurrentBatches; batches++) {
-                drain();
+            if (!enqueue(pending)) {
+                emitter.fail(new Overloaded());
             }
         });
+    }
+
+    /**
+     * Queues all of {@code pending} or, past the bound, none of it (false); then starts as many batches as may run,
+     * so items that need more than one batch do not wait for the first to finish.
+     */
+    private boolean enqueue(List<Pending<I, O>> pending) {
+        synchronized (this) {
+            if (queue.size() + pending.size() > maxQueued) {
+                return false;
+            }
+            queue.addAll(pending);
+        }
+        for (int batches = 0; batches < maxConcurrentBatches; batches++) {
+            drain();
+        }
+        return true;
     }
 
     private void drain() {
