@@ -19,13 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose.yml for real: PostgreSQL, Kafka, the topics job, the four service images and the gateway, brought
- * up with the environment file a user writes from .env.example (its own project name and free host ports, so it
+ * up with the environment file a user writes from .env.example (its own project name and host ports Docker picks, so it
  * runs beside anything else), then a client's journey through the gateway: an account, a purchase whose grant
  * crosses Kafka, a job charged through the saga.
  */
@@ -34,7 +36,6 @@ class ComposeStackIT {
     private static final String PROJECT = "tally-it";
     private static final String STRIPE_SECRET = "whsec_compose_it_" + UUID.randomUUID();
     private static List<String> compose;
-    private static int gatewayPort;
     private static TallyClient client;
 
     @BeforeAll
@@ -45,7 +46,7 @@ class ComposeStackIT {
                 "--file", RepositoryRoot.resolve("docker-compose.yml").toString(), "--env-file", envFile().toString()));
         composeDown();
         Commands.run(command("up", "-d", "--build"), Duration.ofMinutes(10)).orFail("compose up");
-        client = new TallyClient("http://127.0.0.1:" + gatewayPort);
+        client = new TallyClient("http://127.0.0.1:" + publishedPort("gateway", 8080));
         try {
             await("the gateway").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                     .until(() -> client.get("/healthz", null).statusCode() == 200);
@@ -98,11 +99,12 @@ class ComposeStackIT {
             }
         }
         values.replaceAll((name, value) -> name.endsWith("_PASSWORD") ? randomHex() : value);
-        gatewayPort = ServiceProcess.freePort();
         values.put("COMPOSE_PROJECT_NAME", PROJECT);
-        values.put("TALLY_GATEWAY_PORT", Integer.toString(gatewayPort));
-        for (String service : List.of("CREDITS", "JOBS", "PAYMENTS", "PRESENCE")) {
-            values.put("TALLY_" + service + "_PORT", Integer.toString(ServiceProcess.freePort()));
+        // Port 0: Docker picks a free host port when it binds. A port probed free here beforehand could be taken
+        // (by another container or process) before compose binds it, and then `up` fails with "port is already
+        // allocated".
+        for (String service : List.of("GATEWAY", "CREDITS", "JOBS", "PAYMENTS", "PRESENCE")) {
+            values.put("TALLY_" + service + "_PORT", "0");
         }
         values.put("TALLY_JWT_ISSUER", TestTokens.ISSUER);
         values.put("TALLY_JWT_PUBLIC_KEY_FILE", ServiceProcess.testPublicKey().toString());
@@ -119,6 +121,17 @@ class ComposeStackIT {
         Path file = Path.of("target", "compose-it.env").toAbsolutePath();
         Files.createDirectories(file.getParent());
         return Files.writeString(file, text);
+    }
+
+    /** The host port Docker chose for a service's container port (`compose port` prints e.g. 0.0.0.0:32771). */
+    private static int publishedPort(String service, int containerPort) {
+        String output = Commands.run(command("port", service, Integer.toString(containerPort)), Duration.ofMinutes(1))
+                .orFail("compose port " + service).output();
+        Matcher address = Pattern.compile(":(\\d+)\\s*$", Pattern.MULTILINE).matcher(output);
+        if (!address.find()) {
+            throw new AssertionError("compose port " + service + " printed no address:\n" + output);
+        }
+        return Integer.parseInt(address.group(1));
     }
 
     private static List<String> command(String... arguments) {
