@@ -51,6 +51,30 @@ class AccessTest {
         given().header("Authorization", user).when().get("/credits/admin/reconciliation").then().statusCode(403);
     }
 
+    /** The operator console's read-only staff: every admin read, no admin write. */
+    @Test
+    void supportStaffReadAnAccountButCannotMoveItsMoney() {
+        String customer = CreditsApi.newUser("ticket");
+        CreditsApi.fund(customer, 40);
+        String support = TestTokens.bearer("agent-" + UUID.randomUUID(), "support");
+        given().header("Authorization", support).when().get("/credits/admin/accounts/" + customer)
+                .then().statusCode(200).body("userId", org.hamcrest.Matchers.equalTo(customer));
+        given().header("Authorization", support).when().get("/credits/admin/accounts/" + customer + "/ledger")
+                .then().statusCode(200);
+        given().header("Authorization", support).when().get("/credits/admin/reconciliation").then().statusCode(200);
+        long before = CreditsApi.me(customer).then().extract().jsonPath().getLong("available");
+
+        given().header("Authorization", support).header("Idempotency-Key", UUID.randomUUID().toString())
+                .contentType("application/json").body(Map.of("userId", customer, "amount", 1000, "reason", "goodwill"))
+                .when().post("/credits/adjustments").then().statusCode(403);
+        given().header("Authorization", support).header("Idempotency-Key", UUID.randomUUID().toString())
+                .contentType("application/json").body(Map.of("amount", 1, "reason", "goodwill"))
+                .when().post("/credits/admin/accounts/" + customer + "/forgive-debt").then().statusCode(403);
+        given().header("Authorization", support).contentType("application/json").body(Map.of("reason", "looks off"))
+                .when().post("/credits/admin/accounts/" + customer + "/repair").then().statusCode(403);
+        assertThat(CreditsApi.me(customer).then().extract().jsonPath().getLong("available")).isEqualTo(before);
+    }
+
     @Test
     void aServiceOrWorkerTokenIsNotAUser() {
         given().header("Authorization", TestTokens.bearer("jobs-backend", "service")).when().get("/credits/me")

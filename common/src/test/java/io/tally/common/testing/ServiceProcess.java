@@ -70,7 +70,9 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.putAll(testEnvironment(port));
-            env.put("TALLY_KAFKA_PASSWORD", TestInfrastructure.kafkaPassword(module.replace("-service", "")));
+            if (module.endsWith("-service")) {   // the console has no Kafka client
+                env.put("TALLY_KAFKA_PASSWORD", TestInfrastructure.kafkaPassword(module.replace("-service", "")));
+            }
             env.putAll(extraEnv);
             ServiceProcess started = new ServiceProcess(module, port, log, builder.start());
             started.awaitHealthy(healthPath);
@@ -118,6 +120,15 @@ public final class ServiceProcess implements AutoCloseable {
         return lines.get(at).contains("IllegalStateException: Result is already complete")
                 && lines.subList(at + 1, Math.min(lines.size(), at + 4)).stream()
                         .anyMatch(line -> line.contains("SqlConnectionPool.lambda$execute"));
+    }
+
+    /** What the process has logged so far, line by line. */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public boolean isAlive() {

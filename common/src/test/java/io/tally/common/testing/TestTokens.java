@@ -22,6 +22,12 @@ public final class TestTokens {
                 .expiresAt(Instant.now().plusSeconds(3600)).sign(testKey());
     }
 
+    /** A token from another issuer the services were started to trust (the console's tests: the identity provider). */
+    public static String issuedBy(String issuer, String subject, String... roles) {
+        return Jwt.issuer(issuer).subject(subject).upn(subject).groups(Set.of(roles))
+                .expiresAt(Instant.now().plusSeconds(3600)).sign(testKey());
+    }
+
     public static String bearer(String subject, String... roles) {
         return "Bearer " + token(subject, roles);
     }

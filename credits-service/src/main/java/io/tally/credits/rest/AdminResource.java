@@ -30,7 +30,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
-/** Operator tools: signed adjustments and debt forgiveness with a reason, any account, the self-check, drift repair. */
+/**
+ * Operator tools: signed adjustments and debt forgiveness with a reason, any account, the self-check, drift repair.
+ * Support staff read what admins read; only admins act.
+ */
 @Path("/credits")
 @RolesAllowed(Roles.ADMIN)
 public class AdminResource {
@@ -80,6 +83,7 @@ public class AdminResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUPPORT})
     @Path("/admin/accounts/{userId}")
     public Uni<Account> account(@PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId) {
         return existing(userId);
@@ -87,6 +91,7 @@ public class AdminResource {
 
     /** An operator's view of a user's holds (the same page the user gets); 404 for an account never opened. */
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUPPORT})
     @Path("/admin/accounts/{userId}/holds")
     public Uni<HoldPages.HoldPage> holds(
             @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
@@ -98,6 +103,7 @@ public class AdminResource {
 
     /** An operator's view of a user's ledger entries (the page the user gets); 404 for an account never opened. */
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUPPORT})
     @Path("/admin/accounts/{userId}/ledger")
     public Uni<LedgerPages.LedgerPage> ledger(
             @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
@@ -109,6 +115,7 @@ public class AdminResource {
 
     /** An operator's view of a user's statement; 404 for an account never opened. */
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUPPORT})
     @Path("/admin/accounts/{userId}/statement")
     public Uni<LedgerPages.StatementPage> statement(
             @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
@@ -119,6 +126,7 @@ public class AdminResource {
 
     /** An operator's view of the gifts a user sent or received; 404 for an account never opened. */
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUPPORT})
     @Path("/admin/accounts/{userId}/gifts")
     public Uni<LedgerPages.GiftPage> gifts(
             @PathParam("userId") @Size(min = 1, max = CurrentUser.MAX_USER_ID_LENGTH) String userId,
@@ -135,6 +143,7 @@ public class AdminResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUPPORT})
     @Path("/admin/reconciliation")
     public Uni<ReconciliationReport> reconcile() {
         return reconciliation.check(null);

@@ -28,7 +28,7 @@ import java.util.UUID;
  * failed and I was charged"). Reads only; a user who never submitted a job, or a job that does not exist, is 404.
  */
 @Path("/jobs/admin")
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed({Roles.ADMIN, Roles.SUPPORT})   // reads only: support staff see what admins see
 public class AdminJobsResource {
 
     private final Pool pool;

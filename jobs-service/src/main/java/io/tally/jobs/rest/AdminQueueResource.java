@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** The queue at a glance, for operators. */
 @Path("/jobs/admin")
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed({Roles.ADMIN, Roles.SUPPORT})   // reads only: support staff see what admins see
 public class AdminQueueResource {
 
     private final Pool pool;

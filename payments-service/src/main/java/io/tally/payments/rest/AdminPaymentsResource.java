@@ -31,7 +31,7 @@ import java.util.UUID;
  * payments or one payment with its transitions and deliveries.
  */
 @Path("/payments/admin")
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed({Roles.ADMIN, Roles.SUPPORT})   // reads only: support staff see what admins see
 public class AdminPaymentsResource {
 
     private final WebhookDeliveries deliveries;

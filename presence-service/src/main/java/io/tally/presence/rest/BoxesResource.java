@@ -71,6 +71,7 @@ public class BoxesResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({Roles.USER, Roles.ADMIN, Roles.SUPPORT})   // operators watch boxes too (the console's Live page)
     public Uni<Box> get(@PathParam("id") UUID id) {
         return boxes.get(id);
     }
@@ -80,6 +81,7 @@ public class BoxesResource {
 
     /** Discovery: published boxes, most watched first. */
     @GET
+    @RolesAllowed({Roles.USER, Roles.ADMIN, Roles.SUPPORT})
     public Uni<BoxPage> discover(@QueryParam("published") Boolean published,
                                  @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
                                  @QueryParam("cursor") String cursor) {

@@ -1,0 +1,283 @@
+package io.tally.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.common.testing.ServiceProcess;
+import io.tally.common.testing.TestTokens;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.security.SecureRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The console in a real browser against the real stack: Keycloak as the operators' identity provider (its tokens
+ * are what the services check), the four services on the test database and broker, the console, headless Chromium.
+ * An admin signs in, finds a user, adjusts their balance and sees it change, sees a failed job's released hold and a
+ * refused webhook; a support operator sees the same pages and cannot act.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    private static final String STRIPE_SECRET = "whsec_console_it_" + UUID.randomUUID();
+    private static final String ADMIN_PASSWORD = secret();
+    private static final String SUPPORT_PASSWORD = secret();
+
+    private static KeycloakServer keycloak;
+    private static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private static ServiceProcess console;
+    private static Browser browser;
+    private static String consoleUrl;
+    private static String user;
+    private static UUID failedJob;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        // The issuer is known before Keycloak runs: the services and the console only need its address.
+        int keycloakPort = ServiceProcess.freePort();
+        String issuer = "http://127.0.0.1:" + keycloakPort + "/realms/" + KeycloakServer.REALM;
+        for (String service : new String[] {"credits", "jobs", "payments", "presence"}) {
+            Map<String, String> env = new LinkedHashMap<>(Map.of("TALLY_JWT_ISSUER", issuer));
+            if (service.equals("payments")) {
+                env.putAll(Map.of("TALLY_STRIPE_WEBHOOK_SECRETS", STRIPE_SECRET, "TALLY_STRIPE_LIVEMODE", "false",
+                        "TALLY_PAYMENTS_DEMO_CATALOGUE", "true"));
+            }
+            services.put(service, ServiceProcess.start(service + "-service", env));
+        }
+        String consoleSecret = secret();
+        Map<String, String> consoleEnv = new LinkedHashMap<>(Map.of(
+                "TALLY_CONSOLE_OIDC_URL", issuer, "TALLY_CONSOLE_OIDC_SECRET", consoleSecret));
+        services.forEach((name, process) -> consoleEnv.put("TALLY_" + name.toUpperCase() + "_URL", process.baseUrl()));
+        console = ServiceProcess.start("console", consoleEnv, "/console/q/health/ready");
+        consoleUrl = console.baseUrl() + "/console";
+        keycloak = KeycloakServer.start(keycloakPort, Map.of(
+                "CONSOLE_URL", console.baseUrl(), "CONSOLE_SECRET", consoleSecret,
+                "ADMIN_PASSWORD", ADMIN_PASSWORD, "SUPPORT_PASSWORD", SUPPORT_PASSWORD));
+        seedUserWithAFailedJob();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (console != null) {
+            console.close();
+        }
+        services.values().forEach(ServiceProcess::close);
+        if (keycloak != null) {
+            keycloak.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anAdminSignsInAndFindsAUser() throws Exception {
+        signIn("ops-admin", ADMIN_PASSWORD);
+        assertThat(browser.text("#operator-name")).isEqualTo("ops-admin");
+        assertThat(browser.text("#operator-role")).isEqualTo("admin");
+        browser.checkPage("00-home");
+
+        browser.type("#user-id", user);
+        browser.click("form[role=search] button");
+        browser.awaitTitle("User " + user);
+        assertThat(browser.text("#available")).isEqualTo("100");
+        assertThat(browser.text("#ledger")).contains("signup_bonus");
+        browser.checkPage("01-user");
+    }
+
+    @Test
+    @Order(2)
+    void anAdjustmentIsReviewedThenChangesTheBalance() throws Exception {
+        browser.open(consoleUrl + "/users/" + user);
+        browser.click("#adjust-link");
+        browser.awaitTitle("Adjust");
+        browser.checkPage("02-adjustment-form");
+
+        browser.type("#amount", "0");
+        browser.type("#reason", "goodwill");
+        browser.click("#review");
+        assertThat(browser.text("#form-errors")).contains("must not be zero");
+        browser.checkPage("02-adjustment-refused", 400);
+        assertThat(credits(user).get("available").asLong()).as("nothing sent for a bad form").isEqualTo(100);
+
+        browser.type("#amount", "50");
+        browser.type("#reason", "Ticket 4711: render failed twice");
+        browser.click("#review");
+        browser.awaitTitle("Confirm");
+        assertThat(browser.text("#review-summary")).contains("+50", "Ticket 4711");
+        assertThat(credits(user).get("available").asLong()).as("reviewing sends nothing").isEqualTo(100);
+        browser.checkPage("03-adjustment-review");
+
+        String key = browser.find("form input[name=key]").getAttribute("value");
+        browser.click("#confirm");
+        browser.awaitTitle("User " + user);
+        assertThat(browser.text("#notice")).contains("Adjusted by 50");
+        assertThat(browser.text("#available")).isEqualTo("150");
+        assertThat(browser.text("#ledger")).contains("adjustment", "Ticket 4711: render failed twice");
+        assertThat(credits(user).get("available").asLong()).isEqualTo(150);
+        assertThat(console.logLines()).as("the audit log").anySatisfy(line -> assertThat(line)
+                .contains("operator=ops-admin role=admin action=adjustment 50 target=" + user + " key=" + key,
+                        "outcome=applied"));
+        browser.checkPage("04-adjusted");
+
+        // The same confirmation posted again (a double submit, a resend): the form's key makes it one adjustment.
+        browser.postForm(consoleUrl + "/users/" + user + "/adjustment",
+                Map.of("key", key, "amount", "50", "reason", "Ticket 4711: render failed twice"));
+        browser.awaitTitle("User " + user);
+        assertThat(credits(user).get("available").asLong()).as("a second confirmation posts nothing").isEqualTo(150);
+    }
+
+    @Test
+    @Order(3)
+    void theFailedJobShowsItsHoldReleased() throws Exception {
+        browser.open(consoleUrl + "/users/" + user);
+        assertThat(browser.text("#jobs")).contains(failedJob.toString(), "REFUNDED", "provider timed out");
+        browser.click("#jobs a[href$='" + failedJob + "']");
+        browser.awaitTitle("Job");
+        assertThat(browser.text("#job-status")).isEqualTo("REFUNDED");
+        assertThat(browser.text("#job-charge")).isEqualTo("voided");
+        assertThat(browser.text("#job-history")).contains("QUEUED", "PROCESSING", "FAILED", "REFUNDED");
+        browser.checkPage("05-failed-job");
+    }
+
+    @Test
+    @Order(4)
+    void aRefusedWebhookIsListed() throws Exception {
+        browser.open(consoleUrl + "/payments");
+        browser.find("#outcome option[value=rejected_signature]").click();
+        browser.click("form[aria-labelledby=webhooks-heading] button");
+        browser.awaitTitle("Payments");
+        assertThat(browser.url()).contains("outcome=rejected_signature");
+        assertThat(browser.all("#deliveries td.outcome")).isNotEmpty()
+                .allSatisfy(cell -> assertThat(cell.getText()).isEqualTo("rejected_signature"));
+        browser.checkPage("06-payments");
+
+        browser.open(consoleUrl + "/queue");
+        assertThat(browser.text("#jobs-by-status")).contains("FAILED");
+        browser.checkPage("07-queue");
+
+        browser.open(consoleUrl + "/health");
+        assertThat(browser.text("#readiness")).contains("credits-service", "ready");
+        assertThat(browser.text("#reconciliation")).startsWith("Healthy");
+        browser.checkPage("08-health");
+    }
+
+    @Test
+    @Order(5)
+    void theLivePageFollowsABoxsViewersWithoutAReload() throws Exception {
+        String presence = services.get("presence").baseUrl();
+        String streamer = "console-streamer-" + UUID.randomUUID();
+        ServiceCalls.Answer box = ServiceCalls.post(presence + "/boxes",
+                TestTokens.issuedBy(keycloak.issuer(), streamer, "user"), "{\"title\":\"Console IT live\"}");
+        assertThat(box.status()).as(box.text()).isEqualTo(201);
+        String boxId = box.body().get("id").asText();
+        join(presence, boxId, "viewer-a");
+
+        browser.open(consoleUrl + "/live");
+        String row = "#box-table tr:has(a[href$='" + streamer + "']) td.viewers";
+        assertThat(browser.text(row)).isEqualTo("1");
+        browser.checkPage("09-live");
+        join(presence, boxId, "viewer-b");
+        browser.awaitText(row, "2");   // the page's own refresh, no reload
+        browser.checkPage("10-live-updated");
+    }
+
+    private static void join(String presence, String boxId, String viewer) throws Exception {
+        ServiceCalls.Answer joined = ServiceCalls.post(presence + "/boxes/" + boxId + "/viewers",
+                TestTokens.issuedBy(keycloak.issuer(), viewer + "-" + UUID.randomUUID(), "user"), "{}");
+        assertThat(joined.status()).as(joined.text()).isIn(200, 201);
+    }
+
+    @Test
+    @Order(6)
+    void theKeyboardReachesTheSkipLinkFirst() throws Exception {
+        browser.open(consoleUrl + "/queue");
+        browser.find("body").sendKeys(org.openqa.selenium.Keys.TAB);
+        assertThat(browser.focused().getText()).isEqualTo("Skip to content");
+    }
+
+    @Test
+    @Order(7)
+    void aSupportOperatorReadsButCannotAct() throws Exception {
+        browser.open(consoleUrl + "/logout");
+        signIn("ops-support", SUPPORT_PASSWORD);
+        assertThat(browser.text("#operator-role")).isEqualTo("support");
+
+        browser.open(consoleUrl + "/users/" + user);
+        assertThat(browser.text("#available")).isEqualTo("150");
+        assertThat(browser.has("#adjust-link")).as("no adjust link for support").isFalse();
+        browser.checkPage("11-support-user");
+
+        browser.open(consoleUrl + "/users/" + user + "/adjustment");
+        assertThat(browser.has("#amount")).as("the adjustment form is refused").isFalse();
+        // and the service itself refuses the support role, whatever a console would send
+        String supportToken = TestTokens.issuedBy(keycloak.issuer(), "ops-support", "support");
+        ServiceCalls.Answer refused = ServiceCalls.post(services.get("credits").baseUrl() + "/credits/adjustments",
+                supportToken, "{\"userId\":\"" + user + "\",\"amount\":5,\"reason\":\"not allowed\"}");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(credits(user).get("available").asLong()).isEqualTo(150);
+    }
+
+    private static void signIn(String username, String password) {
+        browser.open(consoleUrl + "/");
+        browser.type("#username", username);
+        browser.type("#password", password);
+        browser.click("#kc-login");
+        browser.awaitTitle("Find a user");
+    }
+
+    private static JsonNode credits(String userId) throws Exception {
+        return ServiceCalls.get(services.get("credits").baseUrl() + "/credits/me",
+                TestTokens.issuedBy(keycloak.issuer(), userId, "user")).body();
+    }
+
+    /** A user with the signup bonus and one job that failed for good (its hold voided), and a forged webhook. */
+    private static void seedUserWithAFailedJob() throws Exception {
+        user = "console-user-" + UUID.randomUUID();
+        String userToken = TestTokens.issuedBy(keycloak.issuer(), user, "user");
+        assertThat(credits(user).get("available").asLong()).as("signup bonus").isEqualTo(100);
+
+        String jobs = services.get("jobs").baseUrl();
+        ServiceCalls.Answer submitted = ServiceCalls.post(jobs + "/jobs", userToken,
+                "{\"type\":\"text_to_image\",\"prompt\":\"a lighthouse at dusk\",\"quality\":\"high\"}");
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        failedJob = UUID.fromString(submitted.body().get("id").asText());
+        await("the job queued").atMost(Duration.ofSeconds(30)).until(() -> ServiceCalls
+                .get(jobs + "/jobs/" + failedJob, userToken).body().get("status").asText().equals("QUEUED"));
+
+        String worker = TestTokens.issuedBy(keycloak.issuer(), "console-it-worker", "worker");
+        ServiceCalls.Answer claimed = ServiceCalls.post(jobs + "/worker/jobs/claim", worker,
+                "{\"limit\":1,\"waitSeconds\":5}");
+        assertThat(claimed.status()).as(claimed.text()).isEqualTo(200);
+        JsonNode lease = claimed.body().get("jobs").get(0);
+        assertThat(lease.get("job").get("id").asText()).isEqualTo(failedJob.toString());
+        ServiceCalls.Answer failed = ServiceCalls.post(jobs + "/worker/jobs/" + failedJob + "/fail", worker,
+                "{\"leaseToken\":\"" + lease.get("leaseToken").asText() + "\",\"error\":\"provider timed out\","
+                        + "\"retryable\":false}");
+        assertThat(failed.status()).as(failed.text()).isEqualTo(200);
+        await("the hold voided").atMost(Duration.ofSeconds(30)).until(() -> ServiceCalls
+                .get(jobs + "/jobs/" + failedJob, userToken).body().get("chargeStatus").asText().equals("voided"));
+
+        ServiceCalls.Answer forged = ServiceCalls.postRaw(services.get("payments").baseUrl() + "/webhooks/stripe",
+                "Stripe-Signature", "t=" + System.currentTimeMillis() / 1000 + ",v1=" + "0".repeat(64),
+                "{\"id\":\"evt_forged\",\"type\":\"checkout.session.completed\"}");
+        assertThat(forged.status()).as(forged.text()).isEqualTo(400);
+    }
+
+    private static String secret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
