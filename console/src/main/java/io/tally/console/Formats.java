@@ -42,11 +42,13 @@ public final class Formats {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** {@code {seconds.duration}}: 3.2 s, 4 min 10 s, 2 h 5 min */
+    /** {@code {sample.count}}: a metric's value as a whole number, 1,024 */
+    static String count(Double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    /** {@code {seconds.duration}}: 3.2 s, 4 min 10 s, 2 h 5 min (a null is left to the template's {@code ?:}) */
     static String duration(Double seconds) {
-        if (seconds == null) {
-            return "–";
-        }
         long whole = Math.round(seconds);
         if (seconds < 60) {
             return String.format(Locale.ROOT, "%.1f s", seconds);

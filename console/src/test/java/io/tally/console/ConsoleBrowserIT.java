@@ -60,7 +60,7 @@ class ConsoleBrowserIT {
         console = ServiceProcess.start("console", consoleEnv, "/console/q/health/ready");
         consoleUrl = console.baseUrl() + "/console";
         keycloak = KeycloakServer.start(keycloakPort, Map.of(
-                "CONSOLE_URL", console.baseUrl(), "CONSOLE_SECRET", consoleSecret,
+                "CONSOLE_URL", console.baseUrl(), "GATEWAY_URL", console.baseUrl(), "CONSOLE_SECRET", consoleSecret,
                 "ADMIN_PASSWORD", ADMIN_PASSWORD, "SUPPORT_PASSWORD", SUPPORT_PASSWORD));
         seedUserWithAFailedJob();
         browser = Browser.start();
@@ -164,11 +164,17 @@ class ConsoleBrowserIT {
         browser.checkPage("06-payments");
 
         browser.open(consoleUrl + "/queue");
-        assertThat(browser.text("#jobs-by-status")).contains("FAILED");
+        assertThat(browser.text("#jobs-by-status")).contains("REFUNDED");
+        assertThat(browser.all("#throughput g.minute")).as("a bar a minute").hasSize(60);
+        assertThat(browser.find("#throughput-title").getAttribute("textContent"))
+                .as("the seeded job failed within the hour").containsPattern("and [1-9]\\d* ended otherwise");
         browser.checkPage("07-queue");
 
         browser.open(consoleUrl + "/health");
         assertThat(browser.text("#readiness")).contains("credits-service", "ready");
+        assertThat(browser.all("#readiness tbody tr")).hasSize(4).allSatisfy(row -> assertThat(row.getText())
+                .as("readiness, then outbox backlog and the other figures read from the service's metrics")
+                .matches("\\S+-service ready \\d+ .*"));
         assertThat(browser.text("#reconciliation")).startsWith("Healthy");
         browser.checkPage("08-health");
     }

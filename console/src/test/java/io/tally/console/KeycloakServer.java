@@ -34,7 +34,7 @@ final class KeycloakServer implements AutoCloseable {
         this.log = log;
     }
 
-    /** values: what replaces ${CONSOLE_URL}, ${CONSOLE_SECRET}, ${ADMIN_PASSWORD}, ${SUPPORT_PASSWORD}. */
+    /** values: what replaces ${CONSOLE_URL}, ${GATEWAY_URL}, ${CONSOLE_SECRET}, ${ADMIN_PASSWORD}, ${SUPPORT_PASSWORD}. */
     static KeycloakServer start(int port, Map<String, String> values) throws IOException {
         Path home = distribution();
         // Dev mode keeps its realms in data/h2, and --import-realm skips a realm that exists: start from none, so

@@ -71,6 +71,7 @@ class GatewayIT {
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         Map<String, Integer> upstreams = new HashMap<>();
         SERVICES.forEach((name, process) -> upstreams.put(name, process.port()));
+        upstreams.put("console", 9);   // no console here: nothing listens on the discard port
         gateway = LocalNginx.start(upstreams, 20, 20, TRUSTED_PROXY + "/32");
         client = new TallyClient(gateway.baseUrl());
     }
@@ -105,6 +106,16 @@ class GatewayIT {
             assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(JSON.readTree(answer.body()).get("status").asInt()).isEqualTo(404);
         }
+    }
+
+    /** The console's route where no console runs: a problem+json 503, like any service that is not reachable. */
+    @Test
+    void theConsoleRouteAnswers503WhereNoConsoleRuns() throws Exception {
+        HttpResponse<String> answer = get("/console/users/anyone", null);
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(get("/console", null).statusCode()).as("the bare path, sent on to /console/").isEqualTo(301);
+        assertThat(get("/consolex", null).statusCode()).as("not a prefix match").isEqualTo(404);
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.tally.jobs;
 
+import static io.restassured.RestAssured.given;
 import static io.tally.jobs.JobsApi.SAGA_WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.tally.common.testing.TestSql;
+import io.tally.common.testing.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -60,6 +62,30 @@ class WorkerProtocolTest {
         })).toArray(CompletableFuture[]::new)).join();
 
         assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(jobs);
+    }
+
+    @Test
+    void theQueueReportCountsEachMinutesEndingsApart() {
+        String user = JobsApi.newUser("chart");
+        List<UUID> jobs = queuedJobsOf(user, 2);
+        long[] before = finishedLastHour();
+        List<Map<String, Object>> claimed = JobsApi.claim("chart-worker", 2, 60, 0);
+        assertThat(claimed).extracting(JobsApi::idOf).containsExactlyInAnyOrderElementsOf(jobs);
+        JobsApi.complete(JobsApi.idOf(claimed.get(0)), JobsApi.tokenOf(claimed.get(0))).then().statusCode(200);
+        JobsApi.fail(JobsApi.idOf(claimed.get(1)), JobsApi.tokenOf(claimed.get(1)), false).then().statusCode(200);
+
+        long[] after = finishedLastHour();
+        assertThat(after[0] - before[0]).as("completed").isEqualTo(1);
+        assertThat(after[1] - before[1]).as("ended otherwise").isEqualTo(1);
+    }
+
+    /** The queue report's minutes of the last hour, summed: {completed, ended otherwise}. */
+    private static long[] finishedLastHour() {
+        List<Map<String, Object>> minutes = given().header("Authorization", TestTokens.bearer("ops", "support"))
+                .when().get("/jobs/admin/queue").then().statusCode(200).extract().path("finishedPerMinute");
+        return new long[] {
+                minutes.stream().mapToLong(m -> ((Number) m.get("completed")).longValue()).sum(),
+                minutes.stream().mapToLong(m -> ((Number) m.get("other")).longValue()).sum()};
     }
 
     @Test

@@ -5,7 +5,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.tally.console.Operator;
 import io.tally.console.services.CreditsAdmin;
 import io.tally.console.services.Fetched;
-import io.tally.console.services.Readiness;
+import io.tally.console.services.ServiceHealth;
 import io.tally.console.services.Views.Reconciliation;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -23,19 +23,19 @@ public class HealthPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance health(List<Readiness.Service> services, Fetched<Reconciliation> reconciliation);
+        static native TemplateInstance health(List<ServiceHealth.Service> services, Fetched<Reconciliation> reconciliation);
     }
 
-    private final Readiness readiness;
+    private final ServiceHealth health;
     private final CreditsAdmin credits;
 
-    public HealthPage(Readiness readiness, @RestClient CreditsAdmin credits) {
-        this.readiness = readiness;
+    public HealthPage(ServiceHealth health, @RestClient CreditsAdmin credits) {
+        this.health = health;
         this.credits = credits;
     }
 
     @GET
     public TemplateInstance health() {
-        return Templates.health(readiness.check(), Fetched.of("Reconciliation", credits::reconciliation));
+        return Templates.health(health.check(), Fetched.of("Reconciliation", credits::reconciliation));
     }
 }

@@ -2,6 +2,7 @@ package io.tally.console.pages;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.tally.console.Console;
 import io.tally.console.Operator;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 
 /** The start page: find a user; the other pages are in the navigation. */
 @Path("/")
@@ -31,6 +31,6 @@ public class HomePage {
     @GET
     @Path("/signed-out")
     public Response signedOut() {
-        return Response.seeOther(UriBuilder.fromPath("/").build()).build();   // under the root path, as every redirect
+        return Console.toStart();
     }
 }

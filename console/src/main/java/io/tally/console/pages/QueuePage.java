@@ -11,9 +11,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-/** The job queue at a glance: jobs by state, the oldest wait, the average wait, what finished in the last hour. */
+/**
+ * The job queue at a glance: jobs by state, the oldest wait, the average wait, and what ended in each minute of the
+ * last hour as a chart.
+ */
 @Path("/queue")
 @RolesAllowed({Operator.ADMIN, Operator.SUPPORT})
 @Produces(MediaType.TEXT_HTML)
@@ -21,7 +25,7 @@ public class QueuePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance queue(Fetched<QueueReport> report);
+        static native TemplateInstance queue(Fetched<QueueReport> report, ThroughputChart chart);
     }
 
     private final JobsAdmin jobs;
@@ -32,6 +36,8 @@ public class QueuePage {
 
     @GET
     public TemplateInstance queue() {
-        return Templates.queue(Fetched.of("Queue", jobs::queue));
+        Fetched<QueueReport> report = Fetched.of("Queue", jobs::queue);
+        ThroughputChart chart = report.ok() ? ThroughputChart.of(report.value().finishedPerMinute(), Instant.now()) : null;
+        return Templates.queue(report, chart);
     }
 }

@@ -24,7 +24,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -63,7 +62,7 @@ public class UserPage {
     @GET
     public Response search(@QueryParam("id") String userId) {
         if (userId == null || userId.isBlank()) {
-            return Response.seeOther(UriBuilder.fromPath("/").build()).build();
+            return Console.toStart();
         }
         return Console.redirect("/users/{userId}", userId.strip(), null, null);
     }

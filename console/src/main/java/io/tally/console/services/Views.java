@@ -86,7 +86,11 @@ public final class Views {
     }
 
     public record QueueReport(Map<String, Long> jobsByStatus, Double oldestQueuedSeconds, Double averageWaitSeconds,
-                              long completedLastHour) {
+                              long completedLastHour, List<FinishedInMinute> finishedPerMinute) {
+    }
+
+    /** Jobs that ended in one minute: completed, and otherwise (failed, cancelled). */
+    public record FinishedInMinute(OffsetDateTime minute, long completed, long other) {
     }
 
     // --- payments-service

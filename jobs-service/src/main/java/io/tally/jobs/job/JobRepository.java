@@ -184,6 +184,16 @@ public class JobRepository {
                      WHERE status = 'COMPLETED' AND finished_at > now() - interval '1 hour') AS completed_last_hour
             """;
 
+    /** Jobs that ended in each minute of the last hour (only minutes with any), completed apart from the rest. */
+    private static final String FINISHED_PER_MINUTE = """
+            SELECT date_trunc('minute', finished_at) AS minute,
+                   count(*) FILTER (WHERE status = 'COMPLETED') AS completed,
+                   count(*) FILTER (WHERE status <> 'COMPLETED') AS other
+              FROM jobs
+             WHERE finished_at >= date_trunc('minute', now()) - interval '59 minutes'
+             GROUP BY 1 ORDER BY 1
+            """;
+
     public Uni<Void> insert(SqlClient client, List<Job> jobs) {
         Tuple columns = Columns.of(jobs)
                 .add(Job::getId, UUID[]::new)
@@ -390,6 +400,19 @@ public class JobRepository {
     }
 
     public record QueueTimings(Double oldestQueuedSeconds, Double averageWaitSeconds, long completedLastHour) {
+    }
+
+    /** One minute of the last hour: jobs completed in it, and jobs that ended otherwise (failed, cancelled). */
+    public record FinishedInMinute(OffsetDateTime minute, long completed, long other) {
+    }
+
+    public Uni<List<FinishedInMinute>> finishedPerMinute(SqlClient client) {
+        return client.query(FINISHED_PER_MINUTE).execute().map(rows -> {
+            List<FinishedInMinute> minutes = new ArrayList<>();
+            rows.forEach(row -> minutes.add(new FinishedInMinute(row.getOffsetDateTime("minute"),
+                    row.getLong("completed"), row.getLong("other"))));
+            return minutes;
+        });
     }
 
     public Uni<Map<JobStatus, Long>> countsByStatus(SqlClient client) {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** The queue at a glance, for operators. */
@@ -28,19 +29,22 @@ public class AdminQueueResource {
     /**
      * @param oldestQueuedSeconds age of the longest-waiting runnable job (null when none waits)
      * @param averageWaitSeconds  queued → started, over jobs started in the last hour
+     * @param finishedPerMinute   the last hour's minutes in which jobs ended, oldest first (the console's chart)
      */
     public record QueueReport(Map<JobStatus, Long> jobsByStatus, Double oldestQueuedSeconds,
-                              Double averageWaitSeconds, long completedLastHour) {
+                              Double averageWaitSeconds, long completedLastHour,
+                              List<JobRepository.FinishedInMinute> finishedPerMinute) {
     }
 
     @GET
     @Path("/queue")
     public Uni<QueueReport> queue() {
-        return jobs.countsByStatus(pool).flatMap(counts -> jobs.queueTimings(pool).map(timings -> {
-            Map<JobStatus, Long> all = new EnumMap<>(JobStatus.class);
-            Arrays.stream(JobStatus.values()).forEach(s -> all.put(s, counts.getOrDefault(s, 0L)));
-            return new QueueReport(all, timings.oldestQueuedSeconds(), timings.averageWaitSeconds(),
-                    timings.completedLastHour());
-        }));
+        return jobs.countsByStatus(pool).flatMap(counts -> jobs.queueTimings(pool)
+                .flatMap(timings -> jobs.finishedPerMinute(pool).map(minutes -> {
+                    Map<JobStatus, Long> all = new EnumMap<>(JobStatus.class);
+                    Arrays.stream(JobStatus.values()).forEach(s -> all.put(s, counts.getOrDefault(s, 0L)));
+                    return new QueueReport(all, timings.oldestQueuedSeconds(), timings.averageWaitSeconds(),
+                            timings.completedLastHour(), minutes);
+                })));
     }
 }
