@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tally.common.testing.LocalNginx;
 import io.tally.common.testing.ServiceProcess;
 import io.tally.common.testing.TestTokens;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The console in a real browser against the real stack: Keycloak as the operators' identity provider (its tokens
- * are what the services check), the four services on the test database and broker, the console, headless Chromium.
+ * are what the services check), the four services on the test database and broker, the console behind the gateway
+ * (nginx with the gateway's template), headless Chromium.
  * An admin signs in, finds a user, adjusts their balance and sees it change, sees a failed job's released hold and a
  * refused webhook; a support operator sees the same pages and cannot act.
  */
@@ -35,6 +37,7 @@ class ConsoleBrowserIT {
     private static KeycloakServer keycloak;
     private static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private static ServiceProcess console;
+    private static LocalNginx gateway;
     private static Browser browser;
     private static String consoleUrl;
     private static String user;
@@ -58,9 +61,14 @@ class ConsoleBrowserIT {
                 "TALLY_CONSOLE_OIDC_URL", issuer, "TALLY_CONSOLE_OIDC_SECRET", consoleSecret));
         services.forEach((name, process) -> consoleEnv.put("TALLY_" + name.toUpperCase() + "_URL", process.baseUrl()));
         console = ServiceProcess.start("console", consoleEnv, "/console/q/health/ready");
-        consoleUrl = console.baseUrl() + "/console";
+        // The browser goes through the gateway (Debian's nginx with the gateway's template), as an operator's does.
+        Map<String, Integer> upstreams = new LinkedHashMap<>();
+        services.forEach((name, process) -> upstreams.put(name, process.port()));
+        upstreams.put("console", console.port());
+        gateway = LocalNginx.start(upstreams, 1000, 1000, "192.0.2.1/32");
+        consoleUrl = gateway.baseUrl() + "/console";
         keycloak = KeycloakServer.start(keycloakPort, Map.of(
-                "CONSOLE_URL", console.baseUrl(), "GATEWAY_URL", console.baseUrl(), "CONSOLE_SECRET", consoleSecret,
+                "CONSOLE_URL", console.baseUrl(), "GATEWAY_URL", gateway.baseUrl(), "CONSOLE_SECRET", consoleSecret,
                 "ADMIN_PASSWORD", ADMIN_PASSWORD, "SUPPORT_PASSWORD", SUPPORT_PASSWORD));
         seedUserWithAFailedJob();
         browser = Browser.start();
@@ -70,6 +78,9 @@ class ConsoleBrowserIT {
     static void stopStack() throws Exception {
         if (browser != null) {
             browser.close();
+        }
+        if (gateway != null) {
+            gateway.close();
         }
         if (console != null) {
             console.close();

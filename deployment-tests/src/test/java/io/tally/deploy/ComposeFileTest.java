@@ -2,6 +2,7 @@ package io.tally.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.common.testing.GatewayTemplate;
 import io.tally.common.testing.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;

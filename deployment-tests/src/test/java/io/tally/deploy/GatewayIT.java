@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.common.testing.LocalNginx;
 import io.tally.common.testing.RateLimitWindows;
 import io.tally.common.testing.ServiceProcess;
 import io.tally.common.testing.TestTokens;

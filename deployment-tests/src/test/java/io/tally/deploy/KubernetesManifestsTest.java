@@ -9,6 +9,7 @@ import static io.tally.deploy.YamlDocuments.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.common.events.Topics;
+import io.tally.common.testing.GatewayTemplate;
 import io.tally.common.testing.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;

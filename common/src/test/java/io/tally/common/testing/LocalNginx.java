@@ -1,4 +1,4 @@
-package io.tally.deploy;
+package io.tally.common.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,7 +16,7 @@ import org.awaitility.Awaitility;
  * Debian's nginx running the gateway template (the one docker-compose's gateway renders), in front of services on
  * this machine, as a child process. Stopped by {@link #close()}.
  */
-final class LocalNginx implements AutoCloseable {
+public final class LocalNginx implements AutoCloseable {
 
     private final Path directory;
     private final int port;
@@ -29,10 +29,10 @@ final class LocalNginx implements AutoCloseable {
     }
 
     /**
-     * upstreams: service name (credits, jobs, payments, presence) → port on 127.0.0.1; trustedProxies: the CIDR whose
+     * upstreams: service name (credits, jobs, payments, presence, console) → port on 127.0.0.1; trustedProxies: the CIDR whose
      * X-Forwarded-For the gateway believes.
      */
-    static LocalNginx start(Map<String, Integer> upstreams, int edgeRatePerSecond, int edgeBurst, String trustedProxies)
+    public static LocalNginx start(Map<String, Integer> upstreams, int edgeRatePerSecond, int edgeBurst, String trustedProxies)
             throws IOException {
         Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "gateway");
         Files.createDirectories(directory.resolve("logs"));
@@ -55,11 +55,11 @@ final class LocalNginx implements AutoCloseable {
         return nginx;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

@@ -1,6 +1,5 @@
-package io.tally.deploy;
+package io.tally.common.testing;
 
-import io.tally.common.testing.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +14,10 @@ import java.util.regex.Pattern;
  * gateway/templates/tally.conf.template read the way the nginx image's envsubst reads it: the ${VARIABLES} it needs,
  * and the routes it declares (path prefix → service), which the Kubernetes Ingresses must repeat.
  */
-final class GatewayTemplate {
+public final class GatewayTemplate {
 
-    static final Path FILE = RepositoryRoot.resolve("gateway/templates/tally.conf.template");
-    static final Path LOCAL_MAIN_CONFIG = RepositoryRoot.resolve("gateway/nginx-local.conf");
+    public static final Path FILE = RepositoryRoot.resolve("gateway/templates/tally.conf.template");
+    public static final Path LOCAL_MAIN_CONFIG = RepositoryRoot.resolve("gateway/nginx-local.conf");
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
     private static final Pattern ROUTE = Pattern.compile(
@@ -30,7 +29,7 @@ final class GatewayTemplate {
         this.text = text;
     }
 
-    static GatewayTemplate read() {
+    public static GatewayTemplate read() {
         try {
             return new GatewayTemplate(Files.readString(FILE));
         } catch (IOException e) {
@@ -43,7 +42,7 @@ final class GatewayTemplate {
         return text.lines().filter(line -> !line.strip().startsWith("#")).reduce("", (a, b) -> a + b + "\n");
     }
 
-    Set<String> variables() {
+    public Set<String> variables() {
         Set<String> names = new TreeSet<>();
         Matcher matcher = VARIABLE.matcher(configuration());
         while (matcher.find()) {
@@ -53,7 +52,7 @@ final class GatewayTemplate {
     }
 
     /** First path segment → service name (credits, jobs, payments, presence). */
-    Map<String, String> routes() {
+    public Map<String, String> routes() {
         Map<String, String> routes = new TreeMap<>();
         Matcher matcher = ROUTE.matcher(configuration());
         while (matcher.find()) {
@@ -63,7 +62,7 @@ final class GatewayTemplate {
     }
 
     /** Substitutes the given variables, as envsubst does; a variable left unset fails here rather than in nginx. */
-    String render(Map<String, String> values) {
+    public String render(Map<String, String> values) {
         Set<String> missing = new TreeSet<>(variables());
         missing.removeAll(values.keySet());
         if (!missing.isEmpty()) {
