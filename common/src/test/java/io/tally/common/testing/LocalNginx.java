@@ -1,7 +1,6 @@
 package io.tally.common.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +28,15 @@ public final class LocalNginx implements AutoCloseable {
     }
 
     /**
-     * upstreams: service name (credits, jobs, payments, presence, console) → port on 127.0.0.1; trustedProxies: the CIDR whose
-     * X-Forwarded-For the gateway believes.
+     * upstreams: service name (credits, jobs, payments, presence, console) → port on 127.0.0.1; trustedProxies: the
+     * CIDR whose X-Forwarded-For the gateway believes.
      */
-    public static LocalNginx start(Map<String, Integer> upstreams, int edgeRatePerSecond, int edgeBurst, String trustedProxies)
-            throws IOException {
+    public static LocalNginx start(Map<String, Integer> upstreams, int edgeRatePerSecond, int edgeBurst,
+                                   String trustedProxies) throws IOException {
         Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "gateway");
         Files.createDirectories(directory.resolve("logs"));
         Files.createDirectories(directory.resolve("temp"));
-        int port = freePort();
+        int port = ServiceProcess.freePort();
         Map<String, String> values = new HashMap<>(Map.of(
                 "TALLY_GATEWAY_PORT", "127.0.0.1:" + port,
                 "TALLY_EDGE_RATE_PER_SECOND", Integer.toString(edgeRatePerSecond),
@@ -98,11 +97,5 @@ public final class LocalNginx implements AutoCloseable {
             }
         }
         throw new IllegalStateException("nginx is not installed; ./dev test installs it (apt-get install nginx)");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
