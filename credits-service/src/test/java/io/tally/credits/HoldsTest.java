@@ -136,6 +136,50 @@ class HoldsTest {
         LedgerChecks.assertHealthy(pool, user);
     }
 
+    /**
+     * An operator refunds a completed job that held its price: the captured part comes back once, promotional credits
+     * to their promotion (the capture kept the start of the hold's draws), and the ledger names the operator.
+     */
+    @Test
+    void aCapturedHoldIsRefundedOnce_itsPromotionalPartBackToThePromotion() {
+        String user = CreditsApi.newUser("hold-refund");
+        CreditsApi.fund(user, 100);
+        CreditsApi.promote(user, "refund-launch", 30, 7).then().statusCode(201);
+        UUID job = UUID.randomUUID();
+        CreditsApi.hold(job, user, 60, 3600).then().statusCode(201);          // 30 promotional + 30 purchased
+        CreditsApi.capture(job, user, 45).then().statusCode(200);              // 15 purchased released
+        JsonPath spent = CreditsApi.me(user).then().statusCode(200).extract().jsonPath();
+        assertThat(spent.getLong("available")).isEqualTo(85);
+        assertThat(spent.getLong("promotional")).isZero();
+
+        Response tooMuch = service().body(Map.of("jobId", job.toString(), "userId", user, "amount", 46))
+                .post("/credits/refunds");
+        assertThat(tooMuch.statusCode()).as(tooMuch.asString()).isEqualTo(422);
+        assertThat(tooMuch.jsonPath().getLong("charged")).as("the capture is what was charged").isEqualTo(45);
+
+        CreditsApi.publish(EventTypes.JOB_REFUND_REQUESTED,
+                new io.tally.common.events.jobs.JobRefundRequested(job, user, "unusable result", "ops-admin"));
+        await().atMost(WAIT).until(() -> CreditsApi.available(user) == 130);
+        JsonPath refunded = CreditsApi.me(user).then().statusCode(200).extract().jsonPath();
+        assertThat(refunded.getLong("promotional")).as("back to its promotion").isEqualTo(30);
+        assertThat(refunded.getLong("held")).isZero();
+        assertThat(TestSql.text(pool, "SELECT metadata->>'adminId' FROM ledger_transactions WHERE idempotency_key = $1",
+                "job:" + job + ":refund")).isEqualTo("ops-admin");
+
+        // The same refund again, over REST or as an event, moves nothing; a hold that was voided spent nothing.
+        Response again = CreditsApi.refund(job, user);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.jsonPath().getLong("amount")).isEqualTo(45);
+        UUID voided = UUID.randomUUID();
+        CreditsApi.hold(voided, user, 10, 3600).then().statusCode(201);
+        CreditsApi.voidHold(voided, user).then().statusCode(200);
+        Response nothing = CreditsApi.refund(voided, user);
+        assertThat(nothing.statusCode()).isEqualTo(422);
+        assertThat(nothing.jsonPath().getString("reason")).isEqualTo("no_charge");
+        assertThat(CreditsApi.available(user)).isEqualTo(130);
+        LedgerChecks.assertHealthy(pool, user);
+    }
+
     /** A caller's labels on a charge or a hold are part of the request, returned, and carried by the settlement. */
     @Test
     void callerMetadataIsReturned_partOfTheRequest_andCarriedToTheSettlement() {

@@ -220,6 +220,62 @@ class JobSagaTest {
                 .then().statusCode(403);
     }
 
+    /**
+     * An operator refunds a completed job (the result was unusable): credits gives the captured price back once, however
+     * many times the refund is asked for at once, and the job stays COMPLETED with its charge REFUNDED. A running job,
+     * a support agent and an empty reason are refused and change nothing.
+     */
+    @Test
+    void anOperatorRefundsACompletedJobsCaptureOnce_andNothingElseIsRefundable() {
+        JobsApi.drainQueue();
+        String user = JobsApi.newUser("operator-refund");
+        UUID completed = JobsApi.submitted(user, JobsApi.video());
+        UUID running = JobsApi.submitted(user, JobsApi.video());
+        JobsApi.awaitStatus(user, completed, "QUEUED");
+        JobsApi.awaitStatus(user, running, "QUEUED");
+        List<Map<String, Object>> claimed = JobsApi.claim(JobsApi.WORKER, 2, 60, 5);
+        assertThat(claimed).extracting(JobsApi::idOf).containsExactlyInAnyOrder(completed, running);
+        Map<String, Object> done = claimed.stream().filter(c -> JobsApi.idOf(c).equals(completed)).findFirst().orElseThrow();
+        Map<String, Object> busy = claimed.stream().filter(c -> JobsApi.idOf(c).equals(running)).findFirst().orElseThrow();
+        JobsApi.report(JobsApi.WORKER, completed, "complete", Map.of("leaseToken", JobsApi.tokenOf(done),
+                "resultUrl", "https://cdn/garbled.mp4", "credits", 9)).then().statusCode(200);
+        await().atMost(SAGA_WAIT).until(() -> "captured".equals(JobsApi.job(user, completed).jsonPath()
+                .getString("chargeStatus")));
+        assertThat(JobsApi.balance(user)).isEqualTo(100 - 9);
+
+        operatorRefund(running, "ops-admin", "admin", "render looked wrong").then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("job-not-refundable"));
+        operatorRefund(completed, "ops-support", "support", "render looked wrong").then().statusCode(403);
+        operatorRefund(completed, "ops-admin", "admin", " ").then().statusCode(400);
+        operatorRefund(UUID.randomUUID(), "ops-admin", "admin", "render looked wrong").then().statusCode(404);
+        assertThat(JobsApi.job(user, completed).jsonPath().getString("chargeStatus")).isEqualTo("captured");
+
+        // A double click, a resend, two operators at once: one refund.
+        List<Integer> answers = IntStream.range(0, 5).mapToObj(i -> CompletableFuture.supplyAsync(() ->
+                        operatorRefund(completed, "ops-admin", "admin", "the result was garbled").statusCode()))
+                .toList().stream().map(CompletableFuture::join).toList();
+        assertThat(answers).containsOnly(202);
+        await().atMost(SAGA_WAIT).until(() -> "refunded".equals(JobsApi.job(user, completed).jsonPath()
+                .getString("chargeStatus")));
+        JsonPath refunded = JobsApi.job(user, completed).jsonPath();
+        assertThat(refunded.getString("status")).as("the job keeps its result").isEqualTo("COMPLETED");
+        assertThat(refunded.getString("holdId")).isEqualTo(completed.toString());
+        assertThat(JobsApi.balance(user)).as("the 9 captured came back, once").isEqualTo(100);
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM job_history WHERE job_id = $1 AND detail = $2",
+                completed, "refund asked for by ops-admin: the result was garbled")).isEqualTo(1);
+        JsonPath detail = admin("/jobs/admin/jobs/" + completed).then().statusCode(200).extract().jsonPath();
+        assertThat(detail.getString("job.chargeStatus")).isEqualTo("refunded");
+
+        JobsApi.fail(running, JobsApi.tokenOf(busy), false).then().statusCode(200);
+        JobsApi.awaitStatus(user, running, "REFUNDED");
+        assertThat(JobsApi.available(user)).isEqualTo(100);
+    }
+
+    private static Response operatorRefund(UUID job, String operator, String role, String reason) {
+        return given().header("Authorization", TestTokens.bearer(operator, role)).contentType(ContentType.JSON)
+                .body(Map.of("reason", reason)).when().post("/jobs/admin/jobs/" + job + "/refund");
+    }
+
     private static Response admin(String path) {
         return given().header("Authorization", TestTokens.bearer("ops-admin", "admin")).when().get(path);
     }

@@ -79,6 +79,41 @@ class WorkerProtocolTest {
         assertThat(after[1] - before[1]).as("ended otherwise").isEqualTo(1);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theQueueReportNamesTheWorkersHoldingLeasesAndTheirJobs() {
+        String user = JobsApi.newUser("leases");
+        List<UUID> jobs = queuedJobsOf(user, 2);
+        String worker = "render-node-" + UUID.randomUUID();
+        List<Map<String, Object>> claimed = JobsApi.claim(worker, 2, 5, 0);
+        assertThat(claimed).extracting(JobsApi::idOf).containsExactlyInAnyOrderElementsOf(jobs);
+
+        Map<String, Object> report = queueReport();
+        assertThat((List<Map<String, Object>>) report.get("workers")).filteredOn(w -> worker.equals(w.get("worker")))
+                .singleElement().satisfies(w -> {
+                    assertThat(((Number) w.get("running")).longValue()).isEqualTo(2);
+                    assertThat(((Number) w.get("lapsed")).longValue()).isZero();
+                    assertThat(w.get("nextExpiry")).isNotNull();
+                });
+        // The queue was drained before the test: no other lease lapses before these two 5-second ones.
+        assertThat((List<Map<String, Object>>) report.get("soonestLeases"))
+                .filteredOn(l -> worker.equals(l.get("worker")))
+                .extracting(l -> UUID.fromString((String) l.get("jobId")))
+                .containsExactlyInAnyOrderElementsOf(jobs);
+        assertThat((List<Map<String, Object>>) report.get("soonestLeases")).allSatisfy(
+                l -> assertThat(l).doesNotContainKey("leaseToken"));
+
+        claimed.forEach(c -> JobsApi.complete(JobsApi.idOf(c), JobsApi.tokenOf(c)).then().statusCode(200));
+        assertThat((List<Map<String, Object>>) queueReport().get("workers")).as("no lease held, not listed")
+                .noneMatch(w -> worker.equals(w.get("worker")));
+        assertThat(queueReport().get("averageRunSeconds")).as("the two runs ended within the hour").isNotNull();
+    }
+
+    private static Map<String, Object> queueReport() {
+        return given().header("Authorization", TestTokens.bearer("ops", "support"))
+                .when().get("/jobs/admin/queue").then().statusCode(200).extract().jsonPath().getMap("$");
+    }
+
     /** The queue report's minutes of the last hour, summed: {completed, ended otherwise}. */
     private static long[] finishedLastHour() {
         List<Map<String, Object>> minutes = given().header("Authorization", TestTokens.bearer("ops", "support"))

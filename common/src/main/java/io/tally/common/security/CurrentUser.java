@@ -28,6 +28,15 @@ public class CurrentUser {
         return subject;
     }
 
+    /**
+     * The caller's name for people reading a record (an operator's username where the token carries one: {@code upn}
+     * or {@code preferred_username}); the id, {@link #id()}, is what records key on.
+     */
+    public String displayName() {
+        String name = jwt.getName();
+        return name == null || name.isBlank() || name.length() > MAX_USER_ID_LENGTH ? id() : name;
+    }
+
     /** The bearer token this request was authenticated with, as the client sent it. */
     public String bearerToken() {
         return jwt.getRawToken();

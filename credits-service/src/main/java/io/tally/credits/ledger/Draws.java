@@ -83,6 +83,24 @@ final class Draws {
         return new Returned(toSpendable, promotional, expired);
     }
 
+    /**
+     * The draws of the first {@code amount} credits of a spend drawn as {@code draws}: what a hold's capture kept
+     * (the released rest went back from the end, {@link #giveBack}).
+     */
+    static List<Draw> first(List<Draw> draws, long amount) {
+        List<Draw> kept = new ArrayList<>();
+        long left = amount;
+        for (Draw draw : draws) {
+            if (left == 0) {
+                break;
+            }
+            long part = Math.min(draw.amount(), left);
+            kept.add(new Draw(draw.promotionId(), part));
+            left -= part;
+        }
+        return kept;
+    }
+
     /** The draws as they are kept in a result (only when there are some, so plain spends keep their old shape). */
     static void record(Map<String, Object> result, List<Draw> draws) {
         if (draws.isEmpty()) {

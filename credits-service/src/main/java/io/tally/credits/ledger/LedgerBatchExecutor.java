@@ -90,9 +90,7 @@ public class LedgerBatchExecutor {
             } else if (op instanceof LedgerOperation.JobHold jobHold) {
                 chargedJobs.add(jobHold.jobId());
             }
-            if (op.undoneKey() != null) {
-                keys.add(op.undoneKey());
-            }
+            keys.addAll(op.priorKeys());
             if (submitted.inboxEventId() != null) {
                 eventIds.add(submitted.inboxEventId());
                 eventTypes.add(submitted.eventType());

@@ -270,18 +270,45 @@ public final class LedgerEngine {
         return refused != null ? refused : hold(plan, jobHold.asHold(), account);
     }
 
-    private OperationResult refund(BatchPlan plan, Submitted submitted, Refund refund, AccountState account) {
+    /** What a job spent: who paid, how much, and from which promotions (the rest came from the spendable book). */
+    private record Spend(String userId, long amount, List<Draws.Draw> draws) {
+    }
+
+    /**
+     * The job's spend a refund gives back: its charge, or the capture of the hold it placed (the captured part is the
+     * start of the hold's draws: the released rest went back from the end). Null when it spent nothing.
+     */
+    private Spend spendOf(BatchPlan plan, Refund refund) {
         StoredTransaction charged = plan.known.get(refund.undoneKey());
-        if (charged == null) {
+        if (charged != null) {
+            Map<String, Object> charge = charged.result();
+            return new Spend((String) charge.get("userId"), ((Number) charge.get("amount")).longValue(),
+                    Draws.of(charge));
+        }
+        StoredTransaction placed = plan.known.get(refund.holdKey());
+        StoredTransaction settled = plan.known.get(refund.settlementKey());
+        if (placed == null || settled == null || !HoldRow.CAPTURED.equals(settled.result().get("status"))) {
+            return null;
+        }
+        long captured = ((Number) settled.result().get("captured")).longValue();
+        if (captured == 0) {
+            return null;
+        }
+        return new Spend((String) placed.result().get("userId"), captured,
+                Draws.first(Draws.of(placed.result()), captured));
+    }
+
+    private OperationResult refund(BatchPlan plan, Submitted submitted, Refund refund, AccountState account) {
+        Spend spend = spendOf(plan, refund);
+        if (spend == null) {
             return refuseRefund(plan, submitted, "no_charge", Problem.of(422, "no-charge-to-refund", "Nothing to refund",
                     "Job " + refund.jobId() + " was never charged, so there is nothing to refund"));
         }
-        Map<String, Object> charge = charged.result();
-        if (!refund.userId().equals(charge.get("userId"))) {
+        if (!refund.userId().equals(spend.userId())) {
             return refuseRefund(plan, submitted, "wrong_user", Problem.of(422, "wrong-user", "Wrong user",
                     "Job " + refund.jobId() + " was charged to another user"));
         }
-        long chargedAmount = ((Number) charge.get("amount")).longValue();
+        long chargedAmount = spend.amount();
         long amount = refund.amount() == null ? chargedAmount : refund.amount();
         if (amount > chargedAmount) {
             return refuseRefund(plan, submitted, "exceeds_charge", Problem.of(422, "refund-exceeds-charge",
@@ -289,10 +316,10 @@ public final class LedgerEngine {
                     "Job " + refund.jobId() + " was charged " + chargedAmount + " credits; cannot refund " + amount)
                     .with("charged", chargedAmount));
         }
-        Returned back = Draws.giveBack(account, Draws.of(charge), chargedAmount, amount);
+        Returned back = Draws.giveBack(account, spend.draws(), chargedAmount, amount);
         account.spent -= amount;
         Posting posting = new Posting("refund", refund.key(), refund.jobId().toString(), refund.userId(),
-                refund.fingerprint(), metadata("reason", refund.reason()), null)
+                refund.fingerprint(), metadata("reason", refund.reason(), "adminId", refund.adminId()), null)
                 .user(refund.userId(), "spendable", back.spendable(), account.balance)
                 .user(refund.userId(), "promotional", back.promotional(), account.promotional)
                 .system("bonus", back.expired())

@@ -1,6 +1,7 @@
 package io.tally.credits.ledger;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.UUID;
@@ -28,6 +29,11 @@ public sealed interface LedgerOperation {
         return null;
     }
 
+    /** The keys of earlier transactions the operation reads (loaded with the batch): the one it undoes, by default. */
+    default List<String> priorKeys() {
+        return undoneKey() == null ? List.of() : List.of(undoneKey());
+    }
+
     /** {@code metadata}: the caller's labels (null when none; see {@code CallerMetadata}), part of the request. */
     record Charge(UUID jobId, String userId, long amount, SortedMap<String, String> metadata)
             implements LedgerOperation {
@@ -53,8 +59,16 @@ public sealed interface LedgerOperation {
         return metadata == null ? "" : "|" + metadata;
     }
 
-    /** {@code amount} null refunds everything that was charged. */
-    record Refund(UUID jobId, String userId, Long amount, String reason) implements LedgerOperation {
+    /**
+     * Gives back a job's spend: its charge ({@code job:{id}:charge}) or, for a job that held its price, the hold's
+     * capture ({@code hold:{id}:settle}; the job id is the hold id). {@code amount} null refunds all of it;
+     * {@code adminId} is the operator who asked, null for a backend or the saga.
+     */
+    record Refund(UUID jobId, String userId, Long amount, String reason, String adminId) implements LedgerOperation {
+        public Refund(UUID jobId, String userId, Long amount, String reason) {
+            this(jobId, userId, amount, reason, null);
+        }
+
         public String key() {
             return "job:" + jobId + ":refund";
         }
@@ -62,6 +76,20 @@ public sealed interface LedgerOperation {
         @Override
         public String undoneKey() {
             return "job:" + jobId + ":charge";
+        }
+
+        /** The hold a job that held its price placed, and how it was settled. */
+        String holdKey() {
+            return "hold:" + jobId;
+        }
+
+        String settlementKey() {
+            return "hold:" + jobId + ":settle";
+        }
+
+        @Override
+        public List<String> priorKeys() {
+            return List.of(undoneKey(), holdKey(), settlementKey());
         }
 
         public Set<String> userIds() {

@@ -23,8 +23,8 @@ import java.util.UUID;
 
 /**
  * Turns the consumed event types into ledger operations; data outside the contract is poison. A job holds its price
- * (JobRequested), then captures it (JobCaptureRequested) or voids it (JobVoidRequested); JobRefundRequested still
- * refunds the jobs charged before holds.
+ * (JobRequested), then captures it (JobCaptureRequested) or voids it (JobVoidRequested); JobRefundRequested refunds
+ * the jobs charged before holds, and the captured price of a completed job an operator refunds.
  */
 final class LedgerEventMapper {
 
@@ -70,7 +70,8 @@ final class LedgerEventMapper {
         }
         if (type.equals(EventTypes.JOB_REFUND_REQUESTED.name())) {
             JobRefundRequested data = event.dataAs(JobRefundRequested.class, json);
-            return new LedgerOperation.Refund(id(data.jobId(), event), user(data.userId(), event), null, data.reason());
+            return new LedgerOperation.Refund(id(data.jobId(), event), user(data.userId(), event), null, data.reason(),
+                    data.adminId());
         }
         if (type.equals(EventTypes.PAYMENT_CONFIRMED.name())) {
             PaymentConfirmed data = event.dataAs(PaymentConfirmed.class, json);

@@ -125,6 +125,15 @@ class LedgerEngineInvariantsTest {
                     yield charge;
                 }
                 case 3 -> {
+                    if (random.nextBoolean() && !holds.isEmpty()) {
+                        // An operator refunds a job that held its price: the hold's capture, if there was one, comes
+                        // back (the hold id is the job id); an uncaptured hold has nothing to refund.
+                        Hold held = pick(holds);
+                        Long amount = random.nextBoolean() ? null : (long) 1 + random.nextInt((int) held.amount() + 5);
+                        yield new Refund(random.nextInt(8) == 0 ? UUID.randomUUID() : held.holdId(),
+                                random.nextInt(8) == 0 ? pick(USERS) : held.userId(), amount, "unusable result",
+                                random.nextBoolean() ? "ops-admin" : null);
+                    }
                     Charge charged = charges.isEmpty() ? new Charge(UUID.randomUUID(), user, 10) : pick(charges);
                     Long amount = random.nextBoolean() ? null : (long) 1 + random.nextInt((int) charged.amount() + 5);
                     // Sometimes the wrong user, sometimes a job never charged: both must be refused.
@@ -339,6 +348,17 @@ class LedgerEngineInvariantsTest {
                     assertThat(transactions).as(where("a refund without its charge")).containsKey(charge.key());
                     assertThat(((Number) refund.result().get("amount")).longValue()).as(where("refund ≤ charge"))
                             .isLessThanOrEqualTo(charge.amount());
+                }
+            }
+            for (Hold hold : holds) {
+                StoredTransaction refund = transactions.get("job:" + hold.holdId() + ":refund");
+                if (refund != null) {
+                    StoredTransaction settled = transactions.get(hold.key() + ":settle");
+                    assertThat(settled).as(where("a hold's refund without its capture")).isNotNull();
+                    assertThat(settled.result().get("status")).as(where("a refunded hold was captured"))
+                            .isEqualTo("captured");
+                    assertThat(((Number) refund.result().get("amount")).longValue()).as(where("refund ≤ capture"))
+                            .isLessThanOrEqualTo(((Number) settled.result().get("captured")).longValue());
                 }
             }
             for (Grant grant : grants) {

@@ -3,7 +3,8 @@ package io.tally.jobs.job;
 /**
  * Where the job's money stands with credits-service, independent of where the job itself is. A job reserves its price
  * as a hold and settles it when it ends (HELD → CAPTURE_REQUESTED → CAPTURED, or HELD → VOID_REQUESTED → VOIDED);
- * jobs charged before holds went CHARGED → REFUND_REQUESTED → REFUNDED, and those states still read and settle.
+ * jobs charged before holds went CHARGED → REFUND_REQUESTED → REFUNDED, and those states still read and settle. An
+ * operator's refund of a completed job goes CAPTURED (or CHARGED) → REFUND_REQUESTED → REFUNDED.
  */
 public enum ChargeStatus {
     /** Nothing reserved or booked (waiting for the hold, rejected, or cancelled before it was placed). */
@@ -23,7 +24,7 @@ public enum ChargeStatus {
     VOID_REFUSED,
     /** Charged up front (before holds). */
     CHARGED,
-    /** The job ended without a result and its refund was asked for. */
+    /** The job ended without a result and its refund was asked for, or an operator refunds a completed job. */
     REFUND_REQUESTED,
     REFUNDED,
     /** credits refused the refund (RefundRejected): the charge stands, the saga stops asking, an operator decides. */
@@ -37,7 +38,10 @@ public enum ChargeStatus {
         return valueOf(value.toUpperCase(java.util.Locale.ROOT));
     }
 
-    /** Whether the job was charged before holds existed (its money settles by refund, not by void). */
+    /**
+     * Whether the job was charged before holds existed (its money settles by refund, not by void); an operator's
+     * refund of a captured hold passes through these states too (Job#getHoldId tells the two apart).
+     */
     public boolean chargedUpFront() {
         return this == CHARGED || this == REFUND_REQUESTED || this == REFUNDED || this == REFUND_REFUSED;
     }

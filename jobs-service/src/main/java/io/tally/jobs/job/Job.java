@@ -255,8 +255,9 @@ public class Job {
         if (chargeStatus == ChargeStatus.REFUNDED) {
             return;
         }
-        if (amount < cost) {
-            history.add(new HistoryEntry(id, status, progress, "partly refunded: " + amount + " of " + cost + " credits"));
+        long spent = captured != null ? captured : cost;   // a held job spent what was captured
+        if (amount < spent) {
+            history.add(new HistoryEntry(id, status, progress, "partly refunded: " + amount + " of " + spent + " credits"));
             dirty = true;
             return;
         }
@@ -319,6 +320,32 @@ public class Job {
         }
         sagaRequestedAt = now;
         dirty = true;
+    }
+
+    // --- Operator ------------------------------------------------------------------------------------------
+
+    /**
+     * An operator gives a completed job's spend back (a result the user could not use), recorded under their id in the
+     * ledger and their name in the job's history: credits is asked to refund
+     * what was captured (or charged, before holds), the job stays COMPLETED and its charge goes REFUND_REQUESTED →
+     * REFUNDED. Asking again once it is asked for changes nothing, so a resent request refunds once. Anything else
+     * has nothing spent to give back: a running job is cancelled instead, a failed one was released already.
+     */
+    public void refundByOperator(String operatorId, String operatorName, String reason, OffsetDateTime now) {
+        if (chargeStatus == ChargeStatus.REFUND_REQUESTED || chargeStatus == ChargeStatus.REFUNDED) {
+            return;
+        }
+        if (status != JobStatus.COMPLETED
+                || (chargeStatus != ChargeStatus.CAPTURED && chargeStatus != ChargeStatus.CHARGED)) {
+            throw ProblemException.conflict("job-not-refundable", "Job " + id + " is " + status + " with its charge "
+                    + chargeStatus.dbValue() + ": only a completed job's captured charge can be refunded"
+                    + (status.isFinished() ? "" : " (cancel a job that has not ended)"));
+        }
+        chargeStatus = ChargeStatus.REFUND_REQUESTED;
+        sagaRequestedAt = now;
+        dirty = true;
+        history.add(new HistoryEntry(id, status, progress, "refund asked for by " + operatorName + ": " + reason));
+        events.add(new JobRefundRequested(id, userId, reason, operatorId));
     }
 
     // --- User ----------------------------------------------------------------------------------------------
@@ -555,7 +582,7 @@ public class Job {
     public OffsetDateTime getDeletedAt() { return deletedAt; }
     public OffsetDateTime getLeaseExpiresAt() { return leaseExpiresAt; }
     /** The job's hold at credits (its own id); null for a job charged before holds. */
-    public UUID getHoldId() { return chargeStatus.chargedUpFront() ? null : id; }
+    public UUID getHoldId() { return captured != null || !chargeStatus.chargedUpFront() ? id : null; }
     /** The job's deadline: its hold expires by itself then (null for jobs from before holds). */
     public OffsetDateTime getHoldExpiresAt() { return holdExpiresAt; }
     /** The caller's labels, as submitted (null when none). */

@@ -164,10 +164,11 @@ public class JobRepository {
 
     private static final String STATS = """
             SELECT status, count(*) FILTER (WHERE deleted_at IS NULL) AS jobs,
-                   coalesce(sum(CASE WHEN charge_status = 'captured' THEN captured ELSE cost END)
+                   coalesce(sum(coalesce(captured, cost))
                             FILTER (WHERE charge_status IN ('charged', 'refund_requested', 'refund_refused', 'captured')),
                             0) AS spent,
-                   coalesce(sum(cost) FILTER (WHERE charge_status IN ('refunded', 'voided')), 0) AS refunded,
+                   coalesce(sum(coalesce(captured, cost)) FILTER (WHERE charge_status IN ('refunded', 'voided')), 0)
+                       AS refunded,
                    coalesce(sum(cost) FILTER (WHERE charge_status IN ('held', 'capture_requested', 'void_requested')),
                             0) AS held
               FROM jobs WHERE user_id = $1 GROUP BY status
@@ -180,8 +181,28 @@ public class JobRepository {
                       FROM jobs WHERE status IN ('QUEUED', 'RETRYING')) AS oldest_queued_s,
                    (SELECT extract(epoch FROM avg(started_at - queued_at))
                       FROM jobs WHERE started_at > now() - interval '1 hour') AS avg_wait_s,
+                   (SELECT extract(epoch FROM avg(finished_at - started_at))
+                      FROM jobs WHERE finished_at > now() - interval '1 hour' AND started_at IS NOT NULL) AS avg_run_s,
                    (SELECT count(*) FROM jobs
                      WHERE status = 'COMPLETED' AND finished_at > now() - interval '1 hour') AS completed_last_hour
+            """;
+
+    /**
+     * The workers holding leases now, by the token subject they claimed with: how many jobs each runs, when its next
+     * lease lapses, and how many have lapsed already (the lease sweep takes those back). An idle worker holds no
+     * lease and is not listed: workers are stateless clients, known only by what they hold.
+     */
+    private static final String WORKER_LEASES = """
+            SELECT lease_owner AS worker, count(*) AS running, min(lease_expires_at) AS next_expiry,
+                   count(*) FILTER (WHERE lease_expires_at < now()) AS lapsed
+              FROM jobs WHERE status = 'PROCESSING'
+             GROUP BY lease_owner ORDER BY running DESC, worker LIMIT 100
+            """;
+
+    /** The running jobs whose leases lapse first (the lease token itself is the worker's, never shown). */
+    private static final String SOONEST_LEASES = """
+            SELECT id, user_id, type, lease_owner, attempts, progress, started_at, lease_expires_at
+              FROM jobs WHERE status = 'PROCESSING' ORDER BY lease_expires_at LIMIT $1
             """;
 
     /** Jobs that ended in each minute of the last hour (only minutes with any), completed apart from the rest. */
@@ -399,7 +420,35 @@ public class JobRepository {
         });
     }
 
-    public record QueueTimings(Double oldestQueuedSeconds, Double averageWaitSeconds, long completedLastHour) {
+    public record QueueTimings(Double oldestQueuedSeconds, Double averageWaitSeconds, Double averageRunSeconds,
+                               long completedLastHour) {
+    }
+
+    public record WorkerLeases(String worker, long running, OffsetDateTime nextExpiry, long lapsed) {
+    }
+
+    public record Lease(UUID jobId, String userId, String type, String worker, int attempts, int progress,
+                        OffsetDateTime startedAt, OffsetDateTime expiresAt) {
+    }
+
+    public Uni<List<WorkerLeases>> workerLeases(SqlClient client) {
+        return client.query(WORKER_LEASES).execute().map(rows -> {
+            List<WorkerLeases> workers = new ArrayList<>();
+            rows.forEach(row -> workers.add(new WorkerLeases(row.getString("worker"), row.getLong("running"),
+                    row.getOffsetDateTime("next_expiry"), row.getLong("lapsed"))));
+            return workers;
+        });
+    }
+
+    public Uni<List<Lease>> soonestLeases(SqlClient client, int limit) {
+        return client.preparedQuery(SOONEST_LEASES).execute(Tuple.of(limit)).map(rows -> {
+            List<Lease> leases = new ArrayList<>();
+            rows.forEach(row -> leases.add(new Lease(row.getUUID("id"), row.getString("user_id"),
+                    row.getString("type"), row.getString("lease_owner"), row.getInteger("attempts"),
+                    row.getInteger("progress"), row.getOffsetDateTime("started_at"),
+                    row.getOffsetDateTime("lease_expires_at"))));
+            return leases;
+        });
     }
 
     /** One minute of the last hour: jobs completed in it, and jobs that ended otherwise (failed, cancelled). */
@@ -428,8 +477,10 @@ public class JobRepository {
             Row row = rows.iterator().next();
             BigDecimal oldest = row.getBigDecimal("oldest_queued_s");
             BigDecimal wait = row.getBigDecimal("avg_wait_s");
+            BigDecimal run = row.getBigDecimal("avg_run_s");
             return new QueueTimings(oldest == null ? null : Math.max(0, oldest.doubleValue()),
-                    wait == null ? null : wait.doubleValue(), row.getLong("completed_last_hour"));
+                    wait == null ? null : wait.doubleValue(), run == null ? null : run.doubleValue(),
+                    row.getLong("completed_last_hour"));
         });
     }
 
