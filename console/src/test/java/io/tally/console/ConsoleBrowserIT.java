@@ -42,6 +42,10 @@ class ConsoleBrowserIT {
     private static String consoleUrl;
     private static String user;
     private static UUID failedJob;
+    private static String debtor;
+    private static String refundUser;
+    private static UUID completedJob;
+    private static long completedJobCost;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -71,6 +75,8 @@ class ConsoleBrowserIT {
                 "CONSOLE_URL", console.baseUrl(), "GATEWAY_URL", gateway.baseUrl(), "CONSOLE_SECRET", consoleSecret,
                 "ADMIN_PASSWORD", ADMIN_PASSWORD, "SUPPORT_PASSWORD", SUPPORT_PASSWORD));
         seedUserWithAFailedJob();
+        seedDebtor();
+        seedCompletedJob();
         browser = Browser.start();
     }
 
@@ -151,6 +157,59 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(3)
+    void aDebtThatIsNotOwedIsForgiven() throws Exception {
+        browser.open(consoleUrl + "/users/" + debtor);
+        assertThat(browser.text("#debt")).isEqualTo("80");
+        assertThat(browser.has("#forgive-link")).isTrue();
+        browser.click("#forgive-link");
+        browser.awaitTitle("Forgive debt");
+        browser.checkPage("04-forgiveness-form");
+
+        browser.type("#amount", "-5");
+        browser.type("#reason", "Ticket 4712: the bank reversed the refund");
+        browser.click("#review");
+        assertThat(browser.url()).as("the field's own check stops a negative amount in the browser")
+                .endsWith("/debt-forgiveness");
+
+        // More than the account owes: only credits-service knows the debt, so its refusal comes back on the form.
+        browser.type("#amount", "81");
+        browser.click("#review");
+        browser.awaitTitle("Confirm");
+        assertThat(browser.text("#review-summary")).contains("Forgive 81 credits", "Ticket 4712");
+        browser.click("#confirm");
+        browser.awaitTitle("Forgive debt");
+        assertThat(browser.text("#form-errors")).contains("owes 80 credits; cannot forgive 81");
+        browser.checkPage("04-forgiveness-refused", 422);
+        assertThat(credits(debtor).get("debt").asLong()).as("a refusal changes nothing").isEqualTo(80);
+
+        browser.type("#amount", "80");
+        browser.click("#review");
+        browser.awaitTitle("Confirm");
+        String key = browser.find("form input[name=key]").getAttribute("value");
+        browser.click("#confirm");
+        browser.awaitTitle("User " + debtor);
+        assertThat(browser.text("#notice")).contains("Forgave 80 credits of debt", "debt now 0");
+        assertThat(browser.text("#debt")).isEqualTo("0");
+        assertThat(browser.has("#forgive-link")).as("nothing left to forgive").isFalse();
+        assertThat(browser.text("#ledger")).contains("debt_forgiveness", "Ticket 4712");
+        assertThat(credits(debtor).get("debt").asLong()).isEqualTo(0);
+        assertThat(console.logLines()).as("the audit log").anySatisfy(line -> assertThat(line).contains(
+                "operator=ops-admin role=admin action=debt-forgiveness 80 target=" + debtor + " key=" + key,
+                "outcome=applied"));
+        browser.checkPage("04-forgiven");
+
+        browser.postForm(consoleUrl + "/users/" + debtor + "/debt-forgiveness",
+                Map.of("key", key, "amount", "80", "reason", "Ticket 4712: the bank reversed the refund"));
+        browser.awaitTitle("User " + debtor);
+        assertThat(browser.text("#notice")).as("the same key replays the first answer").contains("debt now 0");
+        JsonNode ledger = ServiceCalls.get(services.get("credits").baseUrl() + "/credits/admin/accounts/" + debtor
+                + "/ledger?limit=50", TestTokens.issuedBy(keycloak.issuer(), "console-it-admin", "admin")).body();
+        assertThat(ledger.findValuesAsText("kind")).as("one forgiveness for two confirmations")
+                .filteredOn("debt_forgiveness"::equals).hasSize(1);
+    }
+
+    @Test
+    @Order(4)
     void theFailedJobShowsItsHoldReleased() throws Exception {
         browser.open(consoleUrl + "/users/" + user);
         assertThat(browser.text("#jobs")).contains(failedJob.toString(), "REFUNDED", "provider timed out");
@@ -163,7 +222,47 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void aCompletedJobIsRefundedOnceConfirmed() throws Exception {
+        String jobPage = consoleUrl + "/users/" + refundUser + "/jobs/" + completedJob;
+        browser.open(jobPage);
+        assertThat(browser.text("#job-charge")).isEqualTo("captured");
+        browser.click("#refund-link");
+        browser.awaitTitle("Refund a job");
+        assertThat(browser.text("#refund-job")).contains("COMPLETED", "spent " + completedJobCost + " credits");
+        browser.checkPage("05-refund-form");
+
+        browser.type("#reason", "Ticket 4713: the render came out black");
+        browser.click("#review");
+        browser.awaitTitle("Confirm the refund");
+        assertThat(browser.text("#review-summary")).contains(completedJobCost + " credits", "Ticket 4713");
+        assertThat(credits(refundUser).get("available").asLong()).as("reviewing sends nothing")
+                .isEqualTo(100 - completedJobCost);
+        String key = browser.find("form input[name=key]").getAttribute("value");
+        browser.click("#confirm");
+        browser.awaitTitle("Job");
+        assertThat(browser.text("#notice")).contains("Refund asked for", completedJobCost + " credits");
+        await("the refund through the saga").atMost(Duration.ofSeconds(30)).until(() -> {
+            browser.open(jobPage);
+            return browser.text("#job-charge").equals("refunded");
+        });
+        assertThat(browser.text("#job-status")).as("the job keeps its result").isEqualTo("COMPLETED");
+        assertThat(browser.text("#job-history")).contains("refund asked for by ops-admin: Ticket 4713");
+        assertThat(browser.has("#refund-link")).as("refunded once, nothing left to refund").isFalse();
+        assertThat(credits(refundUser).get("available").asLong()).isEqualTo(100);
+        assertThat(console.logLines()).as("the audit log").anySatisfy(line -> assertThat(line).contains(
+                "operator=ops-admin role=admin action=job-refund " + completedJob + " target=" + refundUser
+                        + " key=" + key));
+        browser.checkPage("05-refunded");
+
+        // The confirmation again: the job is refunded once.
+        browser.postForm(jobPage + "/refund", Map.of("key", key, "reason", "Ticket 4713: the render came out black"));
+        browser.awaitTitle("Job");
+        assertThat(credits(refundUser).get("available").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    @Order(6)
     void aRefusedWebhookIsListed() throws Exception {
         browser.open(consoleUrl + "/payments");
         browser.find("#outcome option[value=rejected_signature]").click();
@@ -174,8 +273,23 @@ class ConsoleBrowserIT {
                 .allSatisfy(cell -> assertThat(cell.getText()).isEqualTo("rejected_signature"));
         browser.checkPage("06-payments");
 
+        // A job running on a named worker, its lease stretched to a minute so it outlasts the page's load.
+        UUID running = queuedJob("console-runner-" + UUID.randomUUID());   // its hold is on another user's balance
+        String renderNode = "console-it-render-node";
+        String nodeToken = TestTokens.issuedBy(keycloak.issuer(), renderNode, "worker");
+        JsonNode lease = claim(running, nodeToken);
+        ServiceCalls.Answer beat = ServiceCalls.post(services.get("jobs").baseUrl() + "/worker/jobs/" + running
+                + "/heartbeat", nodeToken, "{\"leaseToken\":\"" + lease.get("leaseToken").asText()
+                + "\",\"progress\":40,\"leaseSeconds\":60}");
+        assertThat(beat.status()).as(beat.text()).isEqualTo(200);
+
         browser.open(consoleUrl + "/queue");
         assertThat(browser.text("#jobs-by-status")).contains("REFUNDED");
+        assertThat(browser.all("#workers tbody tr")).as("the worker holding the running job")
+                .anySatisfy(row -> assertThat(row.getText()).startsWith(renderNode + " "));
+        assertThat(browser.all("#leases tbody tr")).anySatisfy(row -> assertThat(row.getText())
+                .contains(running.toString(), "text_to_image", renderNode, "40%"));
+        assertThat(browser.text("#dead-letters")).containsPattern("jobs-service has dead-lettered \\d+ events");
         assertThat(browser.all("#throughput g.minute")).as("a bar a minute").hasSize(60);
         assertThat(browser.find("#throughput-title").getAttribute("textContent"))
                 .as("the seeded job failed within the hour").containsPattern("and [1-9]\\d* ended otherwise");
@@ -194,7 +308,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void theLivePageFollowsABoxsViewersWithoutAReload() throws Exception {
         String presence = services.get("presence").baseUrl();
         String streamer = "console-streamer-" + UUID.randomUUID();
@@ -220,7 +334,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void theKeyboardReachesTheSkipLinkFirst() throws Exception {
         browser.open(consoleUrl + "/queue");
         browser.find("body").sendKeys(org.openqa.selenium.Keys.TAB);
@@ -228,7 +342,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aSupportOperatorReadsButCannotAct() throws Exception {
         browser.open(consoleUrl + "/logout");
         signIn("ops-support", SUPPORT_PASSWORD);
@@ -269,28 +383,9 @@ class ConsoleBrowserIT {
         assertThat(credits(user).get("available").asLong()).as("signup bonus").isEqualTo(100);
 
         String jobs = services.get("jobs").baseUrl();
-        ServiceCalls.Answer submitted = ServiceCalls.post(jobs + "/jobs", userToken,
-                "{\"type\":\"text_to_image\",\"prompt\":\"a lighthouse at dusk\",\"quality\":\"high\"}");
-        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
-        failedJob = UUID.fromString(submitted.body().get("id").asText());
-        await("the job queued").atMost(Duration.ofSeconds(30)).until(() -> ServiceCalls
-                .get(jobs + "/jobs/" + failedJob, userToken).body().get("status").asText().equals("QUEUED"));
-
-        // Earlier modules' tests leave jobs queued in the test database, and a claim takes the oldest first: claim
-        // until ours comes (the others' short leases lapse and they are retried, their money untouched).
+        failedJob = queuedJob(user);
         String worker = TestTokens.issuedBy(keycloak.issuer(), "console-it-worker", "worker");
-        JsonNode lease = null;
-        while (lease == null) {
-            ServiceCalls.Answer claimed = ServiceCalls.post(jobs + "/worker/jobs/claim", worker,
-                    "{\"limit\":100,\"leaseSeconds\":5,\"waitSeconds\":5}");
-            assertThat(claimed.status()).as(claimed.text()).isEqualTo(200);
-            assertThat(claimed.body().get("jobs")).as("our queued job is claimable").isNotEmpty();
-            for (JsonNode candidate : claimed.body().get("jobs")) {
-                if (candidate.get("job").get("id").asText().equals(failedJob.toString())) {
-                    lease = candidate;
-                }
-            }
-        }
+        JsonNode lease = claim(failedJob, worker);
         ServiceCalls.Answer failed = ServiceCalls.post(jobs + "/worker/jobs/" + failedJob + "/fail", worker,
                 "{\"leaseToken\":\"" + lease.get("leaseToken").asText() + "\",\"error\":\"provider timed out\","
                         + "\"retryable\":false}");
@@ -302,6 +397,99 @@ class ConsoleBrowserIT {
                 "Stripe-Signature", "t=" + System.currentTimeMillis() / 1000 + ",v1=" + "0".repeat(64),
                 "{\"id\":\"evt_forged\",\"type\":\"checkout.session.completed\"}");
         assertThat(forged.status()).as(forged.text()).isEqualTo(400);
+    }
+
+    /**
+     * A user who bought 100 credits, spent 180 of their 200, then had the payment refunded by the provider: the
+     * clawback takes the 20 left and the other 80 become debt.
+     */
+    private static void seedDebtor() throws Exception {
+        debtor = "console-debtor-" + UUID.randomUUID();
+        String token = TestTokens.issuedBy(keycloak.issuer(), debtor, "user");
+        assertThat(credits(debtor).get("available").asLong()).as("signup bonus").isEqualTo(100);
+        String payments = services.get("payments").baseUrl();
+        ServiceCalls.Answer checkout = ServiceCalls.post(payments + "/payments/checkout", token,
+                "{\"packageCode\":\"usd-starter\",\"provider\":\"stripe\"}");
+        assertThat(checkout.status()).as(checkout.text()).isEqualTo(201);
+        String intent = "pi_console_" + UUID.randomUUID().toString().replace("-", "");
+        long amountMinor = checkout.body().get("amountMinor").asLong();
+        stripe("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment_intent.succeeded\",\"livemode\":false,"
+                + "\"data\":{\"object\":{\"id\":\"" + intent + "\",\"object\":\"payment_intent\",\"amount\":"
+                + amountMinor + ",\"amount_received\":" + amountMinor + ",\"currency\":\"usd\",\"status\":\"succeeded\","
+                + "\"metadata\":{\"tally_reference\":\"" + checkout.body().get("reference").asText() + "\"}}}}");
+        await("the purchase granted").atMost(Duration.ofSeconds(30))
+                .until(() -> credits(debtor).get("available").asLong() == 200);
+
+        ServiceCalls.Answer charged = ServiceCalls.post(services.get("credits").baseUrl() + "/credits/charges",
+                TestTokens.issuedBy(keycloak.issuer(), "console-it-backend", "service"),
+                "{\"jobId\":\"" + UUID.randomUUID() + "\",\"userId\":\"" + debtor + "\",\"amount\":180}");
+        assertThat(charged.status()).as(charged.text()).isEqualTo(201);
+
+        stripe("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"charge.refunded\",\"livemode\":false,"
+                + "\"data\":{\"object\":{\"id\":\"ch_" + UUID.randomUUID().toString().replace("-", "") + "\","
+                + "\"object\":\"charge\",\"payment_intent\":\"" + intent + "\",\"amount\":" + amountMinor
+                + ",\"amount_refunded\":" + amountMinor + ",\"refunded\":true}}}");
+        await("the clawback's debt").atMost(Duration.ofSeconds(30))
+                .until(() -> credits(debtor).get("debt").asLong() == 80);
+    }
+
+    /** A user with one job completed and its price captured from the signup bonus. */
+    private static void seedCompletedJob() throws Exception {
+        refundUser = "console-refund-" + UUID.randomUUID();
+        completedJob = queuedJob(refundUser);
+        String worker = TestTokens.issuedBy(keycloak.issuer(), "console-it-worker", "worker");
+        JsonNode lease = claim(completedJob, worker);
+        ServiceCalls.Answer completed = ServiceCalls.post(services.get("jobs").baseUrl() + "/worker/jobs/"
+                + completedJob + "/complete", worker, "{\"leaseToken\":\"" + lease.get("leaseToken").asText()
+                + "\",\"resultUrl\":\"https://cdn.example/render.png\"}");
+        assertThat(completed.status()).as(completed.text()).isEqualTo(200);
+        await("the price captured").atMost(Duration.ofSeconds(30)).until(() -> ServiceCalls.get(services.get("jobs")
+                        .baseUrl() + "/jobs/" + completedJob, TestTokens.issuedBy(keycloak.issuer(), refundUser, "user"))
+                .body().get("chargeStatus").asText().equals("captured"));
+        completedJobCost = ServiceCalls.get(services.get("jobs").baseUrl() + "/jobs/" + completedJob,
+                TestTokens.issuedBy(keycloak.issuer(), refundUser, "user")).body().get("capturedCredits").asLong();
+        assertThat(completedJobCost).isPositive();
+        assertThat(credits(refundUser).get("available").asLong()).isEqualTo(100 - completedJobCost);
+    }
+
+    /** A user's job, submitted and queued. */
+    private static UUID queuedJob(String userId) throws Exception {
+        String jobs = services.get("jobs").baseUrl();
+        String token = TestTokens.issuedBy(keycloak.issuer(), userId, "user");
+        ServiceCalls.Answer submitted = ServiceCalls.post(jobs + "/jobs", token,
+                "{\"type\":\"text_to_image\",\"prompt\":\"a lighthouse at dusk\",\"quality\":\"high\"}");
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        UUID job = UUID.fromString(submitted.body().get("id").asText());
+        await("the job queued").atMost(Duration.ofSeconds(30)).until(() -> ServiceCalls
+                .get(jobs + "/jobs/" + job, token).body().get("status").asText().equals("QUEUED"));
+        return job;
+    }
+
+    /**
+     * Claims as {@code workerToken}'s worker until {@code job} comes, and returns its lease. Earlier modules' tests
+     * leave jobs queued in the test database and a claim takes the oldest first: the others are claimed with 5-second
+     * leases that lapse, and they are retried later, their money untouched.
+     */
+    private static JsonNode claim(UUID job, String workerToken) throws Exception {
+        String jobs = services.get("jobs").baseUrl();
+        while (true) {
+            ServiceCalls.Answer claimed = ServiceCalls.post(jobs + "/worker/jobs/claim", workerToken,
+                    "{\"limit\":100,\"leaseSeconds\":5,\"waitSeconds\":5}");
+            assertThat(claimed.status()).as(claimed.text()).isEqualTo(200);
+            assertThat(claimed.body().get("jobs")).as("our queued job is claimable").isNotEmpty();
+            for (JsonNode candidate : claimed.body().get("jobs")) {
+                if (candidate.get("job").get("id").asText().equals(job.toString())) {
+                    return candidate;
+                }
+            }
+        }
+    }
+
+    private static void stripe(String body) throws Exception {
+        ServiceCalls.Answer receipt = ServiceCalls.postRaw(services.get("payments").baseUrl() + "/webhooks/stripe",
+                "Stripe-Signature", io.tally.common.testing.StripeSignatures.header(STRIPE_SECRET, body), body);
+        assertThat(receipt.status()).as(receipt.text()).isEqualTo(200);
+        assertThat(receipt.body().get("outcome").asText()).as(receipt.text()).isEqualTo("applied");
     }
 
     private static String secret() {

@@ -2,45 +2,36 @@ package io.tally.console.pages;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * An adjustment form's three fields, checked as credits-service checks them (a whole, non-zero amount within its
- * bounds, a reason of 1–500 characters), so a mistake is shown on the form and nothing is sent.
+ * A correction form's three fields, checked as credits-service checks them (a whole, non-zero amount within its
+ * bounds, positive where the correction is not signed; a reason of 1–500 characters), so a mistake is shown on the
+ * form and nothing is sent.
  */
-record AdjustmentForm(long amount, String reason, String key, List<String> errors) {
+record CorrectionForm(long amount, String reason, String key, List<String> errors) {
 
     static final int MAX_REASON = 500;
     static final long MAX_AMOUNT = 1_000_000_000L;
 
-    static AdjustmentForm read(String amountText, String reasonText, String keyText) {
+    static CorrectionForm read(Correction kind, String amountText, String reasonText, String keyText) {
         List<String> errors = new ArrayList<>();
         long amount = 0;
         try {
             amount = Long.parseLong(amountText == null ? "" : amountText.strip());
-            if (amount == 0) {
+            if (amount == 0 && kind.signed) {
                 errors.add("The amount must not be zero: positive credits the user, negative debits.");
+            } else if (amount <= 0 && !kind.signed) {
+                errors.add("The amount must be a positive number of credits.");
             } else if (Math.abs(amount) > MAX_AMOUNT) {
-                errors.add("The amount must be between -" + MAX_AMOUNT + " and " + MAX_AMOUNT + ".");
+                errors.add("The amount must be between " + (kind.signed ? "-" + MAX_AMOUNT : "1") + " and " + MAX_AMOUNT
+                        + ".");
             }
         } catch (NumberFormatException e) {
-            errors.add("The amount must be a whole number of credits, such as 50 or -20.");
+            errors.add(kind.signed ? "The amount must be a whole number of credits, such as 50 or -20."
+                    : "The amount must be a whole number of credits, such as 50.");
         }
-        String reason = reasonText == null ? "" : reasonText.strip();
-        if (reason.isEmpty()) {
-            errors.add("A reason is required; it is recorded in the ledger with your name.");
-        } else if (reason.length() > MAX_REASON) {
-            errors.add("The reason must be at most " + MAX_REASON + " characters.");
-        }
-        String key;
-        try {
-            key = UUID.fromString(keyText == null ? "" : keyText).toString();
-        } catch (IllegalArgumentException e) {
-            // A form that lost its key gets a new one, and goes back to the operator: sent under a key nobody saw,
-            // a retry could not be recognised as the same adjustment.
-            key = UUID.randomUUID().toString();
-            errors.add("The form had lost its key; check the values and send it again.");
-        }
-        return new AdjustmentForm(amount, reason, key, errors);
+        String reason = FormFields.reason(reasonText, MAX_REASON, errors);
+        String key = FormFields.key(keyText, errors);
+        return new CorrectionForm(amount, reason, key, errors);
     }
 }

@@ -43,7 +43,7 @@ public class UserPage {
                                             Fetched<PaymentPage> payments, Fetched<GiftPage> sent,
                                             Fetched<GiftPage> received, String notice);
 
-        static native TemplateInstance job(String userId, Fetched<JobDetail> detail);
+        static native TemplateInstance job(String userId, Fetched<JobDetail> detail, String notice);
 
         static native TemplateInstance payment(String userId, Fetched<PaymentDetail> detail);
     }
@@ -85,8 +85,9 @@ public class UserPage {
 
     @GET
     @Path("/{userId}/jobs/{jobId}")
-    public TemplateInstance job(@PathParam("userId") String userId, @PathParam("jobId") UUID jobId) {
-        return Templates.job(userId, Fetched.of("Job", () -> jobs.job(jobId)));
+    public TemplateInstance job(@PathParam("userId") String userId, @PathParam("jobId") UUID jobId,
+                                @QueryParam("notice") String notice) {
+        return Templates.job(userId, Fetched.of("Job", () -> jobs.job(jobId)), notice);
     }
 
     @GET

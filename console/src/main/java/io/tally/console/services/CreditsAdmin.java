@@ -2,6 +2,8 @@ package io.tally.console.services;
 
 import io.tally.console.services.Views.Account;
 import io.tally.console.services.Views.AdjustmentBody;
+import io.tally.console.services.Views.Forgiveness;
+import io.tally.console.services.Views.ForgivenessBody;
 import io.tally.console.services.Views.GiftPage;
 import io.tally.console.services.Views.HoldPage;
 import io.tally.console.services.Views.LedgerPage;
@@ -46,6 +48,11 @@ public interface CreditsAdmin {
     @POST
     @Path("/adjustments")
     Transaction adjust(@HeaderParam("Idempotency-Key") String key, AdjustmentBody body);
+
+    @POST
+    @Path("/admin/accounts/{userId}/forgive-debt")
+    Forgiveness forgiveDebt(@PathParam("userId") String userId, @HeaderParam("Idempotency-Key") String key,
+                            ForgivenessBody body);
 
     @GET
     @Path("/admin/reconciliation")

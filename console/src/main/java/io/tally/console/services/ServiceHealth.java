@@ -43,6 +43,11 @@ public class ServiceHealth {
         return services;
     }
 
+    /** One service's figures: {@code name} is one of credits, jobs, payments, presence. */
+    public Service check(String name) {
+        return ask(name, urls.get(name));
+    }
+
     private Service ask(String name, String url) {
         try {
             HttpResponse<Void> readiness = http.send(get(url + "/q/health/ready"), HttpResponse.BodyHandlers.discarding());
@@ -56,13 +61,19 @@ public class ServiceHealth {
             return new Service(name, url, ready, status, text.sum("tally_outbox_backlog", Map.of()),
                     text.max("tally_outbox_oldest_age_seconds", Map.of()),
                     text.max("kafka_consumer_fetch_manager_records_lag_max", Map.of()),
-                    text.sum("tally_inbox_events_total", Map.of("outcome", "dead_lettered")));
+                    deadLettered(text));
         } catch (IOException e) {
             return new Service(name, url, false, "not reachable", null, null, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Service(name, url, false, "not asked (interrupted)", null, null, null, null);
         }
+    }
+
+    /** The counter is registered at the first dead letter: metrics without it mean none since the service started. */
+    private static Double deadLettered(PrometheusText text) {
+        Double counted = text.sum("tally_inbox_events_total", Map.of("outcome", "dead_lettered"));
+        return counted == null ? 0.0 : counted;
     }
 
     private static HttpRequest get(String url) {

@@ -57,6 +57,13 @@ public final class Views {
                               long balanceAfter) {
     }
 
+    public record ForgivenessBody(long amount, String reason) {
+    }
+
+    /** Debt written off, as credits-service answers it. */
+    public record Forgiveness(UUID transactionId, String userId, long forgiven, String reason, long debtAfter) {
+    }
+
     public record AccountDrift(String userId, long balance, long ledgerBalance, long earnings, long ledgerEarnings,
                                long debt, long ledgerDebt, long held, long ledgerHeld) {
     }
@@ -71,6 +78,19 @@ public final class Views {
                       int attempts, int maxAttempts, int progress, String error, Long capturedCredits,
                       OffsetDateTime createdAt, OffsetDateTime queuedAt, OffsetDateTime startedAt,
                       OffsetDateTime finishedAt) {
+
+        /** What the job spent: the capture of its hold, or its price when charged before holds. */
+        public long spent() {
+            return capturedCredits != null ? capturedCredits : cost;
+        }
+
+        /** Whether an operator can refund it: completed, its charge captured (or charged) and not given back yet. */
+        public boolean refundable() {
+            return "COMPLETED".equals(status) && ("captured".equals(chargeStatus) || "charged".equals(chargeStatus));
+        }
+    }
+
+    public record JobRefundBody(String reason) {
     }
 
     public record JobPage(List<Job> jobs, String nextCursor) {
@@ -86,7 +106,17 @@ public final class Views {
     }
 
     public record QueueReport(Map<String, Long> jobsByStatus, Double oldestQueuedSeconds, Double averageWaitSeconds,
-                              long completedLastHour, List<FinishedInMinute> finishedPerMinute) {
+                              Double averageRunSeconds, long completedLastHour,
+                              List<FinishedInMinute> finishedPerMinute, List<WorkerLeases> workers,
+                              List<Lease> soonestLeases) {
+    }
+
+    /** A worker holding leases now: its running jobs, its next lease to lapse, leases lapsed and not yet swept. */
+    public record WorkerLeases(String worker, long running, OffsetDateTime nextExpiry, long lapsed) {
+    }
+
+    public record Lease(UUID jobId, String userId, String type, String worker, int attempts, int progress,
+                        OffsetDateTime startedAt, OffsetDateTime expiresAt) {
     }
 
     /** Jobs that ended in one minute: completed, and otherwise (failed, cancelled). */

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("unit")
-class AdjustmentFormTest {
+class CorrectionFormTest {
 
     private static final String KEY = UUID.randomUUID().toString();
 
     @Test
     void aWholeAmountAndAReasonPassWithTheirKey() {
-        AdjustmentForm form = AdjustmentForm.read(" -20 ", "  duplicate charge ", KEY);
+        CorrectionForm form = CorrectionForm.read(Correction.ADJUSTMENT, " -20 ", "  duplicate charge ", KEY);
         assertThat(form.errors()).isEmpty();
         assertThat(form.amount()).isEqualTo(-20);
         assertThat(form.reason()).isEqualTo("duplicate charge");
@@ -22,25 +22,36 @@ class AdjustmentFormTest {
 
     @Test
     void zeroFractionsAndOutOfBoundsAmountsAreRefused() {
-        assertThat(AdjustmentForm.read("0", "r", KEY).errors()).singleElement().asString().contains("not be zero");
-        assertThat(AdjustmentForm.read("1.5", "r", KEY).errors()).singleElement().asString().contains("whole number");
-        assertThat(AdjustmentForm.read("", "r", KEY).errors()).singleElement().asString().contains("whole number");
-        assertThat(AdjustmentForm.read("1000000001", "r", KEY).errors()).singleElement().asString().contains("between");
-        assertThat(AdjustmentForm.read("-1000000000", "r", KEY).errors()).isEmpty();
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "0", "r", KEY).errors()).singleElement().asString().contains("not be zero");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "1.5", "r", KEY).errors()).singleElement().asString().contains("whole number");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "", "r", KEY).errors()).singleElement().asString().contains("whole number");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "1000000001", "r", KEY).errors()).singleElement().asString().contains("between -1000000000 and 1000000000");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "-1000000000", "r", KEY).errors()).isEmpty();
     }
 
     @Test
     void aReasonIsRequiredAndBounded() {
-        assertThat(AdjustmentForm.read("5", "   ", KEY).errors()).singleElement().asString().contains("reason is required");
-        assertThat(AdjustmentForm.read("5", null, KEY).errors()).singleElement().asString().contains("reason is required");
-        assertThat(AdjustmentForm.read("5", "x".repeat(501), KEY).errors()).singleElement().asString().contains("at most 500");
-        assertThat(AdjustmentForm.read("5", "x".repeat(500), KEY).errors()).isEmpty();
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "5", "   ", KEY).errors()).singleElement().asString().contains("reason is required");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "5", null, KEY).errors()).singleElement().asString().contains("reason is required");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "5", "x".repeat(501), KEY).errors()).singleElement().asString().contains("at most 500");
+        assertThat(CorrectionForm.read(Correction.ADJUSTMENT, "5", "x".repeat(500), KEY).errors()).isEmpty();
     }
 
     @Test
     void aFormWithoutItsKeyGoesBackToTheOperatorWithANewOne() {
-        AdjustmentForm form = AdjustmentForm.read("5", "reason", "not-a-uuid");
+        CorrectionForm form = CorrectionForm.read(Correction.ADJUSTMENT, "5", "reason", "not-a-uuid");
         assertThat(form.errors()).singleElement().asString().contains("lost its key");
         assertThat(UUID.fromString(form.key()).toString()).isNotEqualTo("not-a-uuid");
+    }
+
+    @Test
+    void debtIsOnlyEverForgivenNeverAdded() {
+        assertThat(CorrectionForm.read(Correction.DEBT_FORGIVENESS, "30", "clawback in error", KEY).errors()).isEmpty();
+        assertThat(CorrectionForm.read(Correction.DEBT_FORGIVENESS, "-30", "r", KEY).errors()).singleElement().asString()
+                .contains("positive");
+        assertThat(CorrectionForm.read(Correction.DEBT_FORGIVENESS, "0", "r", KEY).errors()).singleElement().asString()
+                .contains("positive");
+        assertThat(CorrectionForm.read(Correction.DEBT_FORGIVENESS, "1000000001", "r", KEY).errors()).singleElement()
+                .asString().contains("between 1 and 1000000000");
     }
 }
