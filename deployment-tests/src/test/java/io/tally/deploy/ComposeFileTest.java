@@ -44,6 +44,19 @@ class ComposeFileTest {
             assertThat(environment.get("QUARKUS_HTTP_PORT")).as("port of %s", settings.module())
                     .isEqualTo(Integer.toString(settings.httpPort()));
         }
+        ServiceSettings console = ServiceSettings.console();
+        Map<String, Object> environment = environment("console");
+        assertThat(environment.keySet()).as("environment of the console").containsAll(console.requiredEnvironment());
+        assertThat(environment.keySet()).as("variables set for the console that it does not read")
+                .allSatisfy(variable -> assertThat(console.reads(variable)).as(variable).isTrue());
+        assertThat(environment.get("TALLY_CONSOLE_PORT")).isEqualTo(Integer.toString(console.httpPort()));
+        for (String service : ServiceSettings.SERVICES) {
+            ServiceSettings settings = ServiceSettings.of(service);
+            assertThat(environment.get("TALLY_" + service.toUpperCase() + "_URL")).as("the console's %s", service)
+                    .isEqualTo("http://" + settings.module() + ":" + settings.httpPort());
+        }
+        assertThat(environment.keySet()).as("the console holds no database or Kafka credential")
+                .noneMatch(variable -> variable.startsWith("TALLY_DB_") || variable.startsWith("TALLY_KAFKA"));
     }
 
     @Test
@@ -100,7 +113,7 @@ class ComposeFileTest {
     @Test
     void longRunningContainersHaveHealthChecksAndRestartPolicies() {
         for (String name : List.of("postgres", "kafka", "credits-service", "jobs-service", "payments-service",
-                "presence-service", "gateway")) {
+                "presence-service", "console", "gateway")) {
             assertThat(YamlDocuments.map(service(name), "healthcheck")).as("healthcheck of %s", name).containsKey("test");
             assertThat(YamlDocuments.string(service(name), "restart")).as("restart policy of %s", name)
                     .isEqualTo("unless-stopped");
@@ -133,6 +146,8 @@ class ComposeFileTest {
             assertThat(upstream).isEqualTo(settings.module() + ":" + settings.httpPort());
             assertThat(services).containsKey(settings.module());
         }
+        ServiceSettings console = ServiceSettings.console();
+        assertThat(environment.get("TALLY_CONSOLE_UPSTREAM")).isEqualTo("console:" + console.httpPort());
         assertThat(YamlDocuments.map(service("gateway"), "build").get("context")).isEqualTo("./gateway");
         assertThat(RepositoryRoot.resolve("gateway/Dockerfile")).content().contains("COPY templates/ /etc/nginx/templates/");
     }
@@ -182,10 +197,17 @@ class ComposeFileTest {
         assertThat(offered).containsAll(read);
         assertThat(envExample()).as("no real secret committed in .env.example")
                 .allSatisfy((name, value) -> {
-                    if (name.matches(".*(PASSWORD|SECRETS)$")) {
+                    if (name.matches(".*(PASSWORD|SECRETS?)$")) {
                         assertThat(value).isEmpty();
                     }
                 });
+    }
+
+    /** Debian's docker-compose 1.x passes a nested default (${A:-${B}}) on as the literal text "${B}". */
+    @Test
+    void noInterpolationIsNested() throws IOException {
+        assertThat(Files.readAllLines(COMPOSE_FILE)).filteredOn(line -> !line.strip().startsWith("#"))
+                .noneMatch(line -> line.matches(".*\\$\\{[^}]*\\$\\{.*"));
     }
 
     /** The real parser (the compose plugin, or Debian's docker-compose; ./dev test installs one). */
@@ -201,7 +223,8 @@ class ComposeFileTest {
         env.append("TALLY_JWT_PUBLIC_KEY_FILE=").append(key).append('\n');
         Files.writeString(project.resolve(".env"), env);
         for (String dir : List.of("credits-service/target/quarkus-app", "jobs-service/target/quarkus-app",
-                "payments-service/target/quarkus-app", "presence-service/target/quarkus-app", "docker",
+                "payments-service/target/quarkus-app", "presence-service/target/quarkus-app",
+                "console/target/quarkus-app", "docker",
                 "gateway", "compose/postgres-init", "dev-support/kafka", "dev-support/postgres")) {
             Files.createDirectories(project.resolve(dir));
         }

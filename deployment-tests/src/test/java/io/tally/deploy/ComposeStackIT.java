@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml for real: PostgreSQL, Kafka, the topics job, the four service images and the gateway, brought
+ * docker-compose.yml for real: PostgreSQL, Kafka, the topics job, the four service images, the console and the gateway, brought
  * up with the environment file a user writes from .env.example (its own project name and host ports Docker picks, so it
  * runs beside anything else), then a client's journey through the gateway: an account, a purchase whose grant
  * crosses Kafka, a job charged through the saga.
@@ -89,6 +89,24 @@ class ComposeStackIT {
         }
     }
 
+    /**
+     * The console's image runs behind the gateway: the gateway started only once the console was healthy (its
+     * depends_on), and a page request reaches the console itself.
+     */
+    @Test
+    void theConsoleRunsBehindTheComposeGateway() throws Exception {
+        try {
+            assertThat(client.get("/console/q/health", null).statusCode()).as("the console's probes are not public")
+                    .isEqualTo(404);
+            // No identity provider answers at this test's issuer, so the console cannot start a sign-in and answers
+            // 401 itself; a gateway with no console behind it would answer 503 with a problem.
+            HttpResponse<String> page = client.get("/console/", null);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(401);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\ncompose logs:\n" + logs(), e);
+        }
+    }
+
     /** .env.example with generated secrets, the test token key and free host ports, as ./dev compose-env writes it. */
     private static Path envFile() throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
@@ -99,6 +117,8 @@ class ComposeStackIT {
             }
         }
         values.replaceAll((name, value) -> name.endsWith("_PASSWORD") ? randomHex() : value);
+        values.put("TALLY_CONSOLE_OIDC_URL", TestTokens.ISSUER);
+        values.put("TALLY_CONSOLE_OIDC_SECRET", randomHex());
         values.put("COMPOSE_PROJECT_NAME", PROJECT);
         // Port 0: Docker picks a free host port when it binds. A port probed free here beforehand could be taken
         // (by another container or process) before compose binds it, and then `up` fails with "port is already

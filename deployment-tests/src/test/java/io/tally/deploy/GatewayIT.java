@@ -117,6 +117,8 @@ class GatewayIT {
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(get("/console", null).statusCode()).as("the bare path, sent on to /console/").isEqualTo(301);
         assertThat(get("/consolex", null).statusCode()).as("not a prefix match").isEqualTo(404);
+        assertThat(get("/console/q/health", null).statusCode()).as("the console's probes are not public")
+                .isEqualTo(404);
     }
 
     @Test
@@ -212,20 +214,33 @@ class GatewayIT {
         assertThat(limited.body()).contains("\"status\":429");
     }
 
-    /** The paths the Kubernetes probes ask answer on every running service and on the gateway. */
+    /**
+     * The paths the Kubernetes probes ask answer on every running service, on the gateway and on the console (started
+     * here on its own: its probes answer without its identity provider, which this test does not run).
+     */
     @Test
-    void theProbePathsOfTheManifestsAnswerOnEveryServiceAndTheGateway() throws Exception {
-        KustomizeRender prod = KustomizeRender.of("prod");
-        for (Map<String, Object> deployment : prod.ofKind("Deployment")) {
-            Map<String, Object> container = KubernetesManifestsTest.firstContainer(deployment);
-            String name = KustomizeRender.name(deployment);
-            String baseUrl = name.equals("tally-gateway") ? gateway.baseUrl()
-                    : SERVICES.get(name.replace("-service", "")).baseUrl();
-            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-                String path = YamlDocuments.string(container, probe, "httpGet", "path");
-                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(answer.statusCode()).as("%s %s of %s", probe, path, KustomizeRender.name(deployment)).isEqualTo(200);
+    void theProbePathsOfTheManifestsAnswerOnEveryServiceTheConsoleAndTheGateway() throws Exception {
+        Map<String, String> consoleEnvironment = new HashMap<>(Map.of(
+                "TALLY_CONSOLE_OIDC_URL", "http://127.0.0.1:9/realms/none",
+                "TALLY_CONSOLE_OIDC_SECRET", UUID.randomUUID().toString()));
+        SERVICES.forEach((name, process) -> consoleEnvironment.put("TALLY_" + name.toUpperCase() + "_URL",
+                process.baseUrl()));
+        try (ServiceProcess console = ServiceProcess.start("console", consoleEnvironment, "/console/q/health/ready")) {
+            KustomizeRender prod = KustomizeRender.of("prod");
+            for (Map<String, Object> deployment : prod.ofKind("Deployment")) {
+                Map<String, Object> container = KubernetesManifestsTest.firstContainer(deployment);
+                String name = KustomizeRender.name(deployment);
+                String baseUrl = switch (name) {
+                    case "tally-gateway" -> gateway.baseUrl();
+                    case "console" -> console.baseUrl();
+                    default -> SERVICES.get(name.replace("-service", "")).baseUrl();
+                };
+                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                    String path = YamlDocuments.string(container, probe, "httpGet", "path");
+                    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(answer.statusCode()).as("%s %s of %s", probe, path, name).isEqualTo(200);
+                }
             }
         }
     }

@@ -59,7 +59,7 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void servicesSelectExistingPodsOnNamedPorts(String overlay) {
         KustomizeRender render = render(overlay);
-        assertThat(render.ofKind("Service")).hasSize(5);
+        assertThat(render.ofKind("Service")).as("the four services, the console and the gateway").hasSize(6);
         for (Map<String, Object> service : render.ofKind("Service")) {
             Map<String, Object> pod = podSelectedBy(render, map(service, "spec", "selector"));
             assertThat(pod).as("pods selected by Service %s", name(service)).isNotNull();
@@ -103,9 +103,8 @@ class KubernetesManifestsTest {
         Map<String, String> environment = new HashMap<>();
         maps(gateway, "env").forEach(variable -> environment.put(string(variable, "name"), string(variable, "value")));
         assertThat(environment.keySet()).containsAll(template.variables());
-        for (String service : ServiceSettings.SERVICES) {
-            ServiceSettings settings = ServiceSettings.of(service);
-            assertThat(environment.get("TALLY_" + service.toUpperCase() + "_UPSTREAM"))
+        for (ServiceSettings settings : behindTheGateway()) {
+            assertThat(environment.get("TALLY_" + settings.service().toUpperCase() + "_UPSTREAM"))
                     .isEqualTo(settings.module() + ":" + settings.httpPort());
             assertThat(maps(render.named("Service", settings.module()), "spec", "ports")).extracting(p -> p.get("port"))
                     .contains(settings.httpPort());
@@ -134,8 +133,7 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyDeploymentGetsTheEnvironmentItsServiceReads(String overlay) {
         KustomizeRender render = render(overlay);
-        for (String service : ServiceSettings.SERVICES) {
-            ServiceSettings settings = ServiceSettings.of(service);
+        for (ServiceSettings settings : behindTheGateway()) {
             Map<String, Object> deployment = render.named("Deployment", settings.module());
             assertThat(deployment).as("Deployment %s", settings.module()).isNotNull();
             Map<String, Object> container = firstContainer(deployment);
@@ -330,12 +328,23 @@ class KubernetesManifestsTest {
                     .as("gateway-to-services covers %s", name(deployment)).isTrue();
         }
         assertThat(selects(map(gateway, "spec", "podSelector", "matchLabels"), gatewayPod)).isFalse();
+        Map<String, Object> consolePod = podLabels(render.named("Deployment", "console"));
+        assertThat(selects(map(gateway, "spec", "podSelector", "matchLabels"), consolePod)).isFalse();
         List<Map<String, Object>> sources = maps(gateway, "spec", "ingress").stream()
                 .flatMap(rule -> maps(rule, "from").stream()).toList();
-        assertThat(sources).hasSize(2);
+        assertThat(sources).hasSize(3);
         assertThat(selects(map(sources.get(0), "podSelector", "matchLabels"), gatewayPod)).as("the gateway's pods").isTrue();
-        assertThat(string(sources.get(1), "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"))
+        assertThat(selects(map(sources.get(1), "podSelector", "matchLabels"), consolePod)).as("the console's pods").isTrue();
+        assertThat(string(sources.get(2), "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"))
                 .as("Prometheus' namespace").isEqualTo("monitoring");
+
+        // The console is reached from the gateway only.
+        Map<String, Object> toConsole = render.named("NetworkPolicy", "gateway-to-console");
+        assertThat(selects(map(toConsole, "spec", "podSelector", "matchLabels"), consolePod)).isTrue();
+        assertThat(selects(map(toConsole, "spec", "podSelector", "matchLabels"), gatewayPod)).isFalse();
+        assertThat(maps(toConsole, "spec", "ingress")).singleElement().satisfies(rule -> assertThat(maps(rule, "from"))
+                .singleElement().satisfies(from -> assertThat(selects(map(from, "podSelector", "matchLabels"),
+                        gatewayPod)).isTrue()));
 
         Map<String, Object> anyServicePod = podLabels(apiDeployments(render).get(0));
         Map<String, Object> postgresPods = Map.of("cnpg.io/cluster", name(render.ofKind("Cluster").get(0)));
@@ -347,6 +356,9 @@ class KubernetesManifestsTest {
             List<Map<String, Object>> rules = maps(policy, "spec", "ingress");
             assertThat(maps(rules.get(0), "from")).singleElement().satisfies(from -> assertThat(
                     selects(map(from, "podSelector", "matchLabels"), anyServicePod)).isTrue());
+            assertThat(rules.stream().flatMap(rule -> maps(rule, "from").stream()))
+                    .as("the console never reaches %s", store.getKey())
+                    .noneMatch(from -> selects(map(from, "podSelector", "matchLabels"), consolePod));
             // the other rules admit only the data store's own pods and its operator's namespace
             for (Map<String, Object> rule : rules.subList(1, rules.size())) {
                 for (Map<String, Object> from : maps(rule, "from")) {
@@ -410,6 +422,13 @@ class KubernetesManifestsTest {
         return maps(container, "env").stream().filter(v -> variable.equals(v.get("name")))
                 .map(v -> string(v, "valueFrom", "secretKeyRef", "name")).findFirst()
                 .orElseThrow(() -> new AssertionError(variable + " is not set from a Secret in " + container.get("name")));
+    }
+
+    /** The four services and the console: each a Deployment and a Service the gateway routes to. */
+    private static List<ServiceSettings> behindTheGateway() {
+        List<ServiceSettings> all = new ArrayList<>(ServiceSettings.SERVICES.stream().map(ServiceSettings::of).toList());
+        all.add(ServiceSettings.console());
+        return all;
     }
 
     static List<Map<String, Object>> apiDeployments(KustomizeRender render) {

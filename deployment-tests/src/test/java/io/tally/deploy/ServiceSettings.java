@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * default, the default is empty (the operator has to decide, e.g. webhook secrets), the default points at this
  * machine (127.0.0.1), or the default is the local development credential or issuer.
  */
-record ServiceSettings(String service, int httpPort, Set<String> requiredEnvironment, Set<String> knownEnvironment) {
+record ServiceSettings(String service, String module, int httpPort, Set<String> requiredEnvironment,
+                       Set<String> knownEnvironment) {
 
     static final List<String> SERVICES = List.of("credits", "jobs", "payments", "presence");
+    private static final Path SHARED = RepositoryRoot.resolve("common/src/main/resources/META-INF/microprofile-config.properties");
 
     /** Defaults that only make sense locally: ./dev's roles, passwords, database name and token issuer. */
     private static final Set<String> LOCAL_DEVELOPMENT_DEFAULTS =
@@ -31,11 +33,21 @@ record ServiceSettings(String service, int httpPort, Set<String> requiredEnviron
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 
     static ServiceSettings of(String service) {
-        Properties shared = load(RepositoryRoot.resolve("common/src/main/resources/META-INF/microprofile-config.properties"));
-        Properties own = load(RepositoryRoot.resolve(service + "-service/src/main/resources/application.properties"));
+        return read(service, service + "-service", List.of(load(SHARED)));
+    }
+
+    /** The operator console: its own application.properties only (it shares the services' code, not their settings). */
+    static ServiceSettings console() {
+        return read("console", "console", List.of());
+    }
+
+    private static ServiceSettings read(String service, String module, List<Properties> shared) {
+        Properties own = load(RepositoryRoot.resolve(module + "/src/main/resources/application.properties"));
         Set<String> required = new TreeSet<>();
         Set<String> known = new TreeSet<>();
-        for (Properties properties : List.of(shared, own)) {
+        List<Properties> all = new java.util.ArrayList<>(shared);
+        all.add(own);
+        for (Properties properties : all) {
             for (String key : properties.stringPropertyNames()) {
                 if (key.startsWith("%")) {
                     continue; // a test or dev profile value, never used by a deployed service
@@ -59,8 +71,10 @@ record ServiceSettings(String service, int httpPort, Set<String> requiredEnviron
                 }
             }
         }
-        int port = Integer.parseInt(own.getProperty("quarkus.http.port"));
-        return new ServiceSettings(service, port, Set.copyOf(required), Set.copyOf(known));
+        // A port given as ${VARIABLE:default} is the default's.
+        Matcher port = REFERENCE.matcher(own.getProperty("quarkus.http.port"));
+        int httpPort = Integer.parseInt(port.matches() ? port.group(2) : own.getProperty("quarkus.http.port"));
+        return new ServiceSettings(service, module, httpPort, Set.copyOf(required), Set.copyOf(known));
     }
 
     /**
@@ -70,10 +84,6 @@ record ServiceSettings(String service, int httpPort, Set<String> requiredEnviron
      */
     boolean reads(String variable) {
         return knownEnvironment.contains(variable) || variable.startsWith("KAFKA_");
-    }
-
-    String module() {
-        return service + "-service";
     }
 
     /** The topics the service's incoming channels consume (mp.messaging.incoming.*.topic or .topics). */
