@@ -95,6 +95,20 @@ public interface PaymentsConfig {
          * {@code livemode} differs is refused, so a test-mode event can never credit a live account or the reverse.
          */
         boolean livemode();
+
+        /**
+         * The secret key ({@code sk_…}, or a restricted key that may read PaymentIntents) an operator's re-check of a
+         * payment asks Stripe's API with; without it a Stripe payment cannot be re-checked.
+         */
+        Optional<String> secretKey();
+
+        /** Stripe's API; a stand-in's in tests. */
+        @WithDefault("https://api.stripe.com")
+        String apiUrl();
+
+        /** How long a re-check may wait for Stripe's API before it answers 503. */
+        @WithDefault("10s")
+        Duration apiTimeout();
     }
 
     interface Opn {

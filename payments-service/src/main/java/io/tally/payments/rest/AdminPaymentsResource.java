@@ -11,6 +11,7 @@ import io.tally.payments.payment.Payment;
 import io.tally.payments.payment.PaymentRepository;
 import io.tally.payments.payment.ReconciliationQueries;
 import io.tally.payments.payment.UserPayments;
+import io.tally.payments.webhook.PaymentRechecks;
 import io.tally.payments.webhook.WebhookDeliveries;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,6 +20,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -28,10 +30,10 @@ import java.util.UUID;
 
 /**
  * What an operator looks at: recent webhook deliveries, payments whose credits have not landed, and one user's
- * payments or one payment with its transitions and deliveries.
+ * payments or one payment with its transitions and deliveries; and an admin's re-check of a payment with its provider.
  */
 @Path("/payments/admin")
-@RolesAllowed({Roles.ADMIN, Roles.SUPPORT})   // reads only: support staff see what admins see
+@RolesAllowed({Roles.ADMIN, Roles.SUPPORT})   // support staff see what admins see; the re-check is admins' only
 public class AdminPaymentsResource {
 
     private final WebhookDeliveries deliveries;
@@ -40,10 +42,14 @@ public class AdminPaymentsResource {
     private final Pool pool;
     private final PaymentRepository payments;
     private final UserPayments userPayments;
+    private final PaymentRechecks rechecks;
+    private final CurrentUser currentUser;
 
     public AdminPaymentsResource(WebhookDeliveries deliveries, ReconciliationQueries reconciliation,
                                  PaymentsConfig config, Pool pool, PaymentRepository payments,
-                                 UserPayments userPayments) {
+                                 UserPayments userPayments, PaymentRechecks rechecks, CurrentUser currentUser) {
+        this.rechecks = rechecks;
+        this.currentUser = currentUser;
         this.payments = payments;
         this.userPayments = userPayments;
         this.deliveries = deliveries;
@@ -97,6 +103,17 @@ public class AdminPaymentsResource {
             return payments.transitions(pool, id).flatMap(transitions -> deliveries.forPayment(pool, id)
                     .map(logged -> new PaymentDetail(payment, transitions, logged)));
         });
+    }
+
+    /**
+     * Asks the payment's provider how it stands now and applies the answer as a webhook would (docs/payments.md,
+     * "Operators"): a lost confirmation confirms it, once. Repeating it changes nothing more.
+     */
+    @POST
+    @Path("/payments/{id}/recheck")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<PaymentRechecks.Recheck> recheck(@PathParam("id") UUID id) {
+        return rechecks.recheck(id, currentUser.displayName());
     }
 
     public record Unreconciled(long olderThanSeconds, List<ReconciliationQueries.Stuck> payments) {

@@ -60,7 +60,8 @@ public class StripeVerifier implements WebhookVerifier {
         };
     }
 
-    private ProviderEvent paymentIntent(String id, String type, JsonNode intent, Kind kind) {
+    /** A PaymentIntent that succeeded or failed, as the event {@code id} about its payment ({@link PaymentRechecks} too). */
+    ProviderEvent paymentIntent(String id, String type, JsonNode intent, Kind kind) {
         if (WebhookJson.optionalText(intent, "/metadata/" + REFERENCE_KEY) == null) {
             return ProviderEvent.ignored(provider(), id, type, "PaymentIntent without metadata." + REFERENCE_KEY);
         }
