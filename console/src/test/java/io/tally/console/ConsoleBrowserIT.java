@@ -263,6 +263,33 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(6)
+    void aPendingPaymentsRecheckSaysWhyItCouldNotAskTheProvider() throws Exception {
+        // A checkout never paid (or its webhook lost): the support case a re-check answers.
+        ServiceCalls.Answer checkout = ServiceCalls.post(services.get("payments").baseUrl() + "/payments/checkout",
+                TestTokens.issuedBy(keycloak.issuer(), refundUser, "user"),
+                "{\"packageCode\":\"usd-starter\",\"provider\":\"stripe\"}");
+        assertThat(checkout.status()).as(checkout.text()).isEqualTo(201);
+        String payment = checkout.body().get("id").asText();
+        browser.open(consoleUrl + "/users/" + refundUser + "/payments/" + payment);
+        browser.click("#recheck-link");
+        browser.awaitTitle("Re-check a payment");
+        assertThat(browser.text("#review-summary")).contains("ask stripe", "pending");
+        browser.checkPage("06-recheck-review");
+        String key = browser.find("form input[name=key]").getAttribute("value");
+
+        browser.click("#confirm");
+        // This stack has no Stripe key, so payments-service cannot ask Stripe: it says so, and nothing changed.
+        assertThat(browser.text("#form-errors")).contains("TALLY_STRIPE_SECRET_KEY is not set");
+        browser.checkPage("06-recheck-not-asked", 503);
+        assertThat(ServiceCalls.get(services.get("payments").baseUrl() + "/payments/" + payment,
+                TestTokens.issuedBy(keycloak.issuer(), refundUser, "user")).body().get("status").asText())
+                .isEqualTo("pending");
+        assertThat(console.logLines()).as("the audit log").anySatisfy(line -> assertThat(line).contains(
+                "action=payment-recheck " + payment + " target=" + refundUser + " key=" + key, "not re-checked"));
+    }
+
+    @Test
+    @Order(7)
     void aRefusedWebhookIsListed() throws Exception {
         browser.open(consoleUrl + "/payments");
         browser.find("#outcome option[value=rejected_signature]").click();
@@ -308,7 +335,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theLivePageFollowsABoxsViewersWithoutAReload() throws Exception {
         String presence = services.get("presence").baseUrl();
         String streamer = "console-streamer-" + UUID.randomUUID();
@@ -334,7 +361,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theKeyboardReachesTheSkipLinkFirst() throws Exception {
         browser.open(consoleUrl + "/queue");
         browser.find("body").sendKeys(org.openqa.selenium.Keys.TAB);
@@ -342,7 +369,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aSupportOperatorReadsButCannotAct() throws Exception {
         browser.open(consoleUrl + "/logout");
         signIn("ops-support", SUPPORT_PASSWORD);

@@ -45,7 +45,7 @@ public class UserPage {
 
         static native TemplateInstance job(String userId, Fetched<JobDetail> detail, String notice);
 
-        static native TemplateInstance payment(String userId, Fetched<PaymentDetail> detail);
+        static native TemplateInstance payment(String userId, Fetched<PaymentDetail> detail, String notice);
     }
 
     private final CreditsAdmin credits;
@@ -92,7 +92,8 @@ public class UserPage {
 
     @GET
     @Path("/{userId}/payments/{paymentId}")
-    public TemplateInstance payment(@PathParam("userId") String userId, @PathParam("paymentId") UUID paymentId) {
-        return Templates.payment(userId, Fetched.of("Payment", () -> payments.payment(paymentId)));
+    public TemplateInstance payment(@PathParam("userId") String userId, @PathParam("paymentId") UUID paymentId,
+                                    @QueryParam("notice") String notice) {
+        return Templates.payment(userId, Fetched.of("Payment", () -> payments.payment(paymentId)), notice);
     }
 }

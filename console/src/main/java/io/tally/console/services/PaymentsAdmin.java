@@ -3,8 +3,11 @@ package io.tally.console.services;
 import io.tally.console.services.Views.DeliveryPage;
 import io.tally.console.services.Views.PaymentDetail;
 import io.tally.console.services.Views.PaymentPage;
+import io.tally.console.services.Views.Recheck;
 import io.tally.console.services.Views.Unreconciled;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -27,6 +30,11 @@ public interface PaymentsAdmin {
     @GET
     @Path("/payments/{id}")
     PaymentDetail payment(@PathParam("id") UUID id);
+
+    /** The key goes along for the service's logs; a re-check applies the provider's state, which confirms once. */
+    @POST
+    @Path("/payments/{id}/recheck")
+    Recheck recheck(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key);
 
     @GET
     @Path("/webhooks")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
 /**
@@ -35,17 +36,19 @@ public class ServiceProblem implements ResponseExceptionMapper<ServiceProblem.Re
     @Override
     public Refused toThrowable(Response response) {
         int status = response.getStatus();
-        String detail = "The service refused the request (" + status + ")";
+        return new Refused(status, detailOf(response).orElse("The service refused the request (" + status + ")"));
+    }
+
+    /** The problem's detail (or title) in a service's answer, 5xx included; empty when it sent none. */
+    public static Optional<String> detailOf(Response response) {
         try {
             JsonNode problem = JSON.readTree(response.readEntity(String.class));
             if (problem.hasNonNull("detail")) {
-                detail = problem.get("detail").asText();
-            } else if (problem.hasNonNull("title")) {
-                detail = problem.get("title").asText();
+                return Optional.of(problem.get("detail").asText());
             }
+            return problem.hasNonNull("title") ? Optional.of(problem.get("title").asText()) : Optional.empty();
         } catch (RuntimeException | java.io.IOException notProblemJson) {
-            // keep the generic text: the status says enough
+            return Optional.empty();   // the status says enough
         }
-        return new Refused(status, detail);
     }
 }

@@ -128,6 +128,16 @@ public final class Views {
     public record Payment(UUID id, String packageCode, String provider, String status, long credits, long amountMinor,
                           String currency, String providerPaymentId, String statusReason, OffsetDateTime createdAt,
                           OffsetDateTime confirmedAt, OffsetDateTime creditedAt, OffsetDateTime reversedAt) {
+
+        /** Whether payments-service re-checks it with its provider: not confirmed yet, and paid through Stripe. */
+        public boolean recheckable() {
+            return ("pending".equals(status) || "failed".equals(status) || "expired".equals(status))
+                    && "stripe".equals(provider);
+        }
+    }
+
+    /** A re-check's answer: what the provider's state came to, and the payment's status after it. */
+    public record Recheck(UUID paymentId, String provider, String outcome, String detail, String status) {
     }
 
     public record PaymentPage(List<Payment> payments, String nextCursor) {
