@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,12 +50,8 @@ public class GooglePlayStandIn implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the Google Play stand-in", e);
-        }
-        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        server = StandIns.loopback("Google Play");
+        String base = StandIns.baseUrl(server);
         Path keyFile = writeServiceAccount(base + "/token");
         server.createContext("/token", this::token);
         server.createContext(PURCHASES, this::purchases);
@@ -69,9 +63,7 @@ public class GooglePlayStandIn implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
+        StandIns.stop(server);
     }
 
     private Path writeServiceAccount(String tokenUri) {

@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -27,21 +25,15 @@ public class OpnStandIn implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the Opn stand-in", e);
-        }
+        server = StandIns.loopback("Opn");
         server.createContext("/charges/", this::charges);
         server.start();
-        return Map.of("tally.payments.webhooks.opn.api-url", "http://127.0.0.1:" + server.getAddress().getPort());
+        return Map.of("tally.payments.webhooks.opn.api-url", StandIns.baseUrl(server));
     }
 
     @Override
     public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
+        StandIns.stop(server);
     }
 
     private void charges(HttpExchange exchange) throws IOException {

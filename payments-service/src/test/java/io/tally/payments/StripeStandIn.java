@@ -6,8 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -41,21 +39,15 @@ public class StripeStandIn implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the Stripe stand-in", e);
-        }
+        server = StandIns.loopback("Stripe");
         server.createContext("/v1/payment_intents", this::paymentIntents);
         server.start();
-        return Map.of("tally.payments.webhooks.stripe.api-url", "http://127.0.0.1:" + server.getAddress().getPort());
+        return Map.of("tally.payments.webhooks.stripe.api-url", StandIns.baseUrl(server));
     }
 
     @Override
     public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
+        StandIns.stop(server);
     }
 
     private void paymentIntents(HttpExchange exchange) throws IOException {
