@@ -285,8 +285,8 @@ public final class LedgerEngine {
             return new Spend((String) charge.get("userId"), ((Number) charge.get("amount")).longValue(),
                     Draws.of(charge));
         }
-        StoredTransaction placed = plan.known.get(refund.holdKey());
-        StoredTransaction settled = plan.known.get(refund.settlementKey());
+        StoredTransaction placed = plan.known.get(LedgerOperation.holdKey(refund.jobId()));
+        StoredTransaction settled = plan.known.get(LedgerOperation.settlementKey(refund.jobId()));
         if (placed == null || settled == null || !HoldRow.CAPTURED.equals(settled.result().get("status"))) {
             return null;
         }

@@ -29,6 +29,16 @@ public sealed interface LedgerOperation {
         return null;
     }
 
+    /** A hold's key ({@code hold:{id}}), as placed: the job id is a job's hold id. */
+    static String holdKey(UUID holdId) {
+        return "hold:" + holdId;
+    }
+
+    /** How a hold was settled, once: captured, voided or expired. */
+    static String settlementKey(UUID holdId) {
+        return holdKey(holdId) + ":settle";
+    }
+
     /** The keys of earlier transactions the operation reads (loaded with the batch): the one it undoes, by default. */
     default List<String> priorKeys() {
         return undoneKey() == null ? List.of() : List.of(undoneKey());
@@ -79,17 +89,9 @@ public sealed interface LedgerOperation {
         }
 
         /** The hold a job that held its price placed, and how it was settled. */
-        String holdKey() {
-            return "hold:" + jobId;
-        }
-
-        String settlementKey() {
-            return "hold:" + jobId + ":settle";
-        }
-
         @Override
         public List<String> priorKeys() {
-            return List.of(undoneKey(), holdKey(), settlementKey());
+            return List.of(undoneKey(), holdKey(jobId), settlementKey(jobId));
         }
 
         public Set<String> userIds() {
@@ -208,7 +210,7 @@ public sealed interface LedgerOperation {
         }
 
         public String key() {
-            return "hold:" + holdId;
+            return holdKey(holdId);
         }
 
         public Set<String> userIds() {
@@ -258,12 +260,12 @@ public sealed interface LedgerOperation {
         String userId();
 
         default String key() {
-            return "hold:" + holdId() + ":settle";
+            return settlementKey(holdId());
         }
 
         @Override
         default String undoneKey() {
-            return "hold:" + holdId();
+            return holdKey(holdId());
         }
 
         default Set<String> userIds() {
