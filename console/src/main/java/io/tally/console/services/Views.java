@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -129,10 +130,13 @@ public final class Views {
                           String currency, String providerPaymentId, String statusReason, OffsetDateTime createdAt,
                           OffsetDateTime confirmedAt, OffsetDateTime creditedAt, OffsetDateTime reversedAt) {
 
-        /** Whether payments-service re-checks it with its provider: not confirmed yet, and paid through Stripe. */
+        /** Providers whose API payments-service asks on a re-check (Apple's finds a transaction only by its id). */
+        private static final Set<String> RECHECKED_WITH = Set.of("stripe", "promptpay", "truemoney", "google");
+
+        /** Whether payments-service re-checks it with its provider: not confirmed yet, and not paid through Apple. */
         public boolean recheckable() {
             return ("pending".equals(status) || "failed".equals(status) || "expired".equals(status))
-                    && "stripe".equals(provider);
+                    && RECHECKED_WITH.contains(provider);
         }
     }
 

@@ -111,18 +111,8 @@ public class GoogleVerifier implements WebhookVerifier {
             if (type == null || (type != PURCHASED && type != CANCELED)) {
                 return ProviderEvent.ignored(provider(), messageId, typeName, "one-time product notification not used");
             }
-            String token = WebhookJson.text(product, "/purchaseToken");
-            String productId = WebhookJson.text(product, "/sku");
-            JsonNode purchase = play.productPurchase(packageName, productId, token);
-            ProviderEvent event = ofPurchase(messageId, typeName, token, productId, purchase,
-                    config.allowTestPurchases());
-            if (event.kind() == Kind.CONFIRMED && !Long.valueOf(1).equals(
-                    WebhookJson.optionalLong(purchase, "/acknowledgementState"))) {
-                // Before the payment is recorded: a push whose recording fails is answered 503 and pushed again,
-                // and then finds the purchase acknowledged. Never acknowledged, Google refunds it in three days.
-                play.acknowledge(packageName, productId, token);
-            }
-            return event;
+            return purchaseState(messageId, typeName, WebhookJson.text(product, "/purchaseToken"),
+                    WebhookJson.text(product, "/sku"));
         }
         if (notification.has("voidedPurchaseNotification")) {
             String token = WebhookJson.text(notification, "/voidedPurchaseNotification/purchaseToken");
@@ -130,6 +120,25 @@ public class GoogleVerifier implements WebhookVerifier {
                     null, null, null, "purchase voided by Google Play");
         }
         return ProviderEvent.ignored(provider(), messageId, "other", "notification kind not used by Tally");
+    }
+
+    /**
+     * The purchase as the Play Developer API has it now, as an event about the payment its token names; a purchase
+     * that confirms it is acknowledged first. Also an operator's re-check ({@link PaymentRechecks}).
+     */
+    public ProviderEvent purchaseState(String eventId, String typeName, String token, String productId) {
+        String packageName = config.packageName().filter(name -> !name.isBlank()).orElseThrow(() ->
+                ProviderApi.unavailable("TALLY_GOOGLE_PACKAGE_NAME is not set: purchases cannot be looked up with "
+                        + "Google Play"));
+        JsonNode purchase = play.productPurchase(packageName, productId, token);
+        ProviderEvent event = ofPurchase(eventId, typeName, token, productId, purchase, config.allowTestPurchases());
+        if (event.kind() == Kind.CONFIRMED && !Long.valueOf(1).equals(
+                WebhookJson.optionalLong(purchase, "/acknowledgementState"))) {
+            // Before the payment is recorded: a push whose recording fails is answered 503 and pushed again,
+            // and then finds the purchase acknowledged. Never acknowledged, Google refunds it in three days.
+            play.acknowledge(packageName, productId, token);
+        }
+        return event;
     }
 
     /** What the purchase, as Google Play has it, means for the payment its token names. */

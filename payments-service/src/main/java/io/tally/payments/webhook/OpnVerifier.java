@@ -68,6 +68,14 @@ public class OpnVerifier implements WebhookVerifier {
         };
     }
 
+    /**
+     * What the charge, as Opn has it now, means for its payment: confirmed when successful, failed when failed or
+     * expired, else unchanged. An operator's re-check ({@link PaymentRechecks}).
+     */
+    public ProviderEvent chargeState(String eventId, String type, JsonNode charge) {
+        return ofCharge(eventId, type, charge, false);
+    }
+
     /** What the event means for the charge's payment: PromptPay and TrueMoney charges only. */
     private ProviderEvent ofCharge(String id, String key, JsonNode charge, boolean refund) {
         String provider = providerOf(charge);

@@ -26,10 +26,10 @@ import java.util.UUID;
  * An operator's re-check of a payment ("I paid and got no coins", its webhook lost or late): the provider's API is
  * asked how the payment itself stands now, and the answer goes through the same decisions as a webhook (amount and
  * currency checked, one transaction, the transition recorded with the operator as its source). Only a payment not
- * yet confirmed is re-checked, and only its completion: refunds and disputes keep arriving by webhook. Stripe is
- * asked by the PaymentIntent a webhook named or by our reference in its metadata. Opn is asked by charge id, which
- * Tally learns only from a confirmation, so PromptPay and TrueMoney payments are looked up in Opn's dashboard by their
- * reference; Apple's and Google's store notifications are the only record Tally reads of theirs.
+ * yet confirmed is re-checked, and only its completion: refunds and disputes keep arriving by webhook. Stripe and Opn
+ * (PromptPay, TrueMoney) are asked by the id a webhook named, else searched by our reference in the metadata; Google
+ * Play by the purchase token the app registered. Apple's App Store Server API finds a transaction only by Apple's own
+ * id, which only its notification brings, so an Apple payment is not re-checked.
  */
 @ApplicationScoped
 public class PaymentRechecks {
@@ -48,15 +48,22 @@ public class PaymentRechecks {
     private final Transactions transactions;
     private final StripePaymentIntents stripe;
     private final StripeVerifier stripeEvents;
+    private final OpnCharges opn;
+    private final OpnVerifier opnEvents;
+    private final GoogleVerifier google;
 
     public PaymentRechecks(Pool pool, PaymentRepository payments, PaymentEvents events, Transactions transactions,
-                           StripePaymentIntents stripe, StripeVerifier stripeEvents) {
+                           StripePaymentIntents stripe, StripeVerifier stripeEvents, OpnCharges opn,
+                           OpnVerifier opnEvents, GoogleVerifier google) {
         this.pool = pool;
         this.payments = payments;
         this.events = events;
         this.transactions = transactions;
         this.stripe = stripe;
         this.stripeEvents = stripeEvents;
+        this.opn = opn;
+        this.opnEvents = opnEvents;
+        this.google = google;
     }
 
     public Uni<Recheck> recheck(UUID paymentId, String operator) {
@@ -77,35 +84,32 @@ public class PaymentRechecks {
     /** The payment as its provider has it now, as an event about it (IGNORED when nothing is to change). */
     private ProviderEvent providerState(Payment payment) {
         String eventId = TYPE + "-" + UUID.randomUUID();
-        return switch (payment.provider()) {
-            case Providers.STRIPE -> stripeState(eventId, payment);
-            case Providers.PROMPTPAY, Providers.TRUEMONEY -> throw ProblemException.unprocessable("recheck-unsupported",
-                    "Cannot be re-checked", "Opn's API is asked by charge id, which Tally learns from the confirmation "
-                            + "itself: find the charge in Opn's dashboard by metadata tally_reference "
-                            + payment.reference() + " and resend its webhook from there");
-            default -> throw ProblemException.unprocessable("recheck-unsupported", "Cannot be re-checked",
-                    "A " + payment.provider() + " payment is not re-checked: its store's notifications are what Tally "
-                            + "reads (docs/payments.md); ask the store to send them again");
-        };
+        try {
+            return switch (payment.provider()) {
+                case Providers.STRIPE -> stripeState(eventId, payment);
+                case Providers.PROMPTPAY, Providers.TRUEMONEY -> opnState(eventId, payment);
+                case Providers.GOOGLE -> googleState(eventId, payment);
+                default -> throw ProblemException.unprocessable("recheck-unsupported", "Cannot be re-checked",
+                        "A " + payment.provider() + " payment is not re-checked: the App Store Server API finds a "
+                                + "transaction by Apple's id, which only Apple's notification brings (docs/payments.md); "
+                                + "ask Apple to send the notification again, or settle it by an adjustment");
+            };
+        } catch (WebhookRejected answer) {
+            return unchanged(payment, eventId, "Not settled by " + payment.provider() + "'s answer: "
+                    + answer.getMessage());
+        }
     }
 
     private ProviderEvent stripeState(String eventId, Payment payment) {
-        List<JsonNode> intents;
-        try {
-            intents = payment.providerPaymentId() != null
-                    ? stripe.retrieve(payment.providerPaymentId()).stream().toList()
-                    : stripe.findByReference(payment.reference());
-        } catch (WebhookRejected unreadable) {
-            throw ProviderApi.unavailable("Stripe's API answered what Tally cannot read: " + unreadable.getMessage());
-        }
+        List<JsonNode> intents = payment.providerPaymentId() != null
+                ? stripe.retrieve(payment.providerPaymentId()).stream().toList()
+                : stripe.findByReference(payment.reference());
         if (intents.isEmpty()) {
             return unchanged(payment, eventId, "Stripe has no PaymentIntent for this payment (reference "
                     + payment.reference() + "): the customer never paid, or the app did not put the reference in its "
                     + "metadata");
         }
-        // A client that retried may have made several: one that succeeded decides, else the newest.
-        JsonNode intent = intents.stream().filter(i -> "succeeded".equals(WebhookJson.optionalText(i, "/status")))
-                .findFirst().orElse(intents.get(0));
+        JsonNode intent = decisive(intents, "succeeded");
         String status = WebhookJson.optionalText(intent, "/status");
         String id = WebhookJson.optionalText(intent, "/id");
         return switch (status == null ? "" : status) {
@@ -116,6 +120,36 @@ public class PaymentRechecks {
                     : unchanged(payment, eventId, "PaymentIntent " + id + " waits for the customer to pay");
             default -> unchanged(payment, eventId, "PaymentIntent " + id + " is " + status + " at Stripe");
         };
+    }
+
+    /** A PromptPay or TrueMoney payment: its Opn charge by the id a webhook named, else by our reference. */
+    private ProviderEvent opnState(String eventId, Payment payment) {
+        List<JsonNode> charges = payment.providerPaymentId() != null
+                ? List.of(opn.retrieve(payment.providerPaymentId()))
+                : opn.findByReference(payment.reference());
+        if (charges.isEmpty()) {
+            return unchanged(payment, eventId, "Opn has no charge for this payment (reference " + payment.reference()
+                    + "): the customer never paid, or the app did not put the reference in the charge's metadata");
+        }
+        return opnEvents.chargeState(eventId, TYPE, decisive(charges, "successful"));
+    }
+
+    /** A Google Play payment: the purchase its registered token names, as the Play Developer API has it. */
+    private ProviderEvent googleState(String eventId, Payment payment) {
+        if (payment.providerPaymentId() == null) {
+            return unchanged(payment, eventId, "The app has not registered this payment's purchase token "
+                    + "(POST /payments/{id}/purchase-token): Google Play finds a purchase only by its token");
+        }
+        return google.purchaseState(eventId, TYPE, payment.providerPaymentId(), payment.packageCode());
+    }
+
+    /**
+     * Of the provider's objects for one payment, newest first (a client that retried may have made several): one that
+     * succeeded decides, else the newest.
+     */
+    private static JsonNode decisive(List<JsonNode> found, String succeeded) {
+        return found.stream().filter(each -> succeeded.equals(WebhookJson.optionalText(each, "/status")))
+                .findFirst().orElse(found.get(0));
     }
 
     private static ProviderEvent unchanged(Payment payment, String eventId, String detail) {
