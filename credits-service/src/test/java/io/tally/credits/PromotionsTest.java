@@ -93,6 +93,32 @@ class PromotionsTest {
         LedgerChecks.assertHealthy(pool, user);
     }
 
+    /**
+     * Every draw on promotional credits updates its lot's remaining. An index that names remaining, in its key or its
+     * predicate, would make every such update a non-HOT one: a new version on another page and an entry in each index.
+     */
+    @Test
+    void drawingOnALotChangesNoIndexedValue_soItsUpdatesStayOnThePage() {
+        assertThat(TestSql.text(pool, "SELECT string_agg(pg_get_indexdef(indexrelid), '; ') FROM pg_index "
+                + "WHERE indrelid = 'promotions'::regclass")).doesNotContainPattern("\\bremaining\\b");
+
+        String user = CreditsApi.newUser("promo-hot");
+        CreditsApi.promote(user, "hot", 1_000, 7).then().statusCode(201);
+        long hotBefore = hotUpdatesOfPromotions();
+        for (int i = 0; i < 20; i++) {
+            CreditsApi.charge(UUID.randomUUID(), user, 1).then().statusCode(201);
+        }
+        assertThat(TestSql.count(pool, "SELECT remaining FROM promotions WHERE user_id = $1 AND campaign = 'hot'",
+                user)).isEqualTo(980);
+        // Statistics reach pg_stat_user_tables when the service's backends flush them (within seconds of going idle).
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hotUpdatesOfPromotions() - hotBefore)
+                .as("HOT updates of promotions among the 20 draws").isGreaterThanOrEqualTo(15));
+    }
+
+    private long hotUpdatesOfPromotions() {
+        return TestSql.count(pool, "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'promotions'::regclass");
+    }
+
     @Test
     void aCampaignIsGrantedOncePerUser_andBadGrantsChangeNothing() {
         String user = CreditsApi.newUser("promo-once");

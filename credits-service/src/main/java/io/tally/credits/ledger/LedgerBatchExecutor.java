@@ -24,9 +24,10 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Runs a batch of ledger operations in one transaction: record event ids in the inbox, open new accounts,
- * lock every touched account in id order, load what the ledger already decided for the batch's keys (under
- * the locks, so a concurrent batch's commit is seen), plan in memory, write, and add the outbox events.
+ * Runs a batch of ledger operations in one transaction: record event ids in the inbox, open new accounts (when
+ * the batch names one this replica has not seen), lock every touched account in id order, load what the ledger
+ * already decided for the batch's keys (under the locks, so a concurrent batch's commit is seen), plan in memory,
+ * write, and add the outbox events.
  *
  * <p>A batch that fails for a reason other than a transient conflict is split: each operation then runs in
  * a transaction of its own, so one bad operation cannot take its neighbours down.
@@ -44,17 +45,22 @@ public class LedgerBatchExecutor {
     private final LedgerEngine engine;
     private final MeterRegistry registry;
     private final Function<List<Submitted>, Uni<List<OperationResult>>> splitting;
+    private final KnownAccounts known;
 
     public LedgerBatchExecutor(Transactions transactions, LedgerRepository repository, InboxRepository inbox,
-                               OutboxWriter outbox, CreditsConfig config, ObjectMapper json, MeterRegistry registry) {
+                               OutboxWriter outbox, KnownAccounts known, CreditsConfig config, ObjectMapper json,
+                               MeterRegistry registry) {
         this.transactions = transactions;
         this.repository = repository;
         this.inbox = inbox;
         this.outbox = outbox;
+        this.known = known;
         this.engine = new LedgerEngine(config.signupBonus(), config.promotions().signupBonusLifetime(),
                 config.giftFeeBps(), json);
         this.registry = registry;
-        this.splitting = GroupCommit.splittingOnFailure(batch -> transactions.write(conn -> apply(conn, batch)),
+        this.splitting = GroupCommit.splittingOnFailure(batch -> transactions.write(conn -> apply(conn, batch, false))
+                        .onFailure(AccountsNotOpen.class)
+                        .recoverWithUni(() -> transactions.write(conn -> apply(conn, batch, true))),
                 (one, failure) -> {
                     LOG.errorf(failure, "Ledger operation %s failed", one.operation().key());
                     return OperationResult.failed(failure);
@@ -69,7 +75,8 @@ public class LedgerBatchExecutor {
         return splitting.apply(batch).invoke(results -> count(batch, results));
     }
 
-    private Uni<List<OperationResult>> apply(SqlConnection conn, List<Submitted> batch) {
+    /** @param openAll open every user's account first, known or not (the batch found a known one missing) */
+    private Uni<List<OperationResult>> apply(SqlConnection conn, List<Submitted> batch, boolean openAll) {
         Set<String> userIds = new TreeSet<>();
         Set<String> keys = new HashSet<>();
         Set<UUID> chargedJobs = new HashSet<>();
@@ -100,25 +107,32 @@ public class LedgerBatchExecutor {
         // locked with the buyer. Read once before the locks to know whom to lock, and again under them.
         return repository.giftsSinceGrants(conn, clawbacks).flatMap(before -> {
             before.values().forEach(gifts -> gifts.forEach(gift -> userIds.add(gift.recipientId())));
-            return applyLocked(conn, batch, userIds, keys, chargedJobs, clawbacks, eventIds, eventTypes);
+            return applyLocked(conn, batch, userIds, keys, chargedJobs, clawbacks, eventIds, eventTypes,
+                    openAll || !known.containsAll(userIds));
         });
     }
 
     private Uni<List<OperationResult>> applyLocked(SqlConnection conn, List<Submitted> batch, Set<String> userIds,
                                                    Set<String> keys, Set<UUID> chargedJobs,
                                                    List<LedgerOperation.Clawback> clawbacks, List<String> eventIds,
-                                                   List<String> eventTypes) {
-        // Pipelined: the five statements leave together and run in order on this connection, so the lock is
-        // taken after the accounts exist, and promotions and outcomes are read after it is held — one round trip.
+                                                   List<String> eventTypes, boolean open) {
+        // Pipelined: the statements leave together and run in order on this connection, so the lock is taken after
+        // the accounts exist, and promotions and outcomes are read after it is held — one round trip. Accounts this
+        // replica has seen are not opened again (KnownAccounts).
         return Uni.combine().all().unis(
                         inbox.recordFirstDeliveries(conn, CONSUMER, eventIds, eventTypes),
-                        repository.openAccounts(conn, userIds),
+                        open ? repository.openAccounts(conn, userIds) : Uni.createFrom().item(Set.<String>of()),
                         repository.lockAccounts(conn, userIds),
                         repository.loadOutcomes(conn, keys, chargedJobs, clawbacks),
                         repository.loadPromotions(conn, userIds))
                 .asTuple()
                 .flatMap(loaded -> {
                     Map<String, AccountState> accounts = loaded.getItem3();
+                    if (accounts.size() < userIds.size()) {
+                        // Only after skipping the opening: known.containsAll was wrong (a rolled-back opening).
+                        throw new AccountsNotOpen();
+                    }
+                    known.addAll(accounts.keySet());
                     loaded.getItem5().forEach(lot -> accounts.get(lot.userId).lots.add(lot));
                     LedgerEngine.BatchPlan plan = engine.plan(batch, duplicateEvents(batch, loaded.getItem1()),
                             accounts, loaded.getItem2(), loaded.getItem4());
@@ -126,6 +140,13 @@ public class LedgerBatchExecutor {
                                     outbox.appendTraced(conn, plan.events))
                             .replaceWith(plan.results);
                 });
+    }
+
+    /** A batch that trusted {@link KnownAccounts} found an account missing: it runs again, opening every account. */
+    private static final class AccountsNotOpen extends RuntimeException {
+        AccountsNotOpen() {
+            super("an account this replica had seen is not in the database", null, false, false);
+        }
     }
 
     /** Positions whose event was applied in an earlier batch, or already earlier in this one. */

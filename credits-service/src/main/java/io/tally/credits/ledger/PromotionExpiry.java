@@ -16,7 +16,7 @@ public class PromotionExpiry extends ExpiryPass {
 
     private static final String DUE = """
             SELECT id, user_id FROM promotions
-             WHERE remaining > 0 AND expires_at <= now()
+             WHERE has_remaining AND expires_at <= now()
              ORDER BY expires_at
              LIMIT $1
             """;
