@@ -82,7 +82,7 @@ public class AccountQueries {
             SELECT id, amount, reference, status, captured, expires_at, created_at, settled_at
               FROM holds
              WHERE user_id = $1 AND ($2::text IS NULL OR status = $2)
-               AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+               AND (created_at, id) < ($3, $4::uuid)
              ORDER BY created_at DESC, id DESC
              LIMIT $5
             """;

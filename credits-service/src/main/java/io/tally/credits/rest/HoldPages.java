@@ -24,8 +24,7 @@ final class HoldPages {
             throw ProblemException.badRequest("status must be one of " + STATUSES.stream().sorted().toList());
         }
         TimeIdCursor before = TimeIdCursor.decode(cursor);
-        return queries.holds(userId, status, before == null ? null : before.createdAt(),
-                        before == null ? null : before.id(), limit + 1)
+        return queries.holds(userId, status, before.createdAt(), before.id(), limit + 1)
                 .map(holds -> {
                     if (holds.size() <= limit) {
                         return new HoldPage(holds, null);

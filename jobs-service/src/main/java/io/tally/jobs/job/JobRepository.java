@@ -90,20 +90,20 @@ public class JobRepository {
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[])
             """;
 
-    private static final String LIST = "SELECT " + COLUMNS + """
+    static final String LIST = "SELECT " + COLUMNS + """
              FROM jobs
             WHERE user_id = $1
-              AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+              AND (created_at, id) < ($2, $3::uuid)
               AND ($4::text IS NULL OR status = $4)
               AND ($5 OR deleted_at IS NULL)
             ORDER BY created_at DESC, id DESC
             LIMIT $6
             """;
 
-    private static final String DELETED = "SELECT " + COLUMNS + """
+    static final String DELETED = "SELECT " + COLUMNS + """
              FROM jobs
             WHERE user_id = $1 AND deleted_at IS NOT NULL
-              AND ($2::timestamptz IS NULL OR (deleted_at, id) < ($2, $3::uuid))
+              AND (deleted_at, id) < ($2, $3::uuid)
             ORDER BY deleted_at DESC, id DESC
             LIMIT $4
             """;

@@ -33,13 +33,11 @@ public class UserJobs {
     }
 
     public Uni<List<Job>> list(String userId, TimeIdCursor before, JobStatus status, boolean includeDeleted, int limit) {
-        return jobs.list(pool, userId, before == null ? null : before.createdAt(), before == null ? null : before.id(),
-                status, includeDeleted, limit);
+        return jobs.list(pool, userId, before.createdAt(), before.id(), status, includeDeleted, limit);
     }
 
     public Uni<List<Job>> deleted(String userId, TimeIdCursor before, int limit) {
-        return jobs.deleted(pool, userId, before == null ? null : before.createdAt(),
-                before == null ? null : before.id(), limit);
+        return jobs.deleted(pool, userId, before.createdAt(), before.id(), limit);
     }
 
     public Uni<List<JobRepository.StatusStats>> stats(String userId) {

@@ -7,17 +7,12 @@ import io.tally.common.paging.TimeIdCursor;
 import io.tally.common.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
 /** A user's own payments. Somebody else's payment is "not found", never "forbidden". */
 @ApplicationScoped
 public class UserPayments {
-
-    private static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-    private static final UUID MAX_UUID = new UUID(-1L, -1L);
 
     private final Pool pool;
     private final Transactions transactions;
@@ -32,8 +27,7 @@ public class UserPayments {
     }
 
     public Uni<List<Payment>> list(String userId, TimeIdCursor before, int limit) {
-        return before == null ? payments.listOwn(pool, userId, FAR_FUTURE, MAX_UUID, limit)
-                : payments.listOwn(pool, userId, before.createdAt(), before.id(), limit);
+        return payments.listOwn(pool, userId, before.createdAt(), before.id(), limit);
     }
 
     public Uni<Payment> find(String userId, UUID id) {
