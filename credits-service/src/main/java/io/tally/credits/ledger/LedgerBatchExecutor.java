@@ -132,7 +132,9 @@ public class LedgerBatchExecutor {
                         // Only after skipping the opening: known.containsAll was wrong (a rolled-back opening).
                         throw new AccountsNotOpen();
                     }
-                    known.addAll(accounts.keySet());
+                    if (open) {
+                        known.addAll(accounts.keySet()); // a batch that skipped the opening knew them all already
+                    }
                     loaded.getItem5().forEach(lot -> accounts.get(lot.userId).lots.add(lot));
                     LedgerEngine.BatchPlan plan = engine.plan(batch, duplicateEvents(batch, loaded.getItem1()),
                             accounts, loaded.getItem2(), loaded.getItem4());
