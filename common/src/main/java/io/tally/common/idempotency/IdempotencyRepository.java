@@ -26,10 +26,14 @@ public class IdempotencyRepository {
                AND k.created_at < now() - make_interval(secs => $3)
             """;
 
-    /** Keys are claimed in sorted order, so two batches claiming some of the same keys never deadlock. */
+    /**
+     * Keys are claimed in sorted order, so two batches claiming some of the same keys never deadlock. A claim whose
+     * response is already known stores it here; the others store it with {@link #COMPLETE}.
+     */
     private static final String CLAIM = """
-            INSERT INTO idempotency_keys (owner_id, idempotency_key, request_hash)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(owner_id, idempotency_key, request_hash)
+            INSERT INTO idempotency_keys (owner_id, idempotency_key, request_hash, response_status, response_body)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])
+                       AS c(owner_id, idempotency_key, request_hash, response_status, response_body)
              ORDER BY owner_id, idempotency_key
             ON CONFLICT (owner_id, idempotency_key) DO NOTHING
             RETURNING owner_id, idempotency_key
@@ -59,8 +63,8 @@ public class IdempotencyRepository {
     record KeyId(String owner, String key) {
     }
 
-    /** A key to claim for the request with this fingerprint. */
-    record Claim(KeyId id, String requestHash) {
+    /** A key to claim for the request with {@code first}'s fingerprint, and its response when already known. */
+    record Claim(KeyId id, FirstResponse first) {
     }
 
     /**
@@ -72,10 +76,12 @@ public class IdempotencyRepository {
     Uni<Set<KeyId>> claim(SqlClient client, List<Claim> claims, Duration ttl) {
         String[] owners = claims.stream().map(c -> c.id().owner()).toArray(String[]::new);
         String[] keys = claims.stream().map(c -> c.id().key()).toArray(String[]::new);
-        String[] hashes = claims.stream().map(Claim::requestHash).toArray(String[]::new);
+        String[] hashes = claims.stream().map(c -> c.first().requestHash()).toArray(String[]::new);
+        Integer[] statuses = claims.stream().map(c -> c.first().status()).toArray(Integer[]::new);
+        String[] bodies = claims.stream().map(c -> c.first().body()).toArray(String[]::new);
         // The same arrays serve both statements.
         return client.preparedQuery(FORGET_EXPIRED).execute(Tuple.of(owners, keys, (double) ttl.toSeconds()))
-                .chain(() -> client.preparedQuery(CLAIM).execute(Tuple.of(owners, keys, hashes)))
+                .chain(() -> client.preparedQuery(CLAIM).execute(Tuple.of(owners, keys, hashes, statuses, bodies)))
                 .map(rows -> {
                     Set<KeyId> claimed = new HashSet<>();
                     rows.forEach(row -> claimed.add(new KeyId(row.getString("owner_id"),

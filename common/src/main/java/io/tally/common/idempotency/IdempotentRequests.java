@@ -86,42 +86,57 @@ public class IdempotentRequests {
     public Uni<Response> execute(String owner, String key, Object request,
                                  Function<SqlConnection, Uni<StoredResponse>> work) {
         Call<Void> call = new Call<>(owner, requireValidKey(key, MAX_KEY_LENGTH), request, null);
-        return transactions.write(conn -> executeAll(conn, List.of(call),
-                        (c, inputs) -> work.apply(c).map(List::of)))
+        KeyedBatch<Void> batch = new KeyedBatch<>(List.of(call), List.of(fingerprint(request)));
+        KeyId id = batch.keyOf(0);
+        // The response is known only once the work has run (it may read the database): the key is claimed first,
+        // then completed with it.
+        return transactions.write(conn -> repository.claim(conn, batch.claims(Map.of()), config.ttl())
+                        .flatMap(claimed -> claimed.isEmpty()
+                                ? repository.find(conn, batch.keys()).map(previous -> batch.answer(claimed, previous))
+                                : work.apply(conn).flatMap(stored -> {
+                                    Map<KeyId, FirstResponse> first = Map.of(id, new FirstResponse(
+                                            batch.firstFingerprint(id), stored.status(), toJson(stored.body())));
+                                    return repository.complete(conn, first).map(done -> batch.answer(claimed, first));
+                                })))
                 .map(outcomes -> outcomes.get(0).orThrow());
     }
 
+    /** A batch call's work before anything is written: the response it will store, and the effect to write. */
+    public record Prepared<E>(StoredResponse response, E effect) {
+    }
+
     /**
-     * {@link #execute} for a batch of calls inside the caller's transaction: claims every key with one statement,
-     * runs {@code work} once for the calls whose key was new (their inputs in call order; it answers one stored
-     * response each, in the same order), stores those responses, and answers every call in order: its new
-     * response, or the replay of the key's first one. A key named twice in the batch is claimed by its first call;
-     * the later ones replay it, exactly as if they had come one after the other.
+     * {@link #execute} for a batch of calls inside the caller's transaction, for work whose response is known
+     * before it is written: {@code prepare} turns each key's first call into its response and its effect; every
+     * key is claimed with its response in one statement (one row version per key, never updated); {@code write}
+     * runs once with the effects of the keys that were new, in call order. Every call is answered in order: its
+     * new response, or the replay of the key's first one. A key named twice in the batch is claimed by its first
+     * call; the later ones replay it, exactly as if they had come one after the other.
      */
-    public <T> Uni<List<Outcome>> executeAll(SqlConnection conn, List<Call<T>> calls,
-                                             BiFunction<SqlConnection, List<T>, Uni<List<StoredResponse>>> work) {
+    public <T, E> Uni<List<Outcome>> executeAll(SqlConnection conn, List<Call<T>> calls, Function<T, Prepared<E>> prepare,
+                                                BiFunction<SqlConnection, List<E>, Uni<Void>> write) {
         if (calls.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         KeyedBatch<T> batch = new KeyedBatch<>(calls, calls.stream().map(call -> fingerprint(call.request())).toList());
-        return repository.claim(conn, batch.claims(), config.ttl()).flatMap(claimed -> {
-            List<KeyId> newKeys = batch.keys().stream().filter(claimed::contains).toList();
+        Map<KeyId, FirstResponse> responses = new LinkedHashMap<>();
+        Map<KeyId, E> effects = new HashMap<>();
+        for (KeyId id : batch.keys()) {
+            Prepared<E> prepared = prepare.apply(batch.firstCall(id).input());
+            responses.put(id, new FirstResponse(batch.firstFingerprint(id), prepared.response().status(),
+                    toJson(prepared.response().body())));
+            effects.put(id, prepared.effect());
+        }
+        return repository.claim(conn, batch.claims(responses), config.ttl()).flatMap(claimed -> {
             List<KeyId> usedKeys = batch.keys().stream().filter(id -> !claimed.contains(id)).toList();
-            List<T> inputs = newKeys.stream().map(id -> batch.firstCall(id).input()).toList();
+            List<E> newEffects = batch.keys().stream().filter(claimed::contains).map(effects::get).toList();
             return repository.find(conn, usedKeys)
-                    .flatMap(previous -> (inputs.isEmpty() ? Uni.createFrom().item(List.<StoredResponse>of())
-                            : work.apply(conn, inputs))
-                            .flatMap(stored -> {
-                                Map<KeyId, FirstResponse> responses = new LinkedHashMap<>();
-                                for (int i = 0; i < newKeys.size(); i++) {
-                                    responses.put(newKeys.get(i), new FirstResponse(
-                                            batch.firstFingerprint(newKeys.get(i)), stored.get(i).status(),
-                                            toJson(stored.get(i).body())));
-                                }
+                    .flatMap(previous -> (newEffects.isEmpty() ? Uni.createFrom().voidItem()
+                            : write.apply(conn, newEffects))
+                            .map(written -> {
                                 Map<KeyId, FirstResponse> first = new HashMap<>(previous);
-                                first.putAll(responses);
-                                return repository.complete(conn, responses)
-                                        .map(done -> batch.answer(claimed, first));
+                                claimed.forEach(id -> first.put(id, responses.get(id)));
+                                return batch.answer(claimed, first);
                             }));
         });
     }
@@ -152,8 +167,10 @@ public class IdempotentRequests {
             return fingerprints.get(firstCallOf.get(id));
         }
 
-        List<Claim> claims() {
-            return keys().stream().map(id -> new Claim(id, firstFingerprint(id))).toList();
+        /** A claim per key, with the key's response where it is already known. */
+        List<Claim> claims(Map<KeyId, FirstResponse> known) {
+            return keys().stream().map(id -> new Claim(id, known.getOrDefault(id,
+                    new FirstResponse(firstFingerprint(id), null, null)))).toList();
         }
 
         /** Each call's outcome: the new response for a key's claiming call, otherwise a replay of its first. */

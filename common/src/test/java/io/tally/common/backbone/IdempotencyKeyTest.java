@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.IdempotentRequests.Call;
 import io.tally.common.idempotency.IdempotentRequests.Outcome;
+import io.tally.common.idempotency.IdempotentRequests.Prepared;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.problem.ProblemException;
 import io.tally.common.testing.TestSql;
@@ -84,18 +85,13 @@ class IdempotencyKeyTest {
     @Test
     void aBatchClaimsEachKeyOnce_laterCallsWithItReplay_andAnotherBodyIsAConflict() {
         String user = "idem-batch-" + UUID.randomUUID();
-        List<String> worked = new CopyOnWriteArrayList<>();
-        BiFunction<SqlConnection, List<String>, Uni<List<StoredResponse>>> work = (conn, notes) -> {
-            worked.addAll(notes);
-            return Uni.createFrom().item(notes.stream().map(note -> new StoredResponse(201, Map.of("note", note)))
-                    .toList());
-        };
-        inOneTransaction(List.of(call(user, "k0", "zero")), work);
+        List<String> written = new CopyOnWriteArrayList<>();
+        inOneTransaction(List.of(call(user, "k0", "zero")), written);
 
         List<Outcome> outcomes = inOneTransaction(List.of(call(user, "k1", "one"), call(user, "k1", "one"),
-                call(user, "k1", "another"), call(user, "k2", "two"), call(user, "k0", "zero")), work);
+                call(user, "k1", "another"), call(user, "k2", "two"), call(user, "k0", "zero")), written);
 
-        assertThat(worked).containsExactly("zero", "one", "two");
+        assertThat(written).containsExactly("zero", "one", "two");
         assertThat(outcomes.get(0).response().getHeaderString(IdempotentRequests.REPLAYED_HEADER)).isNull();
         assertThat(outcomes.get(0).response().getEntity()).isEqualTo("{\"note\":\"one\"}");
         assertThat(outcomes.get(1).response().getHeaderString(IdempotentRequests.REPLAYED_HEADER)).isEqualTo("true");
@@ -107,6 +103,27 @@ class IdempotencyKeyTest {
         assertThat(outcomes.get(4).response().getEntity()).isEqualTo("{\"note\":\"zero\"}");
         assertThat(TestSql.count(pool, "SELECT count(*) FROM idempotency_keys WHERE owner_id = $1 "
                 + "AND response_status = 201", user)).isEqualTo(3);
+    }
+
+    /** A batch knows its responses before it writes: each key's row is inserted with its response, never updated. */
+    @Test
+    void aBatchWritesEachKeyOnceWithItsResponse() {
+        String user = "idem-once-" + UUID.randomUUID();
+        List<String> written = new CopyOnWriteArrayList<>();
+        // The transaction's own counts, as differences: a backend reports the counts of its earlier transactions
+        // with them until it flushes its statistics, which it does between transactions.
+        long[] counts = pool.withTransaction(conn -> writeCounts(conn).flatMap(before -> idempotent.executeAll(conn,
+                        List.of(call(user, "a", "one"), call(user, "b", "two")), IdempotencyKeyTest::prepare,
+                        write(written))
+                        .chain(() -> writeCounts(conn))
+                        .map(after -> new long[] {after[0] - before[0], after[1] - before[1]})))
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertThat(counts[0]).as("rows inserted").isEqualTo(2);
+        assertThat(counts[1]).as("rows updated").isZero();
+        assertThat(written).containsExactly("one", "two");
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM idempotency_keys WHERE owner_id = $1 "
+                + "AND response_status = 201 AND response_body IS NOT NULL", user)).isEqualTo(2);
     }
 
     @Test
@@ -121,10 +138,32 @@ class IdempotencyKeyTest {
         assertThat(TestSql.count(pool, "SELECT count(*) FROM notes WHERE owner_id = $1", user)).isZero();
     }
 
-    private List<Outcome> inOneTransaction(List<Call<String>> calls,
-                                           BiFunction<SqlConnection, List<String>, Uni<List<StoredResponse>>> work) {
-        return pool.withTransaction(conn -> idempotent.executeAll(conn, calls, work))
+    private List<Outcome> inOneTransaction(List<Call<String>> calls, List<String> written) {
+        return pool.withTransaction(conn -> idempotent.executeAll(conn, calls, IdempotencyKeyTest::prepare,
+                        write(written)))
                 .await().atMost(Duration.ofSeconds(10));
+    }
+
+    /** Rows of idempotency_keys inserted and updated by this connection's transaction (and unflushed ones). */
+    private static Uni<long[]> writeCounts(SqlConnection conn) {
+        return conn.query("SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables "
+                        + "WHERE relid = 'idempotency_keys'::regclass").execute()
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return new long[] {row.getLong("n_tup_ins"), row.getLong("n_tup_upd")};
+                });
+    }
+
+    private static Prepared<String> prepare(String note) {
+        return new Prepared<>(new StoredResponse(201, Map.of("note", note)), note);
+    }
+
+    /** Writes a batch's notes to {@code written}, as the effect of the calls whose keys were new. */
+    private static BiFunction<SqlConnection, List<String>, Uni<Void>> write(List<String> written) {
+        return (conn, notes) -> {
+            written.addAll(notes);
+            return Uni.createFrom().voidItem();
+        };
     }
 
     /** A call whose request and input are both its note. */

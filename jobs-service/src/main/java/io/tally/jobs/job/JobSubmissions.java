@@ -6,6 +6,7 @@ import io.tally.common.db.TimeOrderedUuid;
 import io.tally.common.idempotency.IdempotentRequests;
 import io.tally.common.idempotency.IdempotentRequests.Call;
 import io.tally.common.idempotency.IdempotentRequests.Outcome;
+import io.tally.common.idempotency.IdempotentRequests.Prepared;
 import io.tally.common.idempotency.StoredResponse;
 import io.tally.common.ratelimit.RateLimitDecision;
 import io.tally.common.ratelimit.RateLimiter;
@@ -115,13 +116,12 @@ public class JobSubmissions {
                 allowed.add(new Call<>(s.userId(), s.idempotencyKey(), new Fingerprint("POST /jobs", s.spec(), s.metadata()), s));
             }
         }
-        return idempotent.executeAll(conn, allowed, (c, submissions) -> {
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            List<Job> jobs = submissions.stream().map(s -> Job.submitted(TimeOrderedUuid.next(), s.userId(), s.spec(),
-                    s.cost(), config.maxAttempts(), now, s.traceParent(), config.saga().holdLifetime(), s.metadata()))
-                    .toList();
-            return unit.insert(jobs).replaceWith(jobs.stream().map(job -> new StoredResponse(202, job)).toList());
-        }).map(stored -> {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return idempotent.executeAll(conn, allowed, s -> {
+            Job job = Job.submitted(TimeOrderedUuid.next(), s.userId(), s.spec(), s.cost(), config.maxAttempts(), now,
+                    s.traceParent(), config.saga().holdLifetime(), s.metadata());
+            return new Prepared<>(new StoredResponse(202, job), job);
+        }, (c, jobs) -> unit.insert(jobs)).map(stored -> {
             List<Outcome> outcomes = new ArrayList<>(batch.size());
             int next = 0;
             for (RateLimitDecision decision : decisions) {
