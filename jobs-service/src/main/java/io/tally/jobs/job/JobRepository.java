@@ -114,7 +114,7 @@ public class JobRepository {
               FROM unnest($1::uuid[]) AS j (id)
             """;
 
-    private static final String HISTORY = """
+    static final String HISTORY = """
             SELECT id, status, progress, detail, at FROM job_history
              WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT 500
             """;

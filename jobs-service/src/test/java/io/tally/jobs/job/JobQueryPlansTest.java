@@ -13,12 +13,13 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * A page of a user's jobs starts where the cursor points, whatever plan PostgreSQL keeps for the prepared statement:
- * the keyset comparison must be an index condition of the generic plan too, or every page reads the user's list from
- * its newest job down to the cursor.
+ * The plans of jobs' reads that must stay index probes, whatever plan PostgreSQL keeps for a prepared statement. A
+ * page of a user's jobs starts where the cursor points: the keyset comparison must be an index condition of the
+ * generic plan too, or every page reads the user's list from its newest job down to the cursor. A job's history is
+ * read by its primary key, the only index job_history's rows write into.
  */
 @QuarkusTest
-class UserListPlanTest {
+class JobQueryPlansTest {
 
     @Inject
     Pool pool;
@@ -35,6 +36,19 @@ class UserListPlanTest {
         assertThat(indexConditions(JobRepository.DELETED, "text, timestamptz, uuid, int",
                 "'someone', now(), gen_random_uuid(), 20"))
                 .anyMatch(condition -> condition.contains("ROW(deleted_at, id) < ROW($2, $3)"));
+    }
+
+    @Test
+    void aJobsHistoryIsReadFromItsPrimaryKey_theOnlyIndexItsRowsWrite() {
+        assertThat(indexConditions(JobRepository.HISTORY, "uuid, bigint", "gen_random_uuid(), 0"))
+                .anyMatch(condition -> condition.contains("job_id = $1") && condition.contains("id > $2"));
+        List<String> indexes = pool.query("""
+                        SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'job_history'::regclass
+                        """).execute()
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false).map((Row row) -> row.getString(0))
+                        .toList())
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(indexes).singleElement().asString().contains("job_history_pkey").contains("(job_id, id)");
     }
 
     /** The "Index Cond" lines of the statement's generic plan (a filter line does not count). */
