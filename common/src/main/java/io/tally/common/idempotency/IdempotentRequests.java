@@ -94,8 +94,7 @@ public class IdempotentRequests {
                         .flatMap(claimed -> claimed.isEmpty()
                                 ? repository.find(conn, batch.keys()).map(previous -> batch.answer(claimed, previous))
                                 : work.apply(conn).flatMap(stored -> {
-                                    Map<KeyId, FirstResponse> first = Map.of(id, new FirstResponse(
-                                            batch.firstFingerprint(id), stored.status(), toJson(stored.body())));
+                                    Map<KeyId, FirstResponse> first = Map.of(id, firstResponse(batch, id, stored));
                                     return repository.complete(conn, first).map(done -> batch.answer(claimed, first));
                                 })))
                 .map(outcomes -> outcomes.get(0).orThrow());
@@ -123,8 +122,7 @@ public class IdempotentRequests {
         Map<KeyId, E> effects = new HashMap<>();
         for (KeyId id : batch.keys()) {
             Prepared<E> prepared = prepare.apply(batch.firstCall(id).input());
-            responses.put(id, new FirstResponse(batch.firstFingerprint(id), prepared.response().status(),
-                    toJson(prepared.response().body())));
+            responses.put(id, firstResponse(batch, id, prepared.response()));
             effects.put(id, prepared.effect());
         }
         return repository.claim(conn, batch.claims(responses), config.ttl()).flatMap(claimed -> {
@@ -228,6 +226,11 @@ public class IdempotentRequests {
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot fingerprint request", e);
         }
+    }
+
+    /** What a key stores for its first call: that call's fingerprint, and {@code stored} with its body as JSON. */
+    private FirstResponse firstResponse(KeyedBatch<?> batch, KeyId id, StoredResponse stored) {
+        return new FirstResponse(batch.firstFingerprint(id), stored.status(), toJson(stored.body()));
     }
 
     private String toJson(Object body) {
