@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -61,6 +63,8 @@ public class JobRepository {
     private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
 
     private static final String HAS_JOBS = "SELECT EXISTS (SELECT 1 FROM jobs WHERE user_id = $1) AS any";
+
+    private static final String KNOWN = "SELECT id FROM jobs WHERE id = ANY($1::uuid[])";
 
     /** Writes back every mutable column of a set of jobs in one statement. */
     private static final String SAVE = """
@@ -249,6 +253,18 @@ public class JobRepository {
             Map<UUID, Job> jobs = new HashMap<>();
             rows.forEach(row -> jobs.put(row.getUUID("id"), fromRow(row)));
             return jobs;
+        });
+    }
+
+    /** Which of the given ids are jobs of this service, read without locking them. */
+    public Uni<Set<UUID>> known(SqlClient client, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return client.preparedQuery(KNOWN).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            Set<UUID> known = new HashSet<>();
+            rows.forEach(row -> known.add(row.getUUID("id")));
+            return known;
         });
     }
 
