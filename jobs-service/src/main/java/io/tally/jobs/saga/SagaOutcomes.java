@@ -57,9 +57,10 @@ public class SagaOutcomes {
         Set<UUID> ids = new LinkedHashSet<>();
         outcomes.forEach(o -> ids.add(o.jobId()));
         return jobs.known(pool, ids).flatMap(ours -> ours.isEmpty() ? Uni.createFrom().voidItem()
-                : applyToOurs(outcomes.stream().filter(o -> ours.contains(o.jobId())).toList(), ours));
+                : applyToOurs(outcomes, ours));
     }
 
+    /** Locks the jobs {@code ids} name and applies the answers about them; the lock's rows decide which are ours. */
     private Uni<Void> applyToOurs(List<SagaOutcome> outcomes, Set<UUID> ids) {
         return transactions.write((unit, conn) -> jobs.lock(conn, ids).flatMap(locked -> {
             // An answer about a job we do not hold changes nothing here, so it needs no inbox row either: only

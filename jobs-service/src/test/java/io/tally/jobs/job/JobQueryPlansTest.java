@@ -3,6 +3,7 @@ package io.tally.jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.tally.common.testing.TestSql;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
@@ -42,13 +43,11 @@ class JobQueryPlansTest {
     void aJobsHistoryIsReadFromItsPrimaryKey_theOnlyIndexItsRowsWrite() {
         assertThat(indexConditions(JobRepository.HISTORY, "uuid, bigint", "gen_random_uuid(), 0"))
                 .anyMatch(condition -> condition.contains("job_id = $1") && condition.contains("id > $2"));
-        List<String> indexes = pool.query("""
-                        SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'job_history'::regclass
-                        """).execute()
-                .map(rows -> StreamSupport.stream(rows.spliterator(), false).map((Row row) -> row.getString(0))
-                        .toList())
-                .await().atMost(Duration.ofSeconds(10));
-        assertThat(indexes).singleElement().asString().contains("job_history_pkey").contains("(job_id, id)");
+        assertThat(TestSql.count(pool, "SELECT count(*) FROM pg_index WHERE indrelid = 'job_history'::regclass"))
+                .isEqualTo(1);
+        assertThat(TestSql.text(pool,
+                "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'job_history'::regclass"))
+                .contains("job_history_pkey").contains("(job_id, id)");
     }
 
     /** The "Index Cond" lines of the statement's generic plan (a filter line does not count). */
