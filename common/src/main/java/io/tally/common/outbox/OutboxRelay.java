@@ -2,6 +2,7 @@ package io.tally.common.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -13,10 +14,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -46,6 +50,8 @@ public class OutboxRelay {
     private final String channel;
     private final Counter published;
     private final Counter failures;
+    private final Timer batches;
+    private final Timer delays;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -67,6 +73,16 @@ public class OutboxRelay {
         this.channel = "tally_outbox_" + service.name();
         this.published = registry.counter("tally.outbox.published", "service", service.name());
         this.failures = registry.counter("tally.outbox.publish.failures", "service", service.name());
+        this.batches = Timer.builder("tally.outbox.relay.batch")
+                .description("One published batch: its transaction from the read to the commit, broker included")
+                .tag("service", service.name())
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.delays = Timer.builder("tally.outbox.publish.delay")
+                .description("From an event's occurrence (its transaction) to the broker's acknowledgement")
+                .tag("service", service.name())
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -144,22 +160,37 @@ public class OutboxRelay {
         }
     }
 
+    /*
+     * Every round trip of a batch is time its events wait on a busy machine, so the lock and the read go together
+     * (the read answers nothing to a replica that did not get the lock).
+     */
     private Uni<Outcome> publishOneBatch() {
-        return pool.withTransaction(conn -> AdvisoryLocks.tryLockForTransaction(conn, lockName)
-                .flatMap(acquired -> {
-                    leader = acquired;
-                    return acquired ? publishAsLeader(conn) : Uni.createFrom().item(Outcome.NOT_LEADER);
-                }));
+        long started = System.nanoTime();
+        return pool.withTransaction(conn -> Uni.combine().all()
+                        .unis(AdvisoryLocks.tryLockForTransaction(conn, lockName),
+                                repository.nextBatch(conn, lockName, config.batchSize(), config.orderingWait()))
+                        .asTuple()
+                        .flatMap(lockAndBatch -> {
+                            // Taken between the two statements, the lock leaves rows read by a replica that was not
+                            // the leader when it asked: they wait for its next pass.
+                            leader = lockAndBatch.getItem1();
+                            return leader ? publish(conn, lockAndBatch.getItem2())
+                                    : Uni.createFrom().item(Outcome.NOT_LEADER);
+                        }))
+                .invoke(outcome -> {
+                    if (outcome == Outcome.PARTIAL || outcome == Outcome.FULL_BATCH) {
+                        batches.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    }
+                });
     }
 
-    private Uni<Outcome> publishAsLeader(SqlConnection conn) {
-        return repository.nextBatch(conn, config.batchSize(), config.orderingWait())
-                .flatMap(batch -> batch.isEmpty()
-                        ? Uni.createFrom().item(Outcome.IDLE)
-                        : sendAll(batch)
-                                .chain(() -> repository.deletePublished(conn, batch))
-                                .invoke(() -> published.increment(batch.size()))
-                                .map(x -> batch.size() == config.batchSize() ? Outcome.FULL_BATCH : Outcome.PARTIAL));
+    private Uni<Outcome> publish(SqlConnection conn, List<OutboxRecord> batch) {
+        return batch.isEmpty()
+                ? Uni.createFrom().item(Outcome.IDLE)
+                : sendAll(batch)
+                        .chain(() -> repository.deletePublished(conn, batch))
+                        .invoke(() -> published.increment(batch.size()))
+                        .map(x -> batch.size() == config.batchSize() ? Outcome.FULL_BATCH : Outcome.PARTIAL);
     }
 
     private Uni<Void> sendAll(List<OutboxRecord> batch) {
@@ -178,7 +209,10 @@ public class OutboxRelay {
 
     private Uni<Void> send(List<OutboxRecord> records) {
         // Handed to the producer in id order; the idempotent producer keeps that order per partition.
-        CompletableFuture<?>[] acks = records.stream().map(publisher::send).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] acks = records.stream()
+                .map(record -> publisher.send(record).thenRun(() -> delays.record(
+                        Duration.between(record.occurredAt().toInstant(), Instant.now()))))
+                .toArray(CompletableFuture[]::new);
         return Uni.createFrom().completionStage(CompletableFuture.allOf(acks))
                 .ifNoItem().after(config.sendTimeout())
                 .failWith(() -> new IllegalStateException("broker did not acknowledge "

@@ -2,6 +2,7 @@ package io.tally.common.outbox;
 
 import io.smallrye.mutiny.Uni;
 import io.tally.common.db.Columns;
+import io.tally.common.db.Pipelined;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -35,12 +36,17 @@ public class OutboxRepository {
     /*
      * txid < xmin of our snapshot means the writing transaction and every transaction older than it have
      * ended, so no row with a smaller id can still appear: reading in id order then equals commit order.
+     *
+     * The relay sends this in the same round trip as its attempt at the leader's lock, before that attempt's
+     * answer is back. The one-time filter takes the lock again, which only stacks a lock this transaction already
+     * holds: the leader reads its batch, any other replica reads nothing.
      */
     private static final String NEXT_BATCH = """
             SELECT id, event_id, topic, event_key, event_type, payload::text AS payload, occurred_at, trace_parent
               FROM outbox
-             WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-                OR created_at < now() - make_interval(secs => $2)
+             WHERE (SELECT pg_try_advisory_xact_lock(hashtextextended($3, 0)))
+               AND (txid < pg_snapshot_xmin(pg_current_snapshot())
+                    OR created_at < now() - make_interval(secs => $2))
              ORDER BY id
              LIMIT $1
             """;
@@ -85,11 +91,15 @@ public class OutboxRepository {
                   String traceParent) {
     }
 
-    /** Call in the relay's own transaction: it changes the planner's settings until the transaction ends. */
-    Uni<List<OutboxRecord>> nextBatch(SqlConnection conn, int limit, Duration orderingWait) {
-        return conn.query(HEAD_OF_QUEUE_ONLY).execute()
-                .chain(() -> conn.preparedQuery(NEXT_BATCH)
-                        .execute(Tuple.of(limit, (double) orderingWait.toMillis() / 1000)))
+    /**
+     * The next rows to publish, empty unless this transaction holds (or now takes) the advisory lock
+     * {@code leaderLock}. Call in the relay's own transaction: it changes the planner's settings until the
+     * transaction ends. Both statements go in one round trip.
+     */
+    Uni<List<OutboxRecord>> nextBatch(SqlConnection conn, String leaderLock, int limit, Duration orderingWait) {
+        return Pipelined.answeringSecond(conn.query(HEAD_OF_QUEUE_ONLY).execute(),
+                        conn.preparedQuery(NEXT_BATCH)
+                                .execute(Tuple.of(limit, (double) orderingWait.toMillis() / 1000, leaderLock)))
                 .map(OutboxRepository::records);
     }
 

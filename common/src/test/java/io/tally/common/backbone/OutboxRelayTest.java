@@ -12,6 +12,8 @@ import io.tally.common.testing.TestKafka;
 import io.tally.common.testing.TestSql;
 import io.tally.common.testing.TopicReader;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -101,6 +103,28 @@ class OutboxRelayTest {
         try (TopicReader reader = new TopicReader(Topics.JOBS)) {
             assertThat(publishedCosts(reader, user, 40))
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+        }
+    }
+
+    @Test
+    void onlyTheReplicaHoldingTheLeadersLockPublishes() {
+        String user = "follower-" + UUID.randomUUID();
+        // Another replica leads: it holds the relay's lock in an open transaction (and publishes nothing meanwhile).
+        SqlConnection otherReplica = pool.getConnection().await().indefinitely();
+        Transaction leading = otherReplica.begin().await().indefinitely();
+        try (TopicReader reader = new TopicReader(Topics.JOBS)) {
+            otherReplica.query("SELECT pg_advisory_xact_lock(hashtextextended('tally.backbone.outbox-relay', 0))")
+                    .execute().await().indefinitely();
+            createNote(user, 3, false);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> reader.withKey(user).isEmpty());
+            assertThat(TestSql.count(pool, "SELECT count(*) FROM outbox WHERE event_key = $1", user)).isEqualTo(1);
+
+            leading.commit().await().indefinitely();
+            // Leadership is free again: this replica takes it at its next pass (a wake-up or the poll).
+            await().atMost(Duration.ofSeconds(15)).until(() -> reader.withKey(user).size() == 1);
+        } finally {
+            otherReplica.close().await().indefinitely();
         }
     }
 
