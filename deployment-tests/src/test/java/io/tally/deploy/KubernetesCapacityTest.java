@@ -32,6 +32,8 @@ class KubernetesCapacityTest {
     static final int HEADROOM = 20;
     /** Besides its pool, a replica holds a LISTEN connection (PgNotifications) and, while starting, Flyway's. */
     static final int CONNECTIONS_BESIDES_THE_POOL = 2;
+    /** The replica leading a service's outbox relay holds one more, its own (RelayLeadership); the others hold none. */
+    static final int RELAY_LEADER_CONNECTIONS = 1;
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
@@ -48,8 +50,9 @@ class KubernetesCapacityTest {
             assertThat(maps(firstContainer(deployment), "env")).as("no per-Deployment pool size overrides the budget's")
                     .noneMatch(variable -> "TALLY_DB_POOL_SIZE".equals(variable.get("name")));
             int replicas = maxReplicas(render, service) + (Integer) at(deployment, "spec", "strategy", "rollingUpdate", "maxSurge");
-            needed += replicas * (pool + CONNECTIONS_BESIDES_THE_POOL);
-            arithmetic.append(String.format("%s: %d pods × (%d + %d); ", service, replicas, pool, CONNECTIONS_BESIDES_THE_POOL));
+            needed += replicas * (pool + CONNECTIONS_BESIDES_THE_POOL) + RELAY_LEADER_CONNECTIONS;
+            arithmetic.append(String.format("%s: %d pods × (%d + %d) + %d; ", service, replicas, pool,
+                    CONNECTIONS_BESIDES_THE_POOL, RELAY_LEADER_CONNECTIONS));
         }
         System.out.printf("%s connection budget: %s= %d of %d available%n", overlay, arithmetic, needed, available);
         assertThat(needed).as("%s: %s", overlay, arithmetic).isLessThanOrEqualTo(available);

@@ -1,6 +1,7 @@
 package io.tally.common.db;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Collection;
@@ -8,9 +9,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Transaction-scoped advisory locks: the way work that must run in one replica at a time (outbox relay,
- * sweeps, janitors) elects itself, and the way a check-then-insert (a per-user cap) is made race-free. The lock is
- * released at commit or rollback, so a crashed replica never keeps it, and no connection has to be held between runs.
+ * Transaction-scoped advisory locks: the way work that must run in one replica at a time (sweeps, janitors) elects
+ * itself, and the way a check-then-insert (a per-user cap) is made race-free. The lock is released at commit or
+ * rollback, so a crashed replica never keeps it, and no connection has to be held between runs. The outbox relay,
+ * which runs back to back under load, holds its lock for a session instead ({@link #tryLockForSession}).
  */
 public final class AdvisoryLocks {
 
@@ -48,6 +50,23 @@ public final class AdvisoryLocks {
     public static <T> Uni<T> ifAcquired(SqlConnection conn, String lockName, T otherwise, Supplier<Uni<T>> work) {
         return tryLockForTransaction(conn, lockName)
                 .flatMap(acquired -> acquired ? work.get() : Uni.createFrom().item(otherwise));
+    }
+
+    /**
+     * Tries to take the named lock for as long as this connection lives (or this replica already holds it), without
+     * waiting. Only for a connection held outside the pool: one returned to the pool would keep the lock.
+     */
+    public static Uni<Boolean> tryLockForSession(SqlConnection conn, String lockName) {
+        return conn.preparedQuery("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS acquired")
+                .execute(Tuple.of(lockName))
+                .map(rows -> rows.iterator().next().getBoolean("acquired"));
+    }
+
+    /** Whether nobody holds the named lock now: taken and let go in one statement of its own. */
+    public static Uni<Boolean> isFree(Pool pool, String lockName) {
+        return pool.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired")
+                .execute(Tuple.of(lockName))
+                .map(rows -> rows.iterator().next().getBoolean("acquired"));
     }
 
     /** Tries to take the named lock for the rest of the current transaction, without waiting. */

@@ -9,10 +9,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,16 +29,10 @@ public class PgNotifications {
     private final ConcurrentHashMap<String, AtomicBoolean> pendingNotifies = new ConcurrentHashMap<>();
     private volatile PgSubscriber subscriber;
 
-    public PgNotifications(Pool pool, Vertx vertx,
-                           @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-                           @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-                           @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    public PgNotifications(Pool pool, Vertx vertx, DedicatedConnections connections) {
         this.pool = pool;
         this.vertx = vertx;
-        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
-        user.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        this.listenOptions = options;
+        this.listenOptions = connections.options();
     }
 
     /** Calls {@code onNotify} (on an event loop) whenever someone notifies {@code channel}. */

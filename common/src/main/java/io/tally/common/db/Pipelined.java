@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Statements of one transaction that do not need each other's results, sent together: the connection pipelines
+ * Statements on one connection that do not need each other's results, sent together: the connection pipelines
  * them (one round trip instead of one each) and PostgreSQL still runs them one after the other, in the order given
- * (each Uni is subscribed to, and so sent, in argument order). The first statement that fails fails the whole;
- * the later ones then fail too, the transaction being aborted.
+ * (each Uni is subscribed to, and so sent, in argument order). The first statement that fails fails the whole; in a
+ * transaction the later ones then fail too, the transaction being aborted.
  */
 public final class Pipelined {
 

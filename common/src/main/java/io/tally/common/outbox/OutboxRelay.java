@@ -7,7 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.tally.common.ServiceConfig;
-import io.tally.common.db.AdvisoryLocks;
+import io.tally.common.db.DedicatedConnections;
 import io.tally.common.db.PgNotifications;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,12 +27,11 @@ import org.jboss.logging.Logger;
 /**
  * Publishes committed outbox rows to Kafka, in commit order, and deletes them once the broker has them.
  *
- * <p>Only one replica publishes at a time: each batch runs in a transaction that first takes an advisory
- * lock, so leadership moves to another replica as soon as this one stops. Sending happens inside that
- * transaction and the rows are deleted only after the broker acknowledged them (acks=all, idempotent
- * producer), so a crash between the two republishes a batch and never loses one; consumers are idempotent.
- * When the broker is down the batch times out, rolls back and is retried with backoff while writes go on
- * piling up in the table.
+ * <p>Only one replica publishes at a time, the one whose own connection holds the leader's lock
+ * ({@link RelayLeadership}). A batch is a read and, once the broker has acknowledged every row of it (acks=all,
+ * idempotent producer), a delete of those rows: a crash between the two republishes a batch and never loses one;
+ * consumers are idempotent. When the broker is down the batch times out, nothing is deleted, and it is retried with
+ * backoff while writes go on piling up in the table.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -40,13 +39,12 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final long MAX_BACKOFF_MS = 5_000;
 
-    private final Pool pool;
+    private final RelayLeadership leadership;
     private final OutboxRepository repository;
     private final OutboxPublisher publisher;
     private final OutboxConfig config;
     private final PgNotifications notifications;
     private final Vertx vertx;
-    private final String lockName;
     private final String channel;
     private final Counter published;
     private final Counter failures;
@@ -55,26 +53,32 @@ public class OutboxRelay {
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
-    private volatile boolean leader;
     private volatile boolean started;
     private volatile long retryAtMillis;
     private volatile long backoffMs;
+    /** Rows the broker has acknowledged, deleted together with the next batch's read (see afterAcks). */
+    private volatile List<OutboxRecord> acknowledged = List.of();
     private long pollTimerId = -1;
 
-    public OutboxRelay(Pool pool, OutboxRepository repository, OutboxPublisher publisher, OutboxConfig config,
-                       PgNotifications notifications, Vertx vertx, ServiceConfig service, MeterRegistry registry) {
-        this.pool = pool;
+    public OutboxRelay(Pool pool, DedicatedConnections connections, OutboxRepository repository,
+                       OutboxPublisher publisher, OutboxConfig config, PgNotifications notifications, Vertx vertx,
+                       ServiceConfig service, MeterRegistry registry) {
+        // PostgreSQL ends the leader's connection once it has sat idle this long. A working leader is idle at most for
+        // a send that times out, the longest backoff after it and one poll interval; the send timeout again is margin.
+        Duration idleLimit = config.sendTimeout().multipliedBy(2).plusMillis(MAX_BACKOFF_MS)
+                .plus(config.pollInterval());
+        this.leadership = new RelayLeadership(pool, connections, service.name(), idleLimit);
         this.repository = repository;
         this.publisher = publisher;
         this.config = config;
         this.notifications = notifications;
         this.vertx = vertx;
-        this.lockName = "tally." + service.name() + ".outbox-relay";
         this.channel = "tally_outbox_" + service.name();
         this.published = registry.counter("tally.outbox.published", "service", service.name());
         this.failures = registry.counter("tally.outbox.publish.failures", "service", service.name());
         this.batches = Timer.builder("tally.outbox.relay.batch")
-                .description("One published batch: its transaction from the read to the commit, broker included")
+                .description("One published batch: its read, the broker's acknowledgements and, unless the next read"
+                        + " carries it, its delete")
                 .tag("service", service.name())
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
@@ -101,6 +105,14 @@ public class OutboxRelay {
         if (pollTimerId >= 0) {
             vertx.cancelTimer(pollTimerId);
         }
+        if (config.relayEnabled()) {
+            // Another replica takes over at its next pass instead of waiting for this connection to time out.
+            try {
+                leadership.release().await().atMost(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warnf("Closing the relay's connection failed; the lock goes when the process does: %s", e);
+            }
+        }
     }
 
     /**
@@ -111,7 +123,7 @@ public class OutboxRelay {
         if (!started) {
             return;
         }
-        if (leader) {
+        if (leadership.leading()) {
             drainSoon();
         } else {
             notifications.notifyCoalesced(channel, config.notifyCoalesce());
@@ -160,23 +172,10 @@ public class OutboxRelay {
         }
     }
 
-    /*
-     * Every round trip of a batch is time its events wait on a busy machine, so the lock and the read go together
-     * (the read answers nothing to a replica that did not get the lock).
-     */
     private Uni<Outcome> publishOneBatch() {
         long started = System.nanoTime();
-        return pool.withTransaction(conn -> Uni.combine().all()
-                        .unis(AdvisoryLocks.tryLockForTransaction(conn, lockName),
-                                repository.nextBatch(conn, lockName, config.batchSize(), config.orderingWait()))
-                        .asTuple()
-                        .flatMap(lockAndBatch -> {
-                            // Taken between the two statements, the lock leaves rows read by a replica that was not
-                            // the leader when it asked: they wait for its next pass.
-                            leader = lockAndBatch.getItem1();
-                            return leader ? publish(conn, lockAndBatch.getItem2())
-                                    : Uni.createFrom().item(Outcome.NOT_LEADER);
-                        }))
+        return leadership.lead()
+                .flatMap(conn -> conn.isPresent() ? publishNext(conn.get()) : Uni.createFrom().item(Outcome.NOT_LEADER))
                 .invoke(outcome -> {
                     if (outcome == Outcome.PARTIAL || outcome == Outcome.FULL_BATCH) {
                         batches.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -184,13 +183,28 @@ public class OutboxRelay {
                 });
     }
 
-    private Uni<Outcome> publish(SqlConnection conn, List<OutboxRecord> batch) {
-        return batch.isEmpty()
-                ? Uni.createFrom().item(Outcome.IDLE)
-                : sendAll(batch)
-                        .chain(() -> repository.deletePublished(conn, batch))
-                        .invoke(() -> published.increment(batch.size()))
-                        .map(x -> batch.size() == config.batchSize() ? Outcome.FULL_BATCH : Outcome.PARTIAL);
+    private Uni<Outcome> publishNext(SqlConnection conn) {
+        List<OutboxRecord> toDelete = acknowledged;
+        return repository.nextBatch(conn, toDelete, config.batchSize(), config.orderingWait())
+                .invoke(() -> acknowledged = List.of())
+                .flatMap(batch -> batch.isEmpty()
+                        ? Uni.createFrom().item(Outcome.IDLE)
+                        : sendAll(batch).chain(() -> afterAcks(conn, batch)));
+    }
+
+    /*
+     * Every round trip of a batch is time its events wait on a busy machine. When another batch follows at once (this
+     * one was full, or a commit woke the relay meanwhile), its read carries this batch's delete in the same round
+     * trip; otherwise the delete goes now, so that nothing the broker already has waits in the table.
+     */
+    private Uni<Outcome> afterAcks(SqlConnection conn, List<OutboxRecord> batch) {
+        published.increment(batch.size());
+        Outcome outcome = batch.size() == config.batchSize() ? Outcome.FULL_BATCH : Outcome.PARTIAL;
+        if (outcome == Outcome.FULL_BATCH || pending.get()) {
+            acknowledged = batch;
+            return Uni.createFrom().item(outcome);
+        }
+        return repository.deletePublished(conn, batch).replaceWith(outcome);
     }
 
     private Uni<Void> sendAll(List<OutboxRecord> batch) {

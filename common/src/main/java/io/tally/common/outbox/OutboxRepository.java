@@ -6,7 +6,6 @@ import io.tally.common.db.Pipelined;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -36,32 +35,19 @@ public class OutboxRepository {
     /*
      * txid < xmin of our snapshot means the writing transaction and every transaction older than it have
      * ended, so no row with a smaller id can still appear: reading in id order then equals commit order.
-     *
-     * The relay sends this in the same round trip as its attempt at the leader's lock, before that attempt's
-     * answer is back. The one-time filter takes the lock again, which only stacks a lock this transaction already
-     * holds: the leader reads its batch, any other replica reads nothing.
      */
     private static final String NEXT_BATCH = """
             SELECT id, event_id, topic, event_key, event_type, payload::text AS payload, occurred_at, trace_parent
               FROM outbox
-             WHERE (SELECT pg_try_advisory_xact_lock(hashtextextended($3, 0)))
-               AND (txid < pg_snapshot_xmin(pg_current_snapshot())
-                    OR created_at < now() - make_interval(secs => $2))
+             WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+                OR created_at < now() - make_interval(secs => $2)
              ORDER BY id
              LIMIT $1
             """;
 
     /*
-     * The outbox is a queue: rows leave as fast as they come, and between two vacuums the table grows to
-     * thousands of pages of dead rows. A plan cached while it was nearly empty (a sequential scan) stays when
-     * it has grown, and then reads every page for each batch (seen: a quarter of the ledger database's CPU
-     * under load). The head of the primary key is where the next rows are, whatever the table's size.
-     */
-    private static final String HEAD_OF_QUEUE_ONLY = "SET LOCAL enable_seqscan = off";
-
-    /*
-     * A published row leaves in the transaction that read it: the broker holds the event from here on. (Marking
-     * it published instead cost a second heap tuple and three index entries per event, then a prune.)
+     * A published row leaves once the broker has it: the broker holds the event from here on. (Marking it published
+     * instead cost a second heap tuple and three index entries per event, then a prune.)
      */
     private static final String DELETE_PUBLISHED = """
             DELETE FROM outbox WHERE id = ANY($1)
@@ -92,18 +78,18 @@ public class OutboxRepository {
     }
 
     /**
-     * The next rows to publish, empty unless this transaction holds (or now takes) the advisory lock
-     * {@code leaderLock}. Call in the relay's own transaction: it changes the planner's settings until the
-     * transaction ends. Both statements go in one round trip.
+     * The next rows to publish, after deleting {@code published} (rows the broker has acknowledged) in the same round
+     * trip. For the relay's leader connection, whose session reads the table through its primary key
+     * ({@link RelayLeadership}); each statement commits on its own.
      */
-    Uni<List<OutboxRecord>> nextBatch(SqlConnection conn, String leaderLock, int limit, Duration orderingWait) {
-        return Pipelined.answeringSecond(conn.query(HEAD_OF_QUEUE_ONLY).execute(),
-                        conn.preparedQuery(NEXT_BATCH)
-                                .execute(Tuple.of(limit, (double) orderingWait.toMillis() / 1000, leaderLock)))
+    Uni<List<OutboxRecord>> nextBatch(SqlClient conn, List<OutboxRecord> published, int limit, Duration orderingWait) {
+        Uni<RowSet<Row>> read = conn.preparedQuery(NEXT_BATCH)
+                .execute(Tuple.of(limit, (double) orderingWait.toMillis() / 1000));
+        return (published.isEmpty() ? read : Pipelined.answeringSecond(deletePublished(conn, published), read))
                 .map(OutboxRepository::records);
     }
 
-    Uni<Void> deletePublished(SqlConnection conn, List<OutboxRecord> records) {
+    Uni<Void> deletePublished(SqlClient conn, List<OutboxRecord> records) {
         Long[] ids = records.stream().map(OutboxRecord::id).toArray(Long[]::new);
         return conn.preparedQuery(DELETE_PUBLISHED).execute(Tuple.of(ids)).replaceWithVoid();
     }

@@ -13,7 +13,6 @@ import io.tally.common.testing.TestSql;
 import io.tally.common.testing.TopicReader;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +88,13 @@ class OutboxRelayTest {
                 assertThat(publishedCosts(reader, user, 25))
                         .containsExactlyElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
             }
+            // Commits woke the relay while it published, so batches' deletes rode on the next batches' reads: every
+            // row leaves the table, and none is published twice.
+            Object keys = users.toArray(String[]::new);
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestSql.count(pool,
+                    "SELECT count(*) FROM outbox WHERE event_key = ANY($1)", keys) == 0);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> reader.matching(record -> users.contains(record.key())).size() == 4 * 25);
         }
     }
 
@@ -109,21 +115,31 @@ class OutboxRelayTest {
     @Test
     void onlyTheReplicaHoldingTheLeadersLockPublishes() {
         String user = "follower-" + UUID.randomUUID();
-        // Another replica leads: it holds the relay's lock in an open transaction (and publishes nothing meanwhile).
         SqlConnection otherReplica = pool.getConnection().await().indefinitely();
-        Transaction leading = otherReplica.begin().await().indefinitely();
         try (TopicReader reader = new TopicReader(Topics.JOBS)) {
-            otherReplica.query("SELECT pg_advisory_xact_lock(hashtextextended('tally.backbone.outbox-relay', 0))")
-                    .execute().await().indefinitely();
+            // Another replica takes over: this one's relay connection ends (as when its node is lost) and the other
+            // takes the lock before this one is back. Repeated until the other gets it first.
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                otherReplica.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                        + " WHERE application_name = 'tally-backbone-outbox-relay'").execute().await().indefinitely();
+                return otherReplica
+                        .query("SELECT pg_try_advisory_lock(hashtextextended('tally.backbone.outbox-relay', 0))")
+                        .execute().await().indefinitely().iterator().next().getBoolean(0);
+            });
             createNote(user, 3, false);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> reader.withKey(user).isEmpty());
             assertThat(TestSql.count(pool, "SELECT count(*) FROM outbox WHERE event_key = $1", user)).isEqualTo(1);
+            // A replica that does not lead holds no connection for the relay (the connection budget counts on it).
+            assertThat(TestSql.count(pool, "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = 'tally-backbone-outbox-relay'")).isZero();
 
-            leading.commit().await().indefinitely();
-            // Leadership is free again: this replica takes it at its next pass (a wake-up or the poll).
+            otherReplica.query("SELECT pg_advisory_unlock_all()").execute().await().indefinitely();
+            // Leadership is free again: this replica reconnects and takes it at its next pass (a wake-up or the poll).
             await().atMost(Duration.ofSeconds(15)).until(() -> reader.withKey(user).size() == 1);
         } finally {
+            // A pooled connection must not go back to the pool holding the lock.
+            otherReplica.query("SELECT pg_advisory_unlock_all()").execute().await().indefinitely();
             otherReplica.close().await().indefinitely();
         }
     }
