@@ -2,6 +2,7 @@ package io.tally.common.db;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Collection;
@@ -15,6 +16,9 @@ import java.util.function.Supplier;
  * which runs back to back under load, holds its lock for a session instead ({@link #tryLockForSession}).
  */
 public final class AdvisoryLocks {
+
+    private static final String TRY_FOR_TRANSACTION = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))";
+    private static final String TRY_FOR_SESSION = "SELECT pg_try_advisory_lock(hashtextextended($1, 0))";
 
     private AdvisoryLocks() {
     }
@@ -57,22 +61,20 @@ public final class AdvisoryLocks {
      * waiting. Only for a connection held outside the pool: one returned to the pool would keep the lock.
      */
     public static Uni<Boolean> tryLockForSession(SqlConnection conn, String lockName) {
-        return conn.preparedQuery("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS acquired")
-                .execute(Tuple.of(lockName))
-                .map(rows -> rows.iterator().next().getBoolean("acquired"));
+        return tryLock(conn, TRY_FOR_SESSION, lockName);
     }
 
     /** Whether nobody holds the named lock now: taken and let go in one statement of its own. */
     public static Uni<Boolean> isFree(Pool pool, String lockName) {
-        return pool.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired")
-                .execute(Tuple.of(lockName))
-                .map(rows -> rows.iterator().next().getBoolean("acquired"));
+        return tryLock(pool, TRY_FOR_TRANSACTION, lockName);
     }
 
     /** Tries to take the named lock for the rest of the current transaction, without waiting. */
     public static Uni<Boolean> tryLockForTransaction(SqlConnection conn, String lockName) {
-        return conn.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired")
-                .execute(Tuple.of(lockName))
-                .map(rows -> rows.iterator().next().getBoolean("acquired"));
+        return tryLock(conn, TRY_FOR_TRANSACTION, lockName);
+    }
+
+    private static Uni<Boolean> tryLock(SqlClient client, String sql, String lockName) {
+        return client.preparedQuery(sql).execute(Tuple.of(lockName)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 }
